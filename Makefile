@@ -1,0 +1,47 @@
+# crm-reports. `make report CITY=jaktim MONTH=2022-06` works on a fresh clone:
+# it installs what is missing, then builds the report.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+CITY ?= jaktim
+MONTH ?= 2022-06
+DATA ?=
+COORD ?=
+STAMP := $(VENV)/.installed
+
+BUILD_ARGS := --city $(CITY) --month $(MONTH) $(if $(DATA),--data $(DATA)) $(if $(COORD),--coordinations $(COORD))
+
+.PHONY: setup report verify test lab bench sample clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml scripts/system-deps.sh
+	sh scripts/system-deps.sh
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) -m ipykernel install --sys-prefix --name crm-reports --display-name "crm-reports (Python)" >/dev/null
+	touch $(STAMP)
+
+report: $(STAMP)
+	$(PY) -m crmlib build $(BUILD_ARGS)
+
+verify: $(STAMP)
+	$(PY) -m crmlib verify --city $(CITY) --month $(MONTH)
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+lab: $(STAMP)
+	$(PY) -m pip install --quiet -e ".[lab]"
+	$(VENV)/bin/jupyter lab notebooks/
+
+bench: $(STAMP)
+	$(PY) scripts/bench.py --city $(CITY) --month $(MONTH)
+
+sample: $(STAMP)
+	$(PY) -m crmlib sample
+
+clean:
+	rm -rf outputs/*/ outputs/.cache

@@ -1,0 +1,7 @@
+"""``python -m crmlib``."""
+
+import sys
+
+from crmlib.cli import main
+
+sys.exit(main())

@@ -1,0 +1,131 @@
+"""Build one city-month report: execute sections, stitch, export, record.
+
+Everything is written into a temporary folder beside the final one and
+swapped in at the end, so a failed build leaves the previous report intact.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import nbformat
+
+from crmlib import figures as figure_book
+from crmlib.context import SYNTHETIC_BANNER, load_context
+from crmlib.execute import SectionRun, run_sections, section_notebooks
+from crmlib.manifest import build_manifest, write_manifest
+from crmlib.paths import OUTPUTS_DIR, PARAMS_DIR
+from crmlib.render import to_html, to_pdf
+from crmlib.stitch import stitch
+
+
+@dataclass
+class BuildResult:
+    """Where a report went and how long each stage took (seconds)."""
+
+    out_dir: Path
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def param_files(city: str) -> list[Path]:
+    """Settings files a report depends on."""
+    return [
+        PARAMS_DIR / "rules" / "crm.yaml",
+        PARAMS_DIR / "cities" / "_common.yaml",
+        PARAMS_DIR / "cities" / f"{city}.yaml",
+        PARAMS_DIR / "columns" / "crm_v2.yaml",
+        PARAMS_DIR / "channels.yaml",
+        PARAMS_DIR / "areas" / "aliases.yaml",
+    ]
+
+
+def _progress_line(run: SectionRun, done: int, total: int) -> None:
+    print(f"[{done:2d}/{total}] {run.name:<24} {run.seconds:5.1f} s", flush=True)
+
+
+def execute_figures(
+    city: str,
+    month: str,
+    data: str | Path | None,
+    coordinations: str | Path | None,
+    work_dir: Path,
+    progress: Callable[[SectionRun, int, int], None] | None = _progress_line,
+) -> tuple[list[SectionRun], dict]:
+    """Run every section into ``work_dir`` and return the runs and the merged figures."""
+    parameters = {
+        "city": city,
+        "month": month,
+        "data": str(Path(data).resolve()) if data else None,
+        "coordinations": str(Path(coordinations).resolve()) if coordinations else None,
+    }
+    runs = run_sections(section_notebooks(), work_dir, parameters, progress=progress)
+    parts = [json.loads(r.figures.read_text(encoding="utf-8")) for r in runs if r.figures.exists()]
+    return runs, figure_book.merge(parts)
+
+
+def build_report(
+    city: str,
+    month: str,
+    data: str | Path | None = None,
+    coordinations: str | Path | None = None,
+    *,
+    out_root: Path = OUTPUTS_DIR,
+    pdf: bool = True,
+    progress: Callable[[SectionRun, int, int], None] | None = _progress_line,
+) -> BuildResult:
+    """Build report.html, report.pdf, figures.json, manifest.json and executed/ for one city-month."""
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    # Load once here: bad input fails before any kernel starts, and the
+    # sections then read the parquet cache instead of parsing the export again.
+    context = load_context(city, month, data, coordinations)
+    timings["load"] = time.perf_counter() - start
+
+    final = out_root / city / month
+    final.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{month}.building-", dir=final.parent))
+    try:
+        tick = time.perf_counter()
+        runs, figures = execute_figures(city, month, data, coordinations, work, progress)
+        (work / "figures.json").write_text(figure_book.dumps(figures), encoding="utf-8")
+        shutil.rmtree(work / "figures")
+        timings["execute"] = time.perf_counter() - tick
+
+        tick = time.perf_counter()
+        notebook = stitch([r.output for r in runs])
+        title = f"Laporan Bulanan CRM {context.city_label} {context.month_label}"
+        html = to_html(notebook, title, SYNTHETIC_BANNER if context.synthetic else None)
+        (work / "report.html").write_text(html, encoding="utf-8")
+        timings["html"] = time.perf_counter() - tick
+
+        if pdf:
+            tick = time.perf_counter()
+            to_pdf(html, work / "report.pdf")
+            timings["pdf"] = time.perf_counter() - tick
+
+        params = {"city": city, "month": month, "synthetic_sample": context.synthetic}
+        write_manifest(build_manifest(context.inputs, params, param_files(city)), work / "manifest.json")
+        _swap_in(work, final)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    timings["total"] = time.perf_counter() - start
+    return BuildResult(final, timings)
+
+
+def _swap_in(new: Path, final: Path) -> None:
+    """Replace ``final`` with ``new`` by renames, so readers never see half a report."""
+    old = final.with_name(f".{final.name}.previous")
+    if old.exists():
+        shutil.rmtree(old)
+    if final.exists():
+        final.rename(old)
+    new.rename(final)
+    if old.exists():
+        shutil.rmtree(old)

@@ -1,0 +1,72 @@
+"""Command line: ``python -m crmlib build|verify|sample``.
+
+Errors in the input print as one line without a traceback and exit with 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from crmlib.errors import InputError
+from crmlib.execute import skip_iri_grammar
+
+skip_iri_grammar()
+
+
+def _build(args: argparse.Namespace) -> int:
+    from crmlib.build import build_report
+
+    result = build_report(args.city, args.month, args.data, args.coordinations, pdf=not args.no_pdf)
+    print(f"report written to {result.out_dir}")
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from crmlib.verify import verify_report
+
+    result = verify_report(args.city, args.month)
+    for role in result.changed_inputs:
+        print(f"input changed: the {role} file no longer matches the SHA-256 recorded in manifest.json")
+    for name in result.differing:
+        print(f"figure differs: {name}: recorded {result.recorded.get(name)!r}, now {result.fresh.get(name)!r}"[:500])
+    if result.ok:
+        print(f"verified: all {len(result.recorded)} figures match")
+        return 0
+    print(f"verification FAILED: {len(result.differing)} figure(s) differ, {len(result.changed_inputs)} input(s) changed")
+    return 1
+
+
+def _sample(args: argparse.Namespace) -> int:
+    from crmlib.sample import write_sample
+
+    write_sample(Path(args.out) if args.out else None)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the process exit code."""
+    parser = argparse.ArgumentParser(prog="python -m crmlib", description="CRM monthly report builder")
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, handler, help_text in (
+        ("build", _build, "build one city-month report"),
+        ("verify", _verify, "re-run a built report and compare every figure"),
+    ):
+        command = commands.add_parser(name, help=help_text)
+        command.add_argument("--city", required=True)
+        command.add_argument("--month", required=True, help="YYYY-MM")
+        command.set_defaults(handler=handler)
+        if name == "build":
+            command.add_argument("--data", help="tickets export (csv/xlsx); default: the bundled synthetic sample")
+            command.add_argument("--coordinations", help="coordinations export; optional")
+            command.add_argument("--no-pdf", action="store_true", help="skip the PDF")
+    sample = commands.add_parser("sample", help="regenerate the bundled synthetic sample")
+    sample.add_argument("--out", help="output folder; default: the package's sample folder")
+    sample.set_defaults(handler=_sample)
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except (InputError, ValueError, FileNotFoundError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2

@@ -1,0 +1,74 @@
+"""Charts of the report, in one seaborn style that reads well in print."""
+
+from __future__ import annotations
+
+import base64
+import io
+from html import escape
+
+import matplotlib
+
+matplotlib.use("Agg")  # headless: the build has no screen
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
+from IPython.display import HTML  # noqa: E402
+
+PALETTE = "crest"
+ACCENT = "#1f5f8b"
+
+
+def setup() -> None:
+    """Apply the report's chart style."""
+    sns.set_theme(context="paper", style="whitegrid", font="DejaVu Sans", font_scale=1.1)
+    plt.rcParams.update({"figure.dpi": 100, "axes.titleweight": "bold", "svg.hashsalt": "crm-reports"})
+
+
+def bar_chart(labels: pd.Series, counts: pd.Series, title: str, xlabel: str = "Jumlah aduan") -> plt.Figure:
+    """Horizontal bars, largest on top, each labelled with its count."""
+    setup()
+    data = pd.DataFrame({"label": labels.astype(str).to_numpy(), "count": counts.astype(int).to_numpy()})
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(data) + 1.2))
+    sns.barplot(data=data, y="label", x="count", hue="label", palette=PALETTE, legend=False, ax=ax)
+    for container in ax.containers:
+        ax.bar_label(container, padding=3)
+    ax.set(title=title, xlabel=xlabel, ylabel="")
+    ax.margins(x=0.12)
+    fig.tight_layout()
+    return fig
+
+
+def histogram_chart(histogram: pd.DataFrame, title: str) -> plt.Figure:
+    """Columns of the completion-time histogram (labels '0-10', '11-20', ...)."""
+    setup()
+    fig, ax = plt.subplots(figsize=(8, 3.6))
+    sns.barplot(data=histogram, x="label", y="count", color=ACCENT, ax=ax)
+    for container in ax.containers:
+        ax.bar_label(container, padding=2)
+    ax.set(title=title, xlabel="Waktu penyelesaian (jam)", ylabel="Jumlah aduan")
+    ax.margins(y=0.12)
+    fig.tight_layout()
+    return fig
+
+
+def pie_chart(labels: pd.Series, counts: pd.Series, title: str) -> plt.Figure:
+    """A pie of shares, each wedge labelled 'name, count'."""
+    setup()
+    fig, ax = plt.subplots(figsize=(6.5, 4.2))
+    colors = sns.color_palette(PALETTE, len(counts))
+    names = [f"{name}, {count}" for name, count in zip(labels.astype(str), counts.astype(int))]
+    ax.pie(counts.astype(int), labels=names, colors=colors, startangle=90, counterclock=False,
+           wedgeprops={"linewidth": 1, "edgecolor": "white"})
+    ax.set(title=title, aspect="equal")
+    fig.tight_layout()
+    return fig
+
+
+def to_html(fig: plt.Figure, alt: str) -> HTML:
+    """Embed a figure as a PNG image and close it."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=150, metadata={"Software": None})
+    plt.close(fig)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return HTML(f'<figure><img src="data:image/png;base64,{data}" alt="{escape(alt, quote=True)}"/></figure>')

@@ -1,0 +1,58 @@
+"""The data-quality appendix: row accounting, and the rows excluded or flagged, with reasons."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+ACCOUNTING_COLUMNS = {
+    "table": "Tabel",
+    "source_file": "Berkas",
+    "rows_read": "Baris terbaca",
+    "rows_used": "Dipakai",
+    "rows_excluded": "Dikeluarkan",
+    "rows_flagged": "Dipakai dengan catatan",
+    "rows_in_scope": "Dalam kota dan bulan ini",
+    "rows_outside": "Di luar kota/bulan ini",
+}
+COUNT_COLUMNS = [c for c in ACCOUNTING_COLUMNS if c.startswith("rows_")]
+DETAIL_COLUMNS = {"table": "Tabel", "source_file": "Berkas", "source_row": "Baris", "ticket_id": "No Laporan",
+                  "column": "Kolom", "reason": "Alasan"}
+TABLE_LABELS = {"tickets": "Laporan", "coordinations": "Koordinasi"}
+
+
+def row_accounting(export, scope: pd.DataFrame) -> pd.DataFrame:
+    """Per table: rows read = used + excluded, and how the used rows split by city and month.
+
+    ``export`` is a :class:`crmlib.load.Export`; ``scope`` comes from
+    :func:`crmlib.clean.select_city_month`.
+    """
+    table = export.accounting.merge(scope[["table", "rows_in_scope", "rows_outside"]], on="table", how="left")
+    return table.assign(table=table["table"].map(TABLE_LABELS).fillna(table["table"]))[list(ACCOUNTING_COLUMNS)]
+
+
+def source_names(export) -> list[str]:
+    """File names the export was read from, in table order."""
+    return [str(name) for name in export.accounting["source_file"]]
+
+
+def by_reason(rows: pd.DataFrame) -> pd.DataFrame:
+    """Count excluded or flagged rows per table and reason, most frequent first.
+
+    >>> rows = pd.DataFrame({"table": ["tickets"] * 3, "reason": ["a", "b", "a"]})
+    >>> by_reason(rows).to_dict("records")
+    [{'table': 'Laporan', 'reason': 'a', 'rows': 2}, {'table': 'Laporan', 'reason': 'b', 'rows': 1}]
+    """
+    if rows.empty:
+        return pd.DataFrame({"table": pd.Series(dtype="string"), "reason": pd.Series(dtype="string"),
+                             "rows": pd.Series(dtype="Int64")})
+    counts = rows.groupby(["table", "reason"], sort=False).size().rename("rows").reset_index()
+    counts = counts.sort_values(["rows", "table", "reason"], ascending=[False, True, True], kind="stable")
+    counts = counts.assign(table=counts["table"].map(TABLE_LABELS).fillna(counts["table"]),
+                           rows=counts["rows"].astype("Int64"))
+    return counts.reset_index(drop=True)
+
+
+def detail(rows: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """The first ``limit`` rows by table, file and row number, for the appendix."""
+    ordered = rows.sort_values(["table", "source_file", "source_row"], kind="stable").head(limit)
+    return ordered.assign(table=ordered["table"].map(TABLE_LABELS).fillna(ordered["table"])).reset_index(drop=True)

@@ -1,0 +1,40 @@
+"""Turn the stitched notebook into the HTML and PDF deliverables."""
+
+from __future__ import annotations
+
+from html import escape
+from importlib import resources
+from pathlib import Path
+
+import nbformat
+
+
+def _stylesheet() -> str:
+    return resources.files("crmlib").joinpath("templates/report.css").read_text(encoding="utf-8")
+
+
+def to_html(notebook: nbformat.NotebookNode, title: str, banner: str | None = None) -> str:
+    """Export a stitched notebook as one self-contained HTML page with the print stylesheet."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name="basic",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        anchor_link_text="",
+    )
+    body, _ = exporter.from_notebook_node(notebook)
+    notice = f'<div class="banner">{escape(banner)}</div>' if banner else ""
+    return (
+        '<!DOCTYPE html>\n<html lang="id">\n<head>\n<meta charset="utf-8"/>\n'
+        f"<title>{escape(title)}</title>\n<style>\n{_stylesheet()}</style>\n</head>\n"
+        f"<body>\n{notice}\n{body}\n</body>\n</html>\n"
+    )
+
+
+def to_pdf(html: str, path: Path) -> None:
+    """Print the HTML page to an A4 PDF."""
+    from weasyprint import HTML
+
+    HTML(string=html, base_url=str(path.parent)).write_pdf(str(path))

@@ -1,0 +1,110 @@
+"""HTML fragments for the report, with every text from data escaped.
+
+Section notebooks display what these functions return. Nothing here builds
+markup by hand from data without :func:`html.escape`, so a unit or category
+called ``<script>`` prints as text.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any, Callable, Mapping
+
+import pandas as pd
+from IPython.display import HTML
+
+Formatter = Callable[[Any], str]
+
+
+def text(value: Any) -> str:
+    """Escape one value for HTML; NA prints as a dash.
+
+    >>> text('<b>"Setu"</b>')
+    '&lt;b&gt;&quot;Setu&quot;&lt;/b&gt;'
+    """
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return "–"
+    return escape(str(value), quote=True)
+
+
+def table(
+    frame: pd.DataFrame,
+    columns: Mapping[str, str],
+    formats: Mapping[str, Formatter] | None = None,
+    *,
+    caption: str | None = None,
+    row_class: str | None = None,
+) -> HTML:
+    """Render the named columns of a frame as an HTML table with Indonesian headers.
+
+    ``columns`` maps a frame column to its printed header, in print order;
+    ``formats`` maps a column to a function that turns a value into text.
+    ``row_class`` names a column whose value becomes the row's CSS class.
+    """
+    formats = formats or {}
+    head = "".join(f"<th>{text(label)}</th>" for label in columns.values())
+    body = []
+    for record in frame.to_dict(orient="records"):
+        cells = []
+        for column in columns:
+            value = record[column]
+            shown = formats[column](value) if column in formats else value
+            numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+            cls = ' class="num"' if numeric else ""
+            cells.append(f"<td{cls}>{text(shown)}</td>")
+        css = f' class="{text(record[row_class])}"' if row_class else ""
+        body.append(f"<tr{css}>{''.join(cells)}</tr>")
+    cap = f"<caption>{text(caption)}</caption>" if caption else ""
+    return HTML(f'<table class="report">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')
+
+
+def paragraph(template: str, **values: Any) -> HTML:
+    """A paragraph whose ``{name}`` slots are filled with escaped, bold values.
+
+    >>> paragraph("Ada {n} aduan.", n="508").data
+    '<p>Ada <strong>508</strong> aduan.</p>'
+    """
+    filled = {name: f"<strong>{text(v)}</strong>" for name, v in values.items()}
+    return HTML(f"<p>{escape(template).format(**filled)}</p>")
+
+
+def plain_paragraphs(paragraphs: list[str]) -> HTML:
+    """Paragraphs of settings text, escaped."""
+    return HTML("".join(f"<p>{text(p)}</p>" for p in paragraphs))
+
+
+def numbered_list(items: list[str]) -> HTML:
+    """An ordered list of escaped items."""
+    return HTML("<ol>" + "".join(f"<li>{text(i)}</li>" for i in items) + "</ol>")
+
+
+def caption(value: str) -> HTML:
+    """A table or chart title line."""
+    return HTML(f'<p class="caption">{text(value)}</p>')
+
+
+def nihil() -> HTML:
+    """The word the reports print for an empty table."""
+    return HTML('<p class="nihil">NIHIL</p>')
+
+
+def cover(title: str, subtitle: str, rows: list[tuple[str, str]], notice: str | None = None) -> HTML:
+    """The cover page: title block and the budget metadata as label/value rows."""
+    meta = "".join(f"<tr><th>{text(label)}</th><td>{text(value)}</td></tr>" for label, value in rows)
+    banner = f'<p class="banner">{text(notice)}</p>' if notice else ""
+    return HTML(
+        f'<div class="cover"><p class="cover-title">{text(title)}</p>'
+        f'<p class="cover-subtitle">{text(subtitle)}</p>{banner}'
+        f'<table class="meta">{meta}</table></div>'
+    )
+
+
+def html(fragment: str) -> HTML:
+    """Wrap an already-escaped fragment (from :mod:`crmlib.narrative`) as a paragraph."""
+    return HTML(f"<p>{fragment}</p>")
+
+
+def signature(place_date: str, title: str) -> HTML:
+    """The closing block of the foreword: place and month, then the signatory's title."""
+    lines = "<br/>".join(text(line) for line in str(title).splitlines() if line.strip())
+    return HTML(f'<div class="signature"><p>{text(place_date)}</p><p>{lines}</p></div>')
