@@ -1,0 +1,59 @@
+"""The section notebooks are committed thin and without outputs."""
+
+import ast
+
+import nbformat
+import pytest
+
+from crmlib.execute import KERNEL_NAME, section_notebooks
+
+NOTEBOOKS = section_notebooks()
+# What a thin notebook may import: the library, display, and pandas for a Period.
+ALLOWED_IMPORTS = {"crmlib", "IPython", "pandas"}
+MAX_CELL_LINES = 25
+
+
+def test_every_report_section_has_a_notebook():
+    names = [nb.stem for nb in NOTEBOOKS]
+    assert names == sorted(names)
+    assert len(names) == 13
+    assert names[0] == "00_sampul" and names[-1] == "12_kualitas_data"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_is_committed_without_outputs(path):
+    notebook = nbformat.read(path, as_version=4)
+    nbformat.validate(notebook)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [], f"{path.name}: a cell has outputs"
+            assert cell.execution_count is None, f"{path.name}: a cell has an execution count"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_is_parameterized_for_papermill(path):
+    notebook = nbformat.read(path, as_version=4)
+    first = notebook.cells[0]
+    assert "parameters" in first.metadata.get("tags", [])
+    names = {t.id for node in ast.parse(first.source).body for t in getattr(node, "targets", [])}
+    assert names == {"city", "month", "data", "coordinations", "figures_path"}
+    assert notebook.metadata.kernelspec.name == KERNEL_NAME
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_is_thin(path):
+    notebook = nbformat.read(path, as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        assert len(cell.source.splitlines()) <= MAX_CELL_LINES, f"{path.name}: a cell is longer than {MAX_CELL_LINES} lines"
+        tree = ast.parse(cell.source)
+        for node in ast.walk(tree):
+            assert not isinstance(node, (ast.FunctionDef, ast.ClassDef)), f"{path.name}: logic belongs in crmlib"
+            if isinstance(node, ast.Import):
+                roots = {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                roots = {node.module.split(".")[0]}
+            else:
+                continue
+            assert roots <= ALLOWED_IMPORTS, f"{path.name}: imports {roots - ALLOWED_IMPORTS}"

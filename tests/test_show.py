@@ -1,0 +1,39 @@
+import pandas as pd
+
+from crmlib import narrative, show
+
+SCRIPT = '<script>alert("x")</script>'
+
+
+def test_table_escapes_data_and_headers():
+    frame = pd.DataFrame({"unit": [SCRIPT, "Setu 'A' & B 😀"], "count": [19, 2]})
+    html = show.table(frame, {"unit": "Unit <b>", "count": "Jumlah"}).data
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert "Setu &#x27;A&#x27; &amp; B 😀" in html
+    assert "Unit &lt;b&gt;" in html
+    assert '<td class="num">19</td>' in html
+
+
+def test_table_applies_formats_and_row_classes():
+    frame = pd.DataFrame({"row_type": ["total"], "share": [76.3779]})
+    html = show.table(frame, {"share": "Persentase"}, {"share": lambda v: f"{v:.1f}"}, row_class="row_type").data
+    assert '<tr class="total"><td class="num">76.4</td></tr>' in html
+
+
+def test_paragraph_escapes_values_and_template():
+    html = show.paragraph("Unit {u} & kanal", u=SCRIPT).data
+    assert html == "<p>Unit <strong>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</strong> &amp; kanal</p>"
+
+
+def test_narrative_escapes_unit_names():
+    rejected = pd.DataFrame({"unit": [SCRIPT, "Setu"]})
+    sentence = narrative.rejected_summary(rejected, 2, "Juni 2022")
+    assert "<script>" not in sentence
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; dan Setu" in sentence
+
+
+def test_text_prints_missing_as_dash():
+    assert show.text(None) == "–"
+    assert show.text(float("nan")) == "–"
+    assert show.text(pd.NA) == "–"

@@ -1,0 +1,58 @@
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from crmlib.stitch import TOC_MARKER, slug, stitch
+
+
+def _write(tmp_path, name, cells):
+    notebook = new_notebook(cells=cells)
+    path = tmp_path / name
+    nbformat.write(notebook, path)
+    return path
+
+
+def _section(tmp_path, name, heading):
+    params = new_code_cell("city = 'jaktim'")
+    params.metadata["tags"] = ["parameters"]
+    injected = new_code_cell("city = 'jakpus'")
+    injected.metadata["tags"] = ["injected-parameters"]
+    shown = new_code_cell("display(table)", outputs=[
+        new_output("stream", name="stdout", text="console noise"),
+        new_output("display_data", data={"text/html": "<table>t</table>", "text/plain": "t"}),
+        new_output("execute_result", data={"text/plain": "<Figure size 640x480>"}, execution_count=1),
+    ])
+    return _write(tmp_path, name, [params, injected, new_markdown_cell(f"# {heading}\n\n## Tabel"), shown])
+
+
+def test_stitch_drops_parameters_code_and_console_output(tmp_path):
+    merged = stitch([_section(tmp_path, "a.ipynb", "Bab Satu"), _section(tmp_path, "b.ipynb", "Bab Dua")])
+    # per section: one heading cell and one output cell
+    assert [c.cell_type for c in merged.cells] == ["markdown", "code", "markdown", "code"]
+    code = merged.cells[1]
+    assert code.source == ""
+    assert [o.output_type for o in code.outputs] == ["display_data"]
+    assert "city" not in "".join(c.source for c in merged.cells)
+
+
+def test_stitch_gives_unique_anchors_and_stable_ids(tmp_path):
+    paths = [_section(tmp_path, "a.ipynb", "Bab Satu"), _section(tmp_path, "b.ipynb", "Bab Dua")]
+    first, second = stitch(paths), stitch(paths)
+    sources = "".join(c.source for c in first.cells if c.cell_type == "markdown")
+    # both sections have '## Tabel': the second one gets a suffix
+    assert 'id="tabel"' in sources and 'id="tabel-2"' in sources
+    assert [c.id for c in first.cells] == [c.id for c in second.cells]
+    assert len({c.id for c in first.cells}) == len(first.cells)
+
+
+def test_stitch_fills_the_table_of_contents(tmp_path):
+    toc = _write(tmp_path, "0.ipynb", [new_markdown_cell(f"# Daftar Isi\n\n{TOC_MARKER}")])
+    merged = stitch([toc, _section(tmp_path, "a.ipynb", "Bab <Satu>")])
+    contents = merged.cells[0].source
+    assert TOC_MARKER not in contents
+    assert '<a href="#bab-satu">Bab &lt;Satu&gt;</a>' in contents
+    assert '<a href="#daftar-isi">Daftar Isi</a>' in contents
+
+
+def test_slug_never_empty():
+    assert slug("!!!") == "bagian"
+    assert slug("A. Latar Belakang") == "a-latar-belakang"
