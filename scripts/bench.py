@@ -1,0 +1,72 @@
+"""Benchmark one city-month report against the floor: one kernel running every section.
+
+Prints wall times; it is a measurement, not a test. Run with `make bench`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+from crmlib.build import build_report
+from crmlib.execute import KERNEL_NAME, section_notebooks, skip_iri_grammar
+
+skip_iri_grammar()
+
+
+def combined_notebook(paths: list[Path]) -> nbformat.NotebookNode:
+    """All sections in one notebook: the first parameter cell, then every other cell."""
+    merged = nbformat.read(paths[0], as_version=4)
+    for path in paths[1:]:
+        cells = nbformat.read(path, as_version=4).cells
+        merged.cells.extend(c for c in cells if "parameters" not in c.metadata.get("tags", []))
+    for index, cell in enumerate(merged.cells):
+        cell["id"] = f"bench-{index:03d}"
+    return merged
+
+
+def floor_seconds(city: str, month: str, work: Path) -> float:
+    """Execute every section in one kernel, one notebook, and return the wall time."""
+    import papermill
+
+    source = work / "all_sections.ipynb"
+    nbformat.write(combined_notebook(section_notebooks()), source)
+    start = time.perf_counter()
+    papermill.execute_notebook(str(source), str(work / "all_sections.out.ipynb"),
+                               parameters={"city": city, "month": month, "figures_path": str(work / "f.json")},
+                               kernel_name=KERNEL_NAME, progress_bar=False, cwd=str(source.parent),
+                               shutdown_kernel="immediate")
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    """Build once to warm the cache, then time a build and the floor."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--city", default="jaktim")
+    parser.add_argument("--month", default="2022-06")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        build_report(args.city, args.month, out_root=work / "warm", progress=None)
+        builds = [build_report(args.city, args.month, out_root=work / f"b{i}", progress=None).timings
+                  for i in range(args.repeat)]
+        floors = [floor_seconds(args.city, args.month, work) for _ in range(args.repeat)]
+    best = min(builds, key=lambda t: t["total"])
+    floor = min(floors)
+    print(f"cores: {os.cpu_count()}, sections: {len(section_notebooks())}, best of {args.repeat}")
+    for stage in ("load", "execute", "html", "pdf", "total"):
+        print(f"  {stage:<8} {best[stage]:6.2f} s")
+    print(f"  floor    {floor:6.2f} s  (one kernel, all sections in one notebook)")
+    ratio = best["total"] / floor
+    print(f"  ratio    {ratio:6.2f} x  (target <= 2.0): {'ok' if ratio <= 2 else 'OVER'}")
+    print(f"  total    {best['total']:6.2f} s  (target <= 15 s): {'ok' if best['total'] <= 15 else 'OVER'}")
+
+
+if __name__ == "__main__":
+    main()
