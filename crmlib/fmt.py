@@ -1,0 +1,132 @@
+"""Indonesian display formatting of numbers, percents, dates and counts.
+
+Rounding is half-up (as in the spreadsheets the seed reports were made with):
+10.625 -> '10,63'. Missing values (None, NaN, NA, NaT) display as an en dash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+
+import pandas as pd
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
+from lokal.terbilang import terbilang
+
+LOCALE = "id"
+TZ = "Asia/Jakarta"
+MISSING = "\u2013"
+# Float arithmetic leaves noise such as 10.624999999999998 for 255/24 minutes;
+# clearing it at this many decimals first keeps the half-up rounding honest.
+_NOISE_DECIMALS = 9
+
+
+def _missing(x: object) -> bool:
+    try:
+        return bool(pd.isna(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def round_half_up(x: float, decimals: int = 2) -> Decimal:
+    """x rounded half-up to `decimals` places, as a Decimal.
+
+    >>> round_half_up(10.625), round_half_up(0.1 + 0.2, 1), round_half_up(2.5, 0)
+    (Decimal('10.63'), Decimal('0.3'), Decimal('3'))
+    """
+    if isinstance(x, float) and not math.isfinite(x):
+        raise ValueError(f"round_half_up: cannot round {x!r}.")
+    value = Decimal(repr(float(x))) if not isinstance(x, (int, Decimal)) else Decimal(x)
+    if decimals < _NOISE_DECIMALS:
+        value = value.quantize(Decimal(1).scaleb(-_NOISE_DECIMALS), rounding=ROUND_HALF_EVEN)
+    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def number(x: float | None, decimals: int = 2) -> str:
+    """A number with `decimals` places, Indonesian separators.
+
+    >>> number(10.625), number(1234.5), number(3.44, 1), number(float("nan"))
+    ('10,63', '1.234,50', '3,4', '–')
+    """
+    if _missing(x):
+        return MISSING
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return format_decimal(round_half_up(x, decimals), format=pattern, locale=LOCALE)
+
+
+def integer(n: int | None) -> str:
+    """A whole number with thousands dots: integer(1234) -> '1.234'."""
+    if _missing(n):
+        return MISSING
+    return number(n, 0)
+
+
+def percent(x: float | None, decimals: int = 2) -> str:
+    """A percent given as 0-100: percent(100 * 388 / 508) -> '76,38%'."""
+    if _missing(x):
+        return MISSING
+    return number(x, decimals) + "%"
+
+
+def _jakarta_wall_time(ts: pd.Timestamp | dt.datetime) -> dt.datetime:
+    # A naive time is taken as already being Jakarta wall time.
+    stamp = pd.Timestamp(ts)
+    if stamp.tzinfo is not None:
+        stamp = stamp.tz_convert(TZ).tz_localize(None)
+    return stamp.to_pydatetime()
+
+
+def datetime_long(ts: pd.Timestamp | dt.datetime | None) -> str:
+    """Date and time in Jakarta: '3 Juni 2022 16:15' (a colon, not Babel's default dot)."""
+    if _missing(ts):
+        return MISSING
+    return format_datetime(_jakarta_wall_time(ts), "d MMMM yyyy HH:mm", locale=LOCALE)
+
+
+def date_long(ts: pd.Timestamp | dt.date | None) -> str:
+    """Date in Jakarta: '11 Juli 2022'."""
+    if _missing(ts):
+        return MISSING
+    if isinstance(ts, dt.date) and not isinstance(ts, dt.datetime):
+        return format_date(ts, "d MMMM yyyy", locale=LOCALE)
+    return format_date(_jakarta_wall_time(ts).date(), "d MMMM yyyy", locale=LOCALE)
+
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def month_label(month: str | pd.Period) -> str:
+    """'2022-06' (or a monthly Period) -> 'Juni 2022'."""
+    if _missing(month):
+        return MISSING
+    if isinstance(month, pd.Period):
+        year, number_ = month.year, month.month
+    else:
+        match = _MONTH.match(str(month).strip())
+        if not match or not 1 <= int(match.group(2)) <= 12:
+            raise ValueError(f"month_label: expected 'YYYY-MM', got {month!r}.")
+        year, number_ = int(match.group(1)), int(match.group(2))
+    return format_date(dt.date(year, number_, 1), "MMMM yyyy", locale=LOCALE)
+
+
+def count_words(n: int | None) -> str:
+    """A count with its words: count_words(2) -> '2 (dua)'."""
+    if _missing(n):
+        return MISSING
+    if isinstance(n, float) and not n.is_integer():
+        raise ValueError(f"count_words: expected a whole number, got {n!r}.")
+    whole = int(n)
+    return f"{integer(whole)} ({terbilang(whole)})"
+
+
+STATUS_LABELS = {"Complete": "Selesai", "In Progres": "Dalam Proses", "Wait": "Menunggu"}
+
+
+def status_label(status: str | None) -> str:
+    """Status as the report's prose names it: status_label('Complete') -> 'Selesai'."""
+    if _missing(status):
+        return MISSING
+    return STATUS_LABELS.get(str(status), str(status))

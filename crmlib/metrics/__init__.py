@@ -1,0 +1,57 @@
+"""Report metrics: pure functions over one city-month's canonical tickets and coordinations."""
+
+from crmlib.metrics.counts import (
+    category_mix,
+    channel_shares,
+    geotag_counts,
+    top_categories,
+    top_counts,
+    top_subcategories,
+    top_units,
+    total_complaints,
+)
+from crmlib.metrics.durations import (
+    completion_histogram,
+    completion_hours,
+    coordination_hours,
+    duration_stats,
+    fastest,
+    kelurahan_completion_stats,
+    kelurahan_coordination_stats,
+    response_hours,
+    response_split,
+    slowest,
+    summary_stats,
+    units_faster_than,
+)
+from crmlib.metrics.follow_ups import late_follow_ups, rejected_follow_ups
+from crmlib.metrics.pivot import DEFAULT_STATUS_COLUMNS, STATUSES, status_columns, status_pivot
+
+__all__ = [
+    "DEFAULT_STATUS_COLUMNS",
+    "STATUSES",
+    "category_mix",
+    "channel_shares",
+    "completion_histogram",
+    "completion_hours",
+    "coordination_hours",
+    "duration_stats",
+    "fastest",
+    "geotag_counts",
+    "kelurahan_completion_stats",
+    "kelurahan_coordination_stats",
+    "late_follow_ups",
+    "rejected_follow_ups",
+    "response_hours",
+    "response_split",
+    "slowest",
+    "status_columns",
+    "status_pivot",
+    "summary_stats",
+    "top_categories",
+    "top_counts",
+    "top_subcategories",
+    "top_units",
+    "total_complaints",
+    "units_faster_than",
+]

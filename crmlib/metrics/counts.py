@@ -1,0 +1,107 @@
+"""Counts and shares of complaints: totals, geotagging, top-N, channels.
+
+Shares are percents (0-100), unrounded; formatting rounds them.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import pandas as pd
+
+from crmlib.metrics.durations import UNIT_KEYS, completion_hours
+
+
+def total_complaints(tickets: pd.DataFrame) -> int:
+    """Number of complaints (rows) in the frame."""
+    return len(tickets)
+
+
+def _share(counts: pd.Series, total: int) -> pd.Series:
+    return (100 * counts.astype("Float64") / total) if total else pd.Series(math.nan, index=counts.index, dtype="Float64")
+
+
+def geotag_counts(tickets: pd.DataFrame) -> pd.DataFrame:
+    """Geotagged vs not: label ('Geotagging', 'Non geotagging'), count, share."""
+    # NA geotagged means the coordinates could not be checked: not geotagged.
+    geotagged = tickets["geotagged"].astype("boolean").fillna(False)
+    counts = pd.Series([int(geotagged.sum()), int((~geotagged).sum())], dtype="Int64")
+    return pd.DataFrame({
+        "label": pd.Series(["Geotagging", "Non geotagging"], dtype="string"),
+        "count": counts,
+        "share": _share(counts, len(tickets)),
+    })
+
+
+def _keys(by: str | Sequence[str]) -> list[str]:
+    return [by] if isinstance(by, str) else list(by)
+
+
+def top_counts(tickets: pd.DataFrame, by: str | Sequence[str], n: int | None = 5) -> pd.DataFrame:
+    """The n most frequent values of `by`: rank, <by...>, count, share (of all tickets).
+
+    Ties: count desc, then mean completion hours asc (faster first; a group
+    with no completed ticket goes last), then name asc. n=None keeps all.
+    """
+    keys = _keys(by)
+    data = tickets[keys].assign(_hours=completion_hours(tickets))
+    if data[keys].isna().any(axis=None):
+        missing = tickets.loc[data[keys].isna().any(axis=1), "ticket_id"].tolist()
+        raise ValueError(f"top_counts: {', '.join(keys)} missing for ticket(s) {missing}; the loader must fill or exclude them.")
+    grouped = data.groupby(keys, sort=False)
+    table = pd.DataFrame({"count": grouped.size(), "_mean": grouped["_hours"].mean()}).reset_index()
+    # reversed so the display name (last key, e.g. 'unit') breaks ties before its type
+    table = table.sort_values(["count", "_mean", *reversed(keys)], ascending=[False, True, *[True] * len(keys)],
+                              na_position="last", kind="stable")
+    if n is not None:
+        table = table.head(n)
+    table = table.reset_index(drop=True)
+    counts = table["count"].astype("Int64")
+    return pd.DataFrame({
+        "rank": pd.Series(range(1, len(table) + 1), dtype="Int64"),
+        **{key: table[key].astype(tickets[key].dtype) for key in keys},
+        "count": counts,
+        "share": _share(counts, len(tickets)),
+    })
+
+
+def top_units(tickets: pd.DataFrame, n: int | None = 5) -> pd.DataFrame:
+    """Units with the most complaints: rank, unit_type, unit, count, share."""
+    return top_counts(tickets, list(UNIT_KEYS), n)
+
+
+def top_categories(tickets: pd.DataFrame, n: int | None = 5) -> pd.DataFrame:
+    """Categories with the most complaints: rank, category, count, share."""
+    return top_counts(tickets, "category", n)
+
+
+def top_subcategories(tickets: pd.DataFrame, category: str, n: int | None = 5) -> pd.DataFrame:
+    """Sub-categories of one category: rank, subcategory, count, share (of that category)."""
+    return top_counts(tickets[tickets["category"] == category], "subcategory", n)
+
+
+def category_mix(tickets: pd.DataFrame, unit: str, unit_type: str | None = None) -> pd.DataFrame:
+    """Categories of one unit's complaints: category, count, share (of that unit), most first.
+
+    A kelurahan and a kecamatan may share a name (Gambir): give unit_type then.
+    """
+    mine = tickets[tickets["unit"] == unit]
+    if unit_type is not None:
+        mine = mine[mine["unit_type"] == unit_type]
+    types = sorted(mine["unit_type"].dropna().unique())
+    if len(types) > 1:
+        raise ValueError(f"category_mix: '{unit}' names units of types {types}; pass unit_type.")
+    return top_counts(mine, "category", None).drop(columns="rank")
+
+
+def channel_shares(tickets: pd.DataFrame) -> pd.DataFrame:
+    """Complaints per channel: channel, count, share; count desc then name."""
+    counts = tickets["channel"].value_counts(dropna=False)
+    table = counts.rename("count").rename_axis("channel").reset_index()
+    table = table.sort_values(["count", "channel"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    return pd.DataFrame({
+        "channel": table["channel"].astype(tickets["channel"].dtype),
+        "count": table["count"].astype("Int64"),
+        "share": _share(table["count"], len(tickets)),
+    })

@@ -1,0 +1,168 @@
+"""Durations: response, completion and coordination hours and their statistics."""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+STATS_COLUMNS = ["count", "mean_hours", "median_hours", "p90_hours"]
+UNIT_KEYS = ("unit_type", "unit")
+
+
+def _hours(end: pd.Series, start: pd.Series) -> pd.Series:
+    return ((end - start).dt.total_seconds() / 3600).astype("Float64")
+
+
+def response_hours(tickets: pd.DataFrame) -> pd.Series:
+    """Hours from created_at to responded_at (Float64, NA when not responded)."""
+    return _hours(tickets["responded_at"], tickets["created_at"])
+
+
+def completion_hours(tickets: pd.DataFrame) -> pd.Series:
+    """Hours from created_at to completed_at (Float64, NA when not completed)."""
+    return _hours(tickets["completed_at"], tickets["created_at"])
+
+
+def coordination_hours(coordinations: pd.DataFrame) -> pd.Series:
+    """Hours from coordinated_at to processed_at (Float64, NA when not processed)."""
+    return _hours(coordinations["processed_at"], coordinations["coordinated_at"])
+
+
+def response_split(tickets: pd.DataFrame, max_hours: float) -> dict[str, float]:
+    """Tickets responded within max_hours (<=), later, or not at all; pct of all tickets (0-100).
+
+    >>> import pandas as pd
+    >>> t0 = pd.Timestamp("2022-06-01 08:00", tz="Asia/Jakarta")
+    >>> frame = pd.DataFrame({"created_at": [t0] * 4,
+    ...                       "responded_at": [t0 + pd.Timedelta(hours=h) for h in (1, 6, 7)] + [pd.NaT]})
+    >>> response_split(frame, 6)["within"], response_split(frame, 6)["later_pct"]
+    (2, 25.0)
+    """
+    hours = response_hours(tickets)
+    within = int((hours <= max_hours).sum())
+    later = int((hours > max_hours).sum())
+    total = len(tickets)
+    return {
+        "within": within,
+        "later": later,
+        "not_responded": int(hours.isna().sum()),
+        "total": total,
+        "within_pct": 100 * within / total if total else math.nan,
+        "later_pct": 100 * later / total if total else math.nan,
+    }
+
+
+def summary_stats(hours: pd.Series) -> dict[str, float]:
+    """Count, mean, median and p90 of hours; NA is not counted; p90 interpolates linearly."""
+    values = pd.Series(hours, dtype="Float64").dropna().to_numpy(dtype=float)
+    if values.size == 0:
+        return {"count": 0, "mean": math.nan, "median": math.nan, "p90": math.nan}
+    return {
+        "count": int(values.size),
+        "mean": float(values.mean()),
+        "median": float(np.median(values)),
+        # numpy's default 'linear' method: between the two nearest ranks
+        "p90": float(np.percentile(values, 90)),
+    }
+
+
+def _keys(by: str | Sequence[str]) -> list[str]:
+    return [by] if isinstance(by, str) else list(by)
+
+
+def duration_stats(frame: pd.DataFrame, hours: pd.Series, by: str | Sequence[str] = UNIT_KEYS) -> pd.DataFrame:
+    """Per group of `by`: count, mean, median, p90 of hours (NA hours not counted).
+
+    The default groups on (unit_type, unit) because a kelurahan and a kecamatan
+    may share a name (Kelurahan Cipayung, Kecamatan Cipayung). p90 uses numpy's
+    default linear interpolation. Rows sorted by the group keys.
+    """
+    keys = _keys(by)
+    data = frame[keys].assign(_hours=pd.Series(hours, index=frame.index, dtype="Float64")).dropna(subset=["_hours"])
+    if data.empty:
+        empty = frame[keys].iloc[0:0].reset_index(drop=True)
+        return empty.assign(count=pd.Series(dtype="Int64"), mean_hours=pd.Series(dtype="Float64"),
+                            median_hours=pd.Series(dtype="Float64"), p90_hours=pd.Series(dtype="Float64"))
+    rows = []
+    for group, part in data.groupby(keys, sort=True, dropna=False):
+        stats = summary_stats(part["_hours"])
+        group = group if isinstance(group, tuple) else (group,)
+        rows.append({**dict(zip(keys, group)), "count": stats["count"], "mean_hours": stats["mean"],
+                     "median_hours": stats["median"], "p90_hours": stats["p90"]})
+    result = pd.DataFrame(rows)
+    return result.astype({key: frame[key].dtype for key in keys} | {"count": "Int64", "mean_hours": "Float64",
+                                                                     "median_hours": "Float64", "p90_hours": "Float64"})
+
+
+def kelurahan_coordination_stats(coordinations: pd.DataFrame) -> pd.DataFrame:
+    """duration_stats of coordination hours for kelurahan units only."""
+    kelurahan = coordinations[coordinations["unit_type"] == "kelurahan"]
+    return duration_stats(kelurahan, coordination_hours(kelurahan), by=UNIT_KEYS)
+
+
+def kelurahan_completion_stats(tickets: pd.DataFrame) -> pd.DataFrame:
+    """duration_stats of completion hours for tickets owned by a kelurahan."""
+    kelurahan = tickets[tickets["unit_type"] == "kelurahan"]
+    return duration_stats(kelurahan, completion_hours(kelurahan), by=UNIT_KEYS)
+
+
+def _numbered(stats: pd.DataFrame, n: int | None) -> pd.DataFrame:
+    top = stats if n is None else stats.head(n)
+    top = top.reset_index(drop=True)
+    return top.assign(no=pd.Series(range(1, len(top) + 1), dtype="Int64"))[["no", *stats.columns]]
+
+
+def fastest(stats: pd.DataFrame, n: int | None = 10) -> pd.DataFrame:
+    """The n groups with the lowest mean_hours (ties: higher count, then name), numbered from 1."""
+    ordered = stats.sort_values(["mean_hours", "count", "unit"], ascending=[True, False, True], kind="stable")
+    return _numbered(ordered, n)
+
+
+def slowest(stats: pd.DataFrame, n: int | None = 10) -> pd.DataFrame:
+    """The n groups with the highest mean_hours (ties: name), numbered from 1."""
+    ordered = stats.sort_values(["mean_hours", "unit"], ascending=[False, True], kind="stable")
+    return _numbered(ordered, n)
+
+
+def units_faster_than(stats: pd.DataFrame, hours: float = 1.0) -> pd.DataFrame:
+    """Groups whose mean_hours < hours, fastest first (as :func:`fastest`), numbered."""
+    return fastest(stats[stats["mean_hours"] < hours], n=None)
+
+
+def completion_histogram(hours: pd.Series, width: float = 10, min_bins: int = 6) -> pd.DataFrame:
+    """Counts of hours in right-closed bins [0,w], (w,2w], ... labelled '0-10', '11-20', ...
+
+    At least min_bins bins, more if the data reaches further; share is the
+    percent (0-100) of the non-NA hours.
+
+    >>> completion_histogram(pd.Series([0.0, 10.0, 10.5, 25.0]), min_bins=3)[["label", "count"]].to_dict("list")
+    {'label': ['0-10', '11-20', '21-30'], 'count': [2, 1, 1]}
+    """
+    if width <= 0:
+        raise ValueError(f"completion_histogram: width must be > 0, got {width!r}.")
+    values = pd.Series(hours, dtype="Float64").dropna().to_numpy(dtype=float)
+    if (values < 0).any():
+        raise ValueError("completion_histogram: negative hours; the loader should have set them to NA.")
+    needed = int(math.ceil(values.max() / width)) if values.size else 0
+    n_bins = max(min_bins, needed, 1)
+    # bin k holds (k*w, (k+1)*w]; 0 goes to the first bin
+    index = np.maximum(np.ceil(values / width).astype(int) - 1, 0)
+    counts = np.bincount(index, minlength=n_bins)
+    lowers = [k * width for k in range(n_bins)]
+    uppers = [(k + 1) * width for k in range(n_bins)]
+    labels = [f"{_num(lo) + (1 if k else 0)}-{_num(up)}" for k, (lo, up) in enumerate(zip(lowers, uppers))]
+    total = int(values.size)
+    return pd.DataFrame({
+        "label": pd.Series(labels, dtype="string"),
+        "lower": pd.Series(lowers, dtype="Float64"),
+        "upper": pd.Series(uppers, dtype="Float64"),
+        "count": pd.Series(counts, dtype="Int64"),
+        "share": pd.Series([100 * c / total if total else math.nan for c in counts], dtype="Float64"),
+    })
+
+
+def _num(x: float) -> int | float:
+    return int(x) if float(x).is_integer() else x

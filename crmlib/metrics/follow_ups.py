@@ -1,0 +1,29 @@
+"""Follow-ups to report: late ones (with their score) and repeatedly rejected ones."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from crmlib.metrics.durations import completion_hours
+from crmlib.rules import Rules, effective_max_tl_hours, follow_up_scores
+
+LATE_COLUMNS = ["ticket_id", "unit_type", "unit", "category", "subcategory", "created_at", "completed_at",
+                "max_tl_hours", "actual_hours", "score"]
+REJECTED_COLUMNS = ["unit", "ticket_id", "channel", "category", "status", "rejected_count"]
+
+
+def late_follow_ups(tickets: pd.DataFrame, rules: Rules) -> pd.DataFrame:
+    """Tickets whose completion hours exceed max_tl_hours, with their score; lowest score first, then ticket id."""
+    maximum = effective_max_tl_hours(tickets, rules)
+    actual = completion_hours(tickets)
+    late = (actual > maximum).fillna(False)
+    table = tickets.assign(max_tl_hours=maximum, actual_hours=actual, score=follow_up_scores(tickets, rules))
+    table = table.loc[late, LATE_COLUMNS]
+    return table.sort_values(["score", "ticket_id"], kind="stable").reset_index(drop=True)
+
+
+def rejected_follow_ups(tickets: pd.DataFrame, min_count: int) -> pd.DataFrame:
+    """Tickets whose follow-up was rejected at least min_count times; by unit, then ticket id."""
+    rejected = tickets["rejected_count"].astype("Int64").fillna(0) >= min_count
+    table = tickets.loc[rejected, REJECTED_COLUMNS]
+    return table.sort_values(["unit", "ticket_id"], kind="stable").reset_index(drop=True)

@@ -1,0 +1,107 @@
+"""Build small canonical tickets/coordinations frames for tests from a few dicts.
+
+Each dict gives only the columns a test cares about; the others get a neutral
+default. Times are 'YYYY-MM-DD HH:MM' strings in Asia/Jakarta (or None).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+TZ = "Asia/Jakarta"
+
+TICKET_DTYPES: dict[str, str] = {
+    "ticket_id": "string",
+    "created_at": "datetime",
+    "channel": "string",
+    "category": "string",
+    "subcategory": "string",
+    "city_code": "string",
+    "kecamatan": "string",
+    "unit_type": "string",
+    "unit": "string",
+    "status": "string",
+    "latitude": "Float64",
+    "longitude": "Float64",
+    "geotagged": "boolean",
+    "responded_at": "datetime",
+    "completed_at": "datetime",
+    "max_tl_hours": "Float64",
+    "rejected_count": "Int64",
+    "source_row": "Int64",
+}
+
+TICKET_DEFAULTS: dict[str, Any] = {
+    "created_at": "2022-06-01 08:00",
+    "channel": "JAKI",
+    "category": "Jalan",
+    "subcategory": "Jalan Rusak",
+    "city_code": "jaktim",
+    "kecamatan": "Matraman",
+    "unit_type": "kelurahan",
+    "unit": "Kayu Manis",
+    "status": "Complete",
+    "latitude": -6.2,
+    "longitude": 106.86,
+    "geotagged": True,
+    "responded_at": None,
+    "completed_at": None,
+    "max_tl_hours": 168.0,
+    "rejected_count": 0,
+}
+
+COORDINATION_DTYPES: dict[str, str] = {
+    "ticket_id": "string",
+    "city_code": "string",
+    "kecamatan": "string",
+    "unit_type": "string",
+    "unit": "string",
+    "coordinated_at": "datetime",
+    "processed_at": "datetime",
+    "source_row": "Int64",
+}
+
+COORDINATION_DEFAULTS: dict[str, Any] = {
+    "city_code": "jaktim",
+    "kecamatan": "Matraman",
+    "unit_type": "kelurahan",
+    "unit": "Kayu Manis",
+    "coordinated_at": "2022-06-01 08:00",
+    "processed_at": None,
+}
+
+
+def _build(rows: list[dict[str, Any]], dtypes: dict[str, str], defaults: dict[str, Any], prefix: str) -> pd.DataFrame:
+    unknown = {key for row in rows for key in row} - set(dtypes)
+    if unknown:
+        raise KeyError(f"not a canonical column: {sorted(unknown)}")
+    records = []
+    for i, row in enumerate(rows, start=1):
+        record = {"ticket_id": f"{prefix}{i:04d}", **defaults, "source_row": i + 1}
+        record.update(row)
+        records.append(record)
+    columns: dict[str, pd.Series] = {}
+    for column, dtype in dtypes.items():
+        values = [record.get(column) for record in records]
+        if dtype == "datetime":
+            columns[column] = pd.Series(pd.to_datetime(values, format="ISO8601"), dtype="datetime64[ns]").dt.tz_localize(TZ)
+        else:
+            columns[column] = pd.Series(values, dtype=dtype)
+    return pd.DataFrame(columns)
+
+
+def tickets(*rows: dict[str, Any]) -> pd.DataFrame:
+    """Canonical tickets frame; ticket ids default to JK2206010001, JK2206010002, ..."""
+    return _build(list(rows), TICKET_DTYPES, TICKET_DEFAULTS, "JK220601")
+
+
+def coordinations(*rows: dict[str, Any]) -> pd.DataFrame:
+    """Canonical coordinations frame; ticket ids default to JK2206020001, ..."""
+    return _build(list(rows), COORDINATION_DTYPES, COORDINATION_DEFAULTS, "JK220602")
+
+
+def at(hours_after: float, start: str = "2022-06-01 08:00") -> str:
+    """Time string `hours_after` hours after `start` (for completed_at etc.)."""
+    return (pd.Timestamp(start) + pd.Timedelta(hours=hours_after)).strftime("%Y-%m-%d %H:%M:%S")

@@ -1,0 +1,245 @@
+"""Tests for crmlib.rules: loading/validation, follow-up score, capaian, grade."""
+
+from __future__ import annotations
+
+import copy
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+import frames  # noqa: E402
+
+from crmlib.rules import (  # noqa: E402
+    DEFAULT_RULES_PATH,
+    capaian,
+    effective_max_tl_hours,
+    follow_up_score,
+    follow_up_scores,
+    grade,
+    load_rules,
+    max_tl_hours_for,
+    rules_from_dict,
+)
+
+# The same rules as params/rules/crm.yaml, with grades nested under `bands:`.
+DOC = {
+    "response": {"max_hours": 6, "source": "s", "assumed": False},
+    "follow_up": {"default_max_hours": 168, "by_category": {"Sampah": 48}, "source": "s", "assumed": True},
+    "late_score": {
+        "bands": [
+            {"max_ratio": 1.0, "score": 100},
+            {"max_ratio": 1.5, "score": 80},
+            {"max_ratio": 2.0, "score": 60},
+            {"max_ratio": math.inf, "score": 40},
+        ],
+        "source": "s",
+    },
+    "rejection": {"min_count": 2},
+    "capaian": {"method": "mean_follow_up_score", "decimals": 3},
+    "grades": {
+        "bands": [
+            {"min": 90, "grade": "A"},
+            {"min": 80, "grade": "B"},
+            {"min": 70, "grade": "C"},
+            {"min": 0, "grade": "D"},
+        ],
+        "source": "s",
+    },
+}
+
+
+@pytest.fixture
+def rules():
+    return rules_from_dict(DOC)
+
+
+def write(tmp_path: Path, doc: dict) -> Path:
+    path = tmp_path / "rules.yaml"
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    return path
+
+
+def test_load_rules_reads_every_section(tmp_path):
+    r = load_rules(write(tmp_path, DOC))
+    assert r.response_max_hours == 6.0
+    assert r.default_max_hours == 168.0
+    assert dict(r.max_hours_by_category) == {"Sampah": 48.0}
+    assert r.late_bands == ((1.0, 100.0), (1.5, 80.0), (2.0, 60.0), (math.inf, 40.0))
+    assert r.rejection_min_count == 2
+    assert r.capaian_decimals == 3
+    assert r.grades == ((90.0, "A"), (80.0, "B"), (70.0, "C"), (0.0, "D"))
+
+
+def test_grades_may_also_be_a_bare_list(tmp_path):
+    doc = copy.deepcopy(DOC)
+    doc["grades"] = doc["grades"]["bands"]
+    assert load_rules(write(tmp_path, doc)).grades[0] == (90.0, "A")
+
+
+def test_rules_are_frozen(rules):
+    with pytest.raises(AttributeError):
+        rules.response_max_hours = 8  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        rules.max_hours_by_category["Jalan"] = 1  # type: ignore[index]
+
+
+def test_default_rules_file_loads():
+    assert load_rules().rejection_min_count == 2
+    assert DEFAULT_RULES_PATH.name == "crm.yaml"
+
+
+@pytest.mark.parametrize(
+    ("section", "key", "value", "named"),
+    [
+        ("response", "max_hours", "six", "response.max_hours"),
+        ("response", "max_hours", -1, "response.max_hours"),
+        ("follow_up", "default_max_hours", None, "follow_up.default_max_hours"),
+        ("follow_up", "by_category", {"Sampah": 0}, "follow_up.by_category.Sampah"),
+        ("rejection", "min_count", 0, "rejection.min_count"),
+        ("capaian", "decimals", 1.5, "capaian.decimals"),
+        ("capaian", "method", "median", "capaian.method"),
+    ],
+)
+def test_bad_value_names_the_key(tmp_path, section, key, value, named):
+    doc = copy.deepcopy(DOC)
+    doc[section][key] = value
+    with pytest.raises(ValueError, match=f"'{named}'"):
+        load_rules(write(tmp_path, doc))
+
+
+def test_missing_section_is_named(tmp_path):
+    doc = copy.deepcopy(DOC)
+    del doc["rejection"]
+    with pytest.raises(ValueError, match="'rejection'"):
+        load_rules(write(tmp_path, doc))
+
+
+def test_bands_must_increase_and_end_at_infinity(tmp_path):
+    doc = copy.deepcopy(DOC)
+    doc["late_score"]["bands"][1]["max_ratio"] = 0.5
+    with pytest.raises(ValueError, match=r"'late_score.bands\[1\].max_ratio'"):
+        load_rules(write(tmp_path, doc))
+    doc = copy.deepcopy(DOC)
+    doc["late_score"]["bands"][3]["max_ratio"] = 3
+    with pytest.raises(ValueError, match=r"'late_score.bands\[3\].max_ratio'.*inf"):
+        load_rules(write(tmp_path, doc))
+
+
+def test_grades_must_decrease_and_reach_zero(tmp_path):
+    doc = copy.deepcopy(DOC)
+    doc["grades"]["bands"][3]["min"] = 10
+    with pytest.raises(ValueError, match=r"'grades\[3\].min'"):
+        load_rules(write(tmp_path, doc))
+    doc = copy.deepcopy(DOC)
+    doc["grades"]["bands"][1]["min"] = 95
+    with pytest.raises(ValueError, match=r"'grades\[1\].min'"):
+        load_rules(write(tmp_path, doc))
+
+
+def test_invalid_yaml_names_file_and_line(tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text("grades:\n  - {min: 90, grade: A}\n  source: x\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"broken.yaml: line 3"):
+        load_rules(path)
+
+
+def test_missing_file_is_a_value_error(tmp_path):
+    with pytest.raises(ValueError, match="nope.yaml"):
+        load_rules(tmp_path / "nope.yaml")
+
+
+def test_max_tl_hours_for(rules):
+    assert max_tl_hours_for("Sampah", rules) == 48.0
+    assert max_tl_hours_for("Jalan", rules) == 168.0  # no rule of its own: the default
+
+
+@pytest.mark.parametrize(
+    ("actual", "maximum", "score"),
+    [
+        (67, 48, 80),  # seed: 67/48 = 1.396 -> first band with max_ratio >= 1.396 is 1.5 -> 80
+        (48, 48, 100),  # ratio exactly 1.0 -> 100
+        (0, 48, 100),
+        (72, 48, 80),  # 1.5 exactly -> 80
+        (73, 48, 60),  # 1.52 -> 60
+        (96, 48, 60),  # 2.0 exactly -> 60
+        (97, 48, 40),  # 2.02 -> 40
+    ],
+)
+def test_follow_up_score_scalar(rules, actual, maximum, score):
+    assert follow_up_score(actual, maximum, rules) == score
+
+
+def test_follow_up_score_scalar_nan_and_bad_max(rules):
+    assert math.isnan(follow_up_score(math.nan, 48, rules))
+    with pytest.raises(ValueError, match="max_hours"):
+        follow_up_score(10, 0, rules)
+
+
+def test_follow_up_score_series(rules):
+    actual = pd.Series([67.0, 10.0, None, 500.0], dtype="Float64")
+    got = follow_up_score(actual, 48.0, rules)
+    # 67/48 -> 80; 10/48 -> 100; NA -> NA; 500/48 = 10.4 -> 40
+    assert got.dtype == "Float64"
+    assert got.tolist()[:2] == [80.0, 100.0]
+    assert got.isna().tolist() == [False, False, True, False]
+    assert got.iloc[3] == 40.0
+
+
+def test_follow_up_scores_uses_completion_and_skips_open_tickets(rules):
+    t = frames.tickets(
+        {"category": "Sampah", "max_tl_hours": 48.0, "completed_at": frames.at(67)},  # 67/48 -> 80
+        {"completed_at": frames.at(5)},  # 5/168 -> 100
+        {"completed_at": None, "status": "In Progres"},  # not completed: not scored
+        {"category": "Sampah", "max_tl_hours": None, "completed_at": frames.at(100)},  # max from rules: 100/48=2.08 -> 40
+    )
+    got = follow_up_scores(t, rules)
+    assert got.tolist()[:2] == [80.0, 100.0]
+    assert pd.isna(got.iloc[2])
+    assert got.iloc[3] == 40.0
+
+
+def test_effective_max_tl_hours_fills_from_rules(rules):
+    t = frames.tickets({"max_tl_hours": 72.0}, {"category": "Sampah", "max_tl_hours": None},
+                       {"category": "Jalan", "max_tl_hours": None})
+    assert effective_max_tl_hours(t, rules).tolist() == [72.0, 48.0, 168.0]
+
+
+def test_capaian_seed_one_late_among_five(rules):
+    t = frames.tickets(
+        {"category": "Sampah", "max_tl_hours": 48.0, "completed_at": frames.at(67)},  # 80
+        *[{"completed_at": frames.at(h)} for h in (1, 2, 3, 4)],  # 4 x 100
+        {"completed_at": None},  # open: not scored, not in the denominator
+    )
+    assert capaian(t, rules) == 96.0  # (80 + 400) / 5
+
+
+def test_capaian_rounds_half_up_to_rules_decimals(rules):
+    # 7 tickets, one at 60 (2.0 x max): (600 + 60) / 7 = 94.285714... -> 94.286
+    t = frames.tickets({"max_tl_hours": 10.0, "completed_at": frames.at(20)},
+                       *[{"completed_at": frames.at(1)} for _ in range(6)])
+    assert capaian(t, rules) == 94.286
+
+
+def test_capaian_all_on_time_is_100_grade_a(rules):
+    t = frames.tickets(*[{"completed_at": frames.at(h)} for h in (0.5, 3, 10)])
+    assert capaian(t, rules) == 100.0
+    assert grade(capaian(t, rules), rules) == "A"
+
+
+def test_capaian_nothing_scored_is_nan(rules):
+    assert math.isnan(capaian(frames.tickets({"completed_at": None}), rules))
+    assert math.isnan(capaian(frames.tickets(), rules))
+
+
+@pytest.mark.parametrize(("value", "expected"), [(100, "A"), (90, "A"), (89.999, "B"), (80, "B"), (70, "C"),
+                                                 (69.9, "D"), (0, "D")])
+def test_grade_bounds(rules, value, expected):
+    assert grade(value, rules) == expected
+
+
+def test_grade_of_nan_raises(rules):
+    with pytest.raises(ValueError, match="NaN"):
+        grade(math.nan, rules)
