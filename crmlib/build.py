@@ -94,7 +94,9 @@ def build_report(
         tick = time.perf_counter()
         runs, figures = execute_figures(city, month, data, coordinations, work, progress)
         (work / "figures.json").write_text(figure_book.dumps(figures), encoding="utf-8")
+        # Per-section figure files and kernel logs served the build only.
         shutil.rmtree(work / "figures")
+        shutil.rmtree(work / "logs")
         timings["execute"] = time.perf_counter() - tick
 
         tick = time.perf_counter()
@@ -126,6 +128,7 @@ def _swap_in(new: Path, final: Path) -> None:
         shutil.rmtree(old)
     if final.exists():
         final.rename(old)
+    new.chmod(0o755)  # mkdtemp made it private to the builder
     new.rename(final)
     if old.exists():
         shutil.rmtree(old)

@@ -1,0 +1,127 @@
+"""Parquet cache of a loaded export, keyed by everything that shapes its content.
+
+The key is the SHA-256 of the input files, the column mapping, the channel
+spellings, the area aliases, the rules file and the crmlib version, so any
+change to one of them reads the export again. Only the canonical frames are
+written: free text never reaches the disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+import crmlib
+from crmlib.clean import ACCOUNTING_COLUMNS, COORDINATION_DTYPES, EXCLUSION_COLUMNS, FLAG_COLUMNS, TICKET_DTYPES
+from crmlib.load import (
+    DEFAULT_CHANNELS_PATH,
+    DEFAULT_MAPPING_PATH,
+    SOURCE_COLUMNS,
+    Export,
+    load_export,
+    sha256_of,
+)
+from crmlib.paths import OUTPUTS_DIR, PARAMS_DIR
+from crmlib.rules import DEFAULT_RULES_PATH, Rules
+
+DEFAULT_CACHE_DIR = OUTPUTS_DIR / ".cache"
+ALIASES_PATH = PARAMS_DIR / "areas" / "aliases.yaml"
+
+# The only columns each cached frame may hold.
+CACHED_COLUMNS: dict[str, list[str]] = {
+    "tickets": list(TICKET_DTYPES),
+    "coordinations": list(COORDINATION_DTYPES),
+    "exclusions": EXCLUSION_COLUMNS,
+    "flags": FLAG_COLUMNS,
+    "accounting": ACCOUNTING_COLUMNS,
+    "sources": SOURCE_COLUMNS,
+}
+
+
+def _digest_of(item: Any) -> str:
+    """SHA-256 of a file, or of a parameter object given in memory."""
+    if item is None:
+        return "none"
+    if isinstance(item, (str, Path)):
+        return sha256_of(item)
+    if isinstance(item, Rules):
+        return hashlib.sha256(repr(item).encode("utf-8")).hexdigest()
+    if isinstance(item, Mapping):
+        text = json.dumps(item, sort_keys=True, default=str, ensure_ascii=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    raise TypeError(f"cannot key the cache on {type(item).__name__}")
+
+
+def cache_key(
+    tickets_path: str | Path,
+    coordinations_path: str | Path | None = None,
+    *,
+    mapping: Mapping[str, Any] | str | Path | None = None,
+    rules: Rules | str | Path | None = None,
+    channels: Mapping[str, Any] | str | Path | None = None,
+) -> str:
+    """Hex key naming the cached copy of an export under these parameters."""
+    parts = {
+        "tickets": _digest_of(tickets_path),
+        "coordinations": _digest_of(coordinations_path),
+        "mapping": _digest_of(mapping if mapping is not None else DEFAULT_MAPPING_PATH),
+        "rules": _digest_of(rules if rules is not None else DEFAULT_RULES_PATH),
+        "channels": _digest_of(channels if channels is not None else DEFAULT_CHANNELS_PATH),
+        "aliases": _digest_of(ALIASES_PATH),
+        "crmlib": crmlib.__version__,
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def write_cache(export: Export, directory: str | Path) -> Path:
+    """Write an export's frames as parquet files into ``directory``; return it."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    for field in fields(Export):
+        frame: pd.DataFrame = getattr(export, field.name)
+        extra = set(frame.columns) - set(CACHED_COLUMNS[field.name])
+        if extra:
+            raise ValueError(f"refusing to cache non-canonical columns of {field.name}: {sorted(extra)}")
+        frame.to_parquet(directory / f"{field.name}.parquet", engine="pyarrow", index=False)
+    return directory
+
+
+def read_cache(directory: str | Path) -> Export:
+    """Read an export written by :func:`write_cache`."""
+    directory = Path(directory)
+    return Export(**{
+        f.name: pd.read_parquet(directory / f"{f.name}.parquet", engine="pyarrow") for f in fields(Export)
+    })
+
+
+def load_cached(
+    tickets_path: str | Path,
+    coordinations_path: str | Path | None = None,
+    *,
+    mapping: Mapping[str, Any] | str | Path | None = None,
+    rules: Rules | str | Path | None = None,
+    channels: Mapping[str, Any] | str | Path | None = None,
+    cache_dir: str | Path | None = None,
+    now: pd.Timestamp | None = None,
+) -> Export:
+    """:func:`crmlib.load.load_export` through a parquet cache (default ``outputs/.cache``)."""
+    key = cache_key(tickets_path, coordinations_path, mapping=mapping, rules=rules, channels=channels)
+    directory = Path(cache_dir if cache_dir is not None else DEFAULT_CACHE_DIR) / key
+    if all((directory / f"{f.name}.parquet").exists() for f in fields(Export)):
+        return read_cache(directory)
+    export = load_export(tickets_path, coordinations_path, mapping=mapping, rules=rules, channels=channels, now=now)
+    # Write to a side directory and rename, so a crash never leaves half a cache behind.
+    partial = directory.with_name(directory.name + ".partial")
+    write_cache(export, partial)
+    if directory.exists():
+        for old in directory.iterdir():
+            old.unlink()
+        directory.rmdir()
+    partial.rename(directory)
+    return export

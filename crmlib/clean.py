@@ -1,0 +1,467 @@
+"""Raw export rows -> canonical tickets and coordinations, with exclusions and flags.
+
+Every row read is either used or excluded with a reason. A used row may carry
+flags: a field that could not be trusted was emptied, the ticket still counts.
+Reasons are one line of Indonesian and never quote free text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from crmlib import areas
+from crmlib.parse import (
+    TZ,
+    clean_text,
+    normalise_channels,
+    normalise_statuses,
+    parse_datetimes,
+    parse_numbers,
+)
+from crmlib.rules import Rules, max_tl_hours_for
+
+if TYPE_CHECKING:
+    from crmlib.load import Export
+
+STATUSES = ("Complete", "Disposisi", "Koordinasi", "In Progres", "Menunggu Validasi", "TL Ditolak", "Wait")
+CITY_UNIT_TYPES = ("kelurahan", "kecamatan", "kota")
+
+# DKI Jakarta including Kepulauan Seribu (lat -6.38..-5.19, lon 106.39..106.98), with a small margin.
+DKI_BBOX = {"lat_min": -6.40, "lat_max": -5.10, "lon_min": 106.35, "lon_max": 107.00}
+EARLIEST_PLAUSIBLE = pd.Timestamp("2015-01-01", tz=TZ)
+
+TICKET_DTYPES: dict[str, str] = {
+    "ticket_id": "string",
+    "created_at": f"datetime64[ns, {TZ}]",
+    "channel": "string",
+    "category": "string",
+    "subcategory": "string",
+    "city_code": "string",
+    "kecamatan": "string",
+    "unit_type": "string",
+    "unit": "string",
+    "status": "string",
+    "latitude": "Float64",
+    "longitude": "Float64",
+    "geotagged": "boolean",
+    "responded_at": f"datetime64[ns, {TZ}]",
+    "completed_at": f"datetime64[ns, {TZ}]",
+    "max_tl_hours": "Float64",
+    "rejected_count": "Int64",
+    "source_row": "Int64",
+}
+COORDINATION_DTYPES: dict[str, str] = {
+    "ticket_id": "string",
+    "city_code": "string",
+    "kecamatan": "string",
+    "unit_type": "string",
+    "unit": "string",
+    "coordinated_at": f"datetime64[ns, {TZ}]",
+    "processed_at": f"datetime64[ns, {TZ}]",
+    "source_row": "Int64",
+}
+EXCLUSION_COLUMNS = ["table", "source_file", "source_row", "ticket_id", "column", "reason"]
+FLAG_COLUMNS = EXCLUSION_COLUMNS
+ACCOUNTING_COLUMNS = ["table", "source_file", "rows_read", "rows_used", "rows_excluded", "rows_flagged"]
+
+# Cell values quoted in a reason must look like a date or a number: a shifted
+# row could otherwise carry free text into a date column and into the report.
+_QUOTABLE = re.compile(r"^[0-9:/\-.,+ T]{1,30}$")
+
+
+def empty_tickets() -> pd.DataFrame:
+    """A tickets frame with no rows and the canonical dtypes."""
+    return pd.DataFrame({c: pd.Series(dtype=d) for c, d in TICKET_DTYPES.items()})
+
+
+def empty_coordinations() -> pd.DataFrame:
+    """A coordinations frame with no rows and the canonical dtypes."""
+    return pd.DataFrame({c: pd.Series(dtype=d) for c, d in COORDINATION_DTYPES.items()})
+
+
+def quote(values: pd.Series) -> pd.Series:
+    """Cell values safe to show in a reason (dates, numbers), else a placeholder.
+
+    >>> quote(pd.Series(["31/02/2022", "rumah Pak X"])).tolist()
+    ["'31/02/2022'", '(isi tidak ditampilkan)']
+    """
+    text = values.astype("string")
+    safe = text.str.fullmatch(_QUOTABLE.pattern).fillna(False).astype(bool)
+    return ("'" + text + "'").where(safe, "(isi tidak ditampilkan)")
+
+
+class _Rows:
+    """Exclusion reasons and flags for one table, first exclusion reason wins."""
+
+    def __init__(self, table: str, source_file: str, raw: pd.DataFrame, headers: Mapping[str, str]):
+        self.table, self.source_file, self.raw, self.headers = table, source_file, raw, headers
+        self.reason = pd.Series(pd.NA, index=raw.index, dtype="string")
+        self.column = pd.Series(pd.NA, index=raw.index, dtype="string")
+        self.ticket_id = pd.Series(pd.NA, index=raw.index, dtype="string")
+        self.flag_frames: list[pd.DataFrame] = []
+
+    @property
+    def used(self) -> pd.Series:
+        return self.reason.isna()
+
+    def exclude(self, mask: pd.Series, column: str | None, reason: str | pd.Series) -> None:
+        mask = mask.fillna(False).astype(bool) & self.used
+        self.reason = self.reason.mask(mask, reason)
+        if column is not None:
+            self.column = self.column.mask(mask, self.headers.get(column, column))
+
+    def flag(self, mask: pd.Series, column: str | None, reason: str | pd.Series) -> None:
+        mask = mask.fillna(False).astype(bool) & self.used
+        if not mask.any():
+            return
+        reasons = reason[mask] if isinstance(reason, pd.Series) else reason
+        self.flag_frames.append(pd.DataFrame({
+            "table": self.table,
+            "source_file": self.source_file,
+            "source_row": self.raw.loc[mask, "source_row"],
+            "ticket_id": self.ticket_id[mask],
+            "column": self.headers.get(column, column) if column else pd.NA,
+            "reason": reasons,
+        }))
+
+    def exclusions(self) -> pd.DataFrame:
+        out = self.reason.notna()
+        frame = pd.DataFrame({
+            "table": self.table,
+            "source_file": self.source_file,
+            "source_row": self.raw.loc[out, "source_row"],
+            "ticket_id": self.ticket_id[out],
+            "column": self.column[out],
+            "reason": self.reason[out],
+        }, columns=EXCLUSION_COLUMNS)
+        return frame.astype({c: "Int64" if c == "source_row" else "string" for c in EXCLUSION_COLUMNS}).reset_index(drop=True)
+
+    def flags(self) -> pd.DataFrame:
+        if not self.flag_frames:
+            frame = pd.DataFrame(columns=FLAG_COLUMNS)
+        else:
+            frame = pd.concat(self.flag_frames).sort_index(kind="stable")
+        return frame.astype({c: "Int64" if c == "source_row" else "string" for c in FLAG_COLUMNS}).reset_index(drop=True)
+
+
+def _column(raw: pd.DataFrame, name: str) -> pd.Series:
+    return raw[name] if name in raw.columns else pd.Series(pd.NA, index=raw.index, dtype="string")
+
+
+def _cleaned(raw: pd.DataFrame) -> pd.DataFrame:
+    """Raw rows with every text cell trimmed once (blank -> NA); row order reset."""
+    raw = raw.reset_index(drop=True)
+    text = {c: clean_text(raw[c]) for c in raw.columns if c not in ("source_row", "load_problem")}
+    return raw.assign(**text)
+
+
+def _ticket_ids(rows: _Rows, mapping: Mapping[str, Any]) -> pd.Series:
+    ids = _column(rows.raw, "ticket_id").str.replace(" ", "", regex=False).str.upper()
+    pattern = mapping.get("ticket_id_pattern") or r"^\S+$"
+    valid = ids.str.fullmatch(pattern).fillna(False).astype(bool)
+    rows.ticket_id = ids.where(valid)
+    rows.exclude(ids.isna(), "ticket_id", "No Laporan kosong")
+    rows.exclude(~valid, "ticket_id", "No Laporan tidak sesuai pola nomor laporan")
+    return rows.ticket_id
+
+
+def _plausible_window(now: pd.Timestamp | None) -> tuple[pd.Timestamp, pd.Timestamp]:
+    now = pd.Timestamp.now(tz=TZ) if now is None else pd.Timestamp(now)
+    now = now.tz_localize(TZ) if now.tzinfo is None else now.tz_convert(TZ)
+    return EARLIEST_PLAUSIBLE, now + pd.Timedelta(days=1)
+
+
+def _implausible(values: pd.Series, window: tuple[pd.Timestamp, pd.Timestamp]) -> pd.Series:
+    return values.notna() & ((values < window[0]) | (values > window[1]))
+
+
+def _required_datetime(rows: _Rows, column: str, label: str, window: tuple[pd.Timestamp, pd.Timestamp]) -> pd.Series:
+    """Parse a date every row needs; exclude rows where it is blank, unreadable or implausible."""
+    text = _column(rows.raw, column)
+    values, bad = parse_datetimes(text)
+    rows.exclude(text.isna(), column, f"{label} kosong")
+    rows.exclude(bad, column, f"{label} tidak terbaca: " + quote(text) + "; gunakan dd/mm/yyyy HH:MM")
+    rows.exclude(_implausible(values, window), column,
+                 f"{label} di luar rentang wajar (" + values.dt.strftime("%Y-%m-%d").astype("string") + ")")
+    return values.where(rows.used)
+
+
+def _optional_datetime(rows: _Rows, column: str, label: str, window: tuple[pd.Timestamp, pd.Timestamp],
+                       after: pd.Series, after_label: str) -> pd.Series:
+    """Parse a date that may be missing; flag and empty it when unreadable, implausible or too early."""
+    text = _column(rows.raw, column)
+    values, bad = parse_datetimes(text)
+    rows.flag(bad, column, f"{label} tidak terbaca: " + quote(text) + f"; {label} dikosongkan")
+    implausible = _implausible(values, window)
+    rows.flag(implausible, column, f"{label} di luar rentang wajar ("
+              + values.dt.strftime("%Y-%m-%d").astype("string") + f"); {label} dikosongkan")
+    values = values.mask(implausible)
+    early = values.notna() & after.notna() & (values < after)
+    rows.flag(early, column, f"{label} sebelum {after_label}; {label} dikosongkan")
+    return values.mask(early)
+
+
+def _resolve_units(rows: _Rows) -> pd.DataFrame:
+    """Resolve the unit names (once per distinct name and region) and exclude unknown ones."""
+    unit = _column(rows.raw, "unit")
+    region = _column(rows.raw, "city")
+    region_codes = {r: areas.city_code_of(r) for r in region.dropna().unique()}
+    city_hint = region.map(region_codes).astype("string")
+    pairs = pd.DataFrame({"unit": unit, "city": city_hint})
+    resolved: dict[tuple[Any, Any], areas.UnitRef | None] = {}
+    for u, c in pairs.dropna(subset=["unit"]).drop_duplicates().itertuples(index=False):
+        hint = None if pd.isna(c) else c
+        # The region only disambiguates; a unit name the region does not hold is still resolved.
+        ref = (areas.resolve_unit(u, hint) if hint else None) or areas.resolve_unit(u)
+        if ref is not None and ref.unit_type == "skpd" and ref.city_code is None:
+            ref = areas.UnitRef(hint, "skpd", None, ref.unit)
+        resolved[(u, hint)] = ref
+    keys = list(zip(unit.tolist(), [None if pd.isna(c) else c for c in city_hint.tolist()]))
+    refs = [resolved.get(k) if not pd.isna(k[0]) else None for k in keys]
+    out = pd.DataFrame({
+        "city_code": [r.city_code if r else None for r in refs],
+        "kecamatan": [r.kecamatan if r else None for r in refs],
+        "unit_type": [r.unit_type if r else None for r in refs],
+        "unit": [r.unit if r else None for r in refs],
+    }, index=rows.raw.index).astype("string")
+    rows.exclude(unit.isna(), "unit", "Nama SKPD kosong")
+    rows.exclude(out["unit"].isna(), "unit", "unit tidak dikenal: '" + unit + "'; tambahkan ejaannya di params/areas/aliases.yaml")
+    mismatch = city_hint.notna() & out["city_code"].notna() & (city_hint != out["city_code"])
+    rows.flag(mismatch, "city", "Wilayah tidak sesuai dengan wilayah unit; dipakai wilayah unit")
+    return out
+
+
+def _exclude_duplicates(rows: _Rows, columns: list[str]) -> None:
+    """Exclude exact copies of an earlier used row, then every row of a ticket id used twice."""
+    used = rows.used
+    values = pd.DataFrame({c: _column(rows.raw, c) for c in columns if c in rows.raw.columns})[used]
+    first_row = rows.raw.loc[used, "source_row"].groupby(
+        [values[c].fillna("\x00") for c in values.columns], sort=False, dropna=False
+    ).transform("first")
+    copy = values.duplicated(keep="first")
+    rows.exclude(copy.reindex(rows.raw.index, fill_value=False),
+                 None, "duplikat identik dari baris " + first_row.astype("string"))
+
+    if rows.table != "tickets":
+        return
+    used = rows.used
+    ids = rows.ticket_id[used]
+    clash = ids.duplicated(keep=False)
+    if not clash.any():
+        return
+    source = rows.raw.loc[used, "source_row"]
+    groups = source[clash].groupby(ids[clash], sort=False).agg(list)
+    reasons = pd.Series(pd.NA, index=rows.raw.index, dtype="string")
+    for index in clash[clash].index:
+        others = [str(r) for r in groups[rows.ticket_id[index]] if r != rows.raw.at[index, "source_row"]]
+        reasons[index] = f"No Laporan ganda dengan isi berbeda (juga di baris {', '.join(others)}); semua baris dikeluarkan"
+    rows.exclude(reasons.notna(), "ticket_id", reasons)
+
+
+def _to_ns(values: pd.Series) -> pd.Series:
+    # Implausible years were excluded or emptied above, so nanoseconds cannot overflow.
+    return values.astype(f"datetime64[ns, {TZ}]")
+
+
+def _max_tl(rows: _Rows, category: pd.Series, rules: Rules) -> pd.Series:
+    text = _column(rows.raw, "max_tl_hours")
+    values, bad = parse_numbers(text)
+    # Few categories in many rows: look each one up once.
+    lookup = {c: float(max_tl_hours_for(c, rules)) for c in category.dropna().unique()}
+    default = category.map(lookup).astype("Float64").fillna(rules.default_max_hours)
+    shown = default.map({h: f"{h:g}" for h in default.unique()}).astype("string")
+    rows.flag(bad, "max_tl_hours", "Max Waktu TL bukan angka " + quote(text) + "; dipakai batas baku kategori (" + shown + " jam)")
+    not_positive = values.notna() & (values <= 0)
+    rows.flag(not_positive, "max_tl_hours",
+              "Max Waktu TL tidak positif " + quote(text) + "; dipakai batas baku kategori (" + shown + " jam)")
+    return values.mask(not_positive).fillna(default).astype("Float64")
+
+
+def _coordinates(rows: _Rows) -> tuple[pd.Series, pd.Series, pd.Series]:
+    lat_text, lon_text = _column(rows.raw, "latitude"), _column(rows.raw, "longitude")
+    lat, lat_bad = parse_numbers(lat_text)
+    lon, lon_bad = parse_numbers(lon_text)
+    rows.flag(lat_bad, "latitude", "Latitude tidak terbaca " + quote(lat_text) + "; dikosongkan")
+    rows.flag(lon_bad, "longitude", "Longitude tidak terbaca " + quote(lon_text) + "; dikosongkan")
+    both = lat.notna() & lon.notna()
+    inside = (lat.between(DKI_BBOX["lat_min"], DKI_BBOX["lat_max"])
+              & lon.between(DKI_BBOX["lon_min"], DKI_BBOX["lon_max"])).fillna(False)
+    rows.flag(both & ~inside, "latitude", "koordinat di luar DKI Jakarta; laporan dihitung tidak bertitik lokasi")
+    rows.flag(lat.isna() ^ lon.isna(), "latitude", "hanya satu koordinat terisi; laporan dihitung tidak bertitik lokasi")
+    return lat, lon, (both & inside).astype("boolean")
+
+
+def _rejected_count(rows: _Rows) -> pd.Series:
+    text = _column(rows.raw, "rejected_count")
+    values, bad = parse_numbers(text)
+    invalid = bad | (values.notna() & ((values < 0) | (values % 1 != 0))).fillna(False)
+    rows.flag(invalid, "rejected_count", "Jumlah TL Ditolak bukan bilangan bulat >= 0 " + quote(text) + "; dikosongkan")
+    # A blank cell in a present column means no rejection; an absent column stays unknown.
+    if "rejected_count" in rows.raw.columns and rows.raw["rejected_count"].notna().any():
+        values = values.mask(text.isna(), 0)
+    return values.mask(invalid).round().astype("Int64")
+
+
+def clean_tickets(
+    raw: pd.DataFrame,
+    *,
+    source_file: str,
+    headers: Mapping[str, str],
+    mapping: Mapping[str, Any],
+    channels: Mapping[str, list[str]],
+    rules: Rules,
+    now: pd.Timestamp | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Turn raw ticket rows into (tickets, exclusions, flags); rows in = used + excluded."""
+    raw = _cleaned(raw)
+    rows = _Rows("tickets", source_file, raw, headers)
+    window = _plausible_window(now)
+    rows.exclude(raw["load_problem"].notna(), None, raw["load_problem"])
+    _ticket_ids(rows, mapping)
+    created = _required_datetime(rows, "created_at", headers.get("created_at", "created_at"), window)
+    units = _resolve_units(rows)
+    _exclude_duplicates(rows, [c for c in mapping["tables"]["tickets"]["columns"]])
+
+    used = rows.used
+    status, status_unknown = normalise_statuses(_column(raw, "status"), mapping["statuses"])
+    rows.flag(status_unknown, "status", "status tidak dikenal: '" + _column(raw, "status") + "'; dikosongkan")
+    rows.flag(_column(raw, "status").isna(), "status", "Status kosong")
+    channel, channel_unknown = normalise_channels(_column(raw, "channel"), channels)
+    rows.flag(channel_unknown, "channel", "kanal tidak dikenal: '" + channel + "'; label dipakai apa adanya")
+    rows.flag(channel.isna(), "channel", "Kanal kosong")
+    category = _column(raw, "category")
+    rows.flag(category.isna(), "category", "Kategori kosong")
+
+    responded = _optional_datetime(rows, "responded_at", headers.get("responded_at", "responded_at"), window,
+                                   created, headers.get("created_at", "created_at"))
+    completed = _optional_datetime(rows, "completed_at", headers.get("completed_at", "completed_at"), window,
+                                   created, headers.get("created_at", "created_at"))
+    rows.flag((status == "Complete") & completed.isna(), "completed_at",
+              f"status Complete tanpa {headers.get('completed_at', 'completed_at')}")
+    lat, lon, geotagged = _coordinates(rows)
+
+    tickets = pd.DataFrame({
+        "ticket_id": rows.ticket_id,
+        "created_at": created,
+        "channel": channel,
+        "category": category,
+        "subcategory": _column(raw, "subcategory"),
+        "city_code": units["city_code"],
+        "kecamatan": units["kecamatan"],
+        "unit_type": units["unit_type"],
+        "unit": units["unit"],
+        "status": status,
+        "latitude": lat,
+        "longitude": lon,
+        "geotagged": geotagged,
+        "responded_at": responded,
+        "completed_at": completed,
+        "max_tl_hours": _max_tl(rows, category, rules),
+        "rejected_count": _rejected_count(rows),
+        "source_row": raw["source_row"],
+    })[used].reset_index(drop=True)
+    for column in ("created_at", "responded_at", "completed_at"):
+        tickets[column] = _to_ns(tickets[column])
+    tickets = tickets.astype(TICKET_DTYPES)
+    exclusions, flags = rows.exclusions(), rows.flags()
+    assert len(tickets) + len(exclusions) == len(raw), "every ticket row is used or excluded"
+    return tickets, exclusions, flags
+
+
+def clean_coordinations(
+    raw: pd.DataFrame,
+    *,
+    source_file: str,
+    headers: Mapping[str, str],
+    mapping: Mapping[str, Any],
+    ticket_ids: pd.Series,
+    now: pd.Timestamp | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Turn raw coordination rows into (coordinations, exclusions, flags); rows in = used + excluded."""
+    raw = _cleaned(raw)
+    rows = _Rows("coordinations", source_file, raw, headers)
+    window = _plausible_window(now)
+    rows.exclude(raw["load_problem"].notna(), None, raw["load_problem"])
+    _ticket_ids(rows, mapping)
+    coordinated = _required_datetime(rows, "coordinated_at", headers.get("coordinated_at", "coordinated_at"), window)
+    units = _resolve_units(rows)
+    _exclude_duplicates(rows, [c for c in mapping["tables"]["coordinations"]["columns"]])
+
+    processed = _optional_datetime(rows, "processed_at", headers.get("processed_at", "processed_at"), window,
+                                   coordinated, headers.get("coordinated_at", "coordinated_at"))
+    known = rows.ticket_id.isin(set(ticket_ids.dropna()))
+    rows.flag(~known, "ticket_id", "laporan tidak ada di tabel laporan")
+
+    used = rows.used
+    coordinations = pd.DataFrame({
+        "ticket_id": rows.ticket_id,
+        "city_code": units["city_code"],
+        "kecamatan": units["kecamatan"],
+        "unit_type": units["unit_type"],
+        "unit": units["unit"],
+        "coordinated_at": coordinated,
+        "processed_at": processed,
+        "source_row": raw["source_row"],
+    })[used].reset_index(drop=True)
+    for column in ("coordinated_at", "processed_at"):
+        coordinations[column] = _to_ns(coordinations[column])
+    coordinations = coordinations.astype(COORDINATION_DTYPES)
+    exclusions, flags = rows.exclusions(), rows.flags()
+    assert len(coordinations) + len(exclusions) == len(raw), "every coordination row is used or excluded"
+    return coordinations, exclusions, flags
+
+
+def accounting_frame(table: str, source_file: str, rows_read: int, used: pd.DataFrame,
+                     exclusions: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:
+    """One accounting row: rows read = rows used + rows excluded (asserted)."""
+    if rows_read != len(used) + len(exclusions):
+        raise AssertionError(f"{table}: {rows_read} rows read != {len(used)} used + {len(exclusions)} excluded")
+    flagged = flags["source_row"].dropna().nunique()
+    return pd.DataFrame(
+        [[table, source_file, rows_read, len(used), len(exclusions), flagged]], columns=ACCOUNTING_COLUMNS
+    ).astype({"table": "string", "source_file": "string", "rows_read": "Int64", "rows_used": "Int64",
+              "rows_excluded": "Int64", "rows_flagged": "Int64"})
+
+
+def month_bounds(month: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """Start (inclusive) and end (exclusive) of a 'YYYY-MM' month in Jakarta time.
+
+    >>> [t.isoformat() for t in month_bounds("2022-06")]
+    ['2022-06-01T00:00:00+07:00', '2022-07-01T00:00:00+07:00']
+    """
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", str(month)):
+        raise ValueError(f"month must be 'YYYY-MM', got {month!r}")
+    start = pd.Timestamp(f"{month}-01", tz=TZ)
+    return start, start + pd.offsets.MonthBegin(1)
+
+
+def _in_city_month(frame: pd.DataFrame, when: str, city_code: str, month: str) -> pd.Series:
+    start, end = month_bounds(month)
+    return ((frame[when] >= start) & (frame[when] < end) & (frame["city_code"] == city_code)
+            & frame["unit_type"].isin(CITY_UNIT_TYPES)).fillna(False).astype(bool)
+
+
+def select_city_month(export: Export, city_code: str, month: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Tickets and coordinations of one city's own units in one month, and the scope accounting.
+
+    Tickets: created_at in the month, owned by a kelurahan, kecamatan or the
+    head unit of the city. Coordinations: coordinated_at in the month, unit in
+    the city. ``scope`` has one row per table: rows_used, rows_in_scope, rows_outside.
+    """
+    if city_code not in areas.CITY_CODES:
+        raise ValueError(f"unknown city code {city_code!r}; expected one of {', '.join(areas.CITY_CODES)}")
+    t_mask = _in_city_month(export.tickets, "created_at", city_code, month)
+    c_mask = _in_city_month(export.coordinations, "coordinated_at", city_code, month)
+    scope = pd.DataFrame(
+        [
+            ["tickets", len(t_mask), int(t_mask.sum()), int((~t_mask).sum())],
+            ["coordinations", len(c_mask), int(c_mask.sum()), int((~c_mask).sum())],
+        ],
+        columns=["table", "rows_used", "rows_in_scope", "rows_outside"],
+    ).astype({"table": "string", "rows_used": "Int64", "rows_in_scope": "Int64", "rows_outside": "Int64"})
+    return (export.tickets[t_mask].reset_index(drop=True),
+            export.coordinations[c_mask].reset_index(drop=True), scope)

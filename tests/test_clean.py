@@ -1,0 +1,247 @@
+"""Tests for crmlib.clean on raw frames built by hand."""
+
+import pandas as pd
+import pytest
+
+from crmlib.clean import (
+    accounting_frame,
+    clean_coordinations,
+    clean_tickets,
+    month_bounds,
+    select_city_month,
+)
+from crmlib.load import Export, load_channels, load_mapping
+from crmlib.rules import load_rules
+
+JKT = "Asia/Jakarta"
+NOW = pd.Timestamp("2024-01-01", tz=JKT)
+HEADERS = {"ticket_id": "No Laporan", "created_at": "Tanggal Laporan Masuk", "completed_at": "Tanggal TL",
+           "responded_at": "Tanggal Respon", "max_tl_hours": "Max Waktu TL (Jam)", "unit": "Nama SKPD",
+           "channel": "Kanal", "status": "Status", "coordinated_at": "Tanggal Koordinasi",
+           "processed_at": "Tanggal Proses", "latitude": "Latitude", "longitude": "Longitude", "city": "Wilayah"}
+BASE = {"ticket_id": "JK2206010001", "created_at": "01/06/2022 08:00", "channel": "JAKI", "category": "Sampah",
+        "subcategory": "Sampah Lingkungan", "city": "JAKARTA TIMUR", "unit": "KELURAHAN PULO GEBANG",
+        "status": "Complete", "latitude": "-6,2", "longitude": "106,9", "responded_at": "01/06/2022 08:30",
+        "completed_at": "01/06/2022 12:00", "max_tl_hours": "48", "rejected_count": "0"}
+
+
+def ts(text):
+    return pd.Timestamp(text, tz=JKT)
+
+
+def raw_tickets(*changes):
+    """One raw row per dict of changes to BASE; source rows 2, 3, ..."""
+    rows = [{**BASE, **c} for c in changes]
+    frame = pd.DataFrame(rows, columns=list(BASE)).astype("string")
+    frame["source_row"] = pd.array(range(2, 2 + len(rows)), dtype="Int64")
+    frame["load_problem"] = pd.Series([pd.NA] * len(rows), dtype="string")
+    return frame
+
+
+def run(*changes):
+    raw = raw_tickets(*changes)
+    return clean_tickets(raw, source_file="t.csv", headers=HEADERS, mapping=load_mapping(),
+                         channels=load_channels(), rules=load_rules(), now=NOW)
+
+
+def reasons(frame):
+    return dict(zip(frame["source_row"].tolist(), frame["reason"].tolist()))
+
+
+def test_clean_ticket_values():
+    tickets, excl, flags = run({}, {"ticket_id": "JK2206010002", "unit": "WALIKOTA JAKARTA TIMUR", "channel": "LAPOR!",
+                                    "status": "In Progress", "completed_at": "", "rejected_count": ""})
+    assert len(excl) == 0 and len(flags) == 0
+    row = tickets.iloc[0]
+    assert row["created_at"] == ts("2022-06-01 08:00")
+    assert (row["city_code"], row["kecamatan"], row["unit_type"], row["unit"]) == ("jaktim", "Cakung", "kelurahan", "Pulo Gebang")
+    assert row["latitude"] == -6.2 and bool(row["geotagged"])
+    assert tickets["unit"].tolist()[1] == "Walikota Jakarta Timur"
+    assert tickets["channel"].tolist() == ["JAKI", "SP4N Lapor"]
+    assert tickets["status"].tolist() == ["Complete", "In Progres"]
+    # a blank 'Jumlah TL Ditolak' cell means no rejection
+    assert tickets["rejected_count"].tolist() == [0, 0]
+    assert str(tickets["created_at"].dtype) == "datetime64[ns, Asia/Jakarta]"
+
+
+def test_exclusion_reasons_first_wins():
+    tickets, excl, _ = run(
+        {"ticket_id": ""},                                     # row 2
+        {"ticket_id": "bukan-id"},                             # row 3
+        {"ticket_id": "JK2206010003", "created_at": ""},       # row 4
+        {"ticket_id": "JK2206010004", "created_at": "31/02/2022 10:00"},  # row 5
+        {"ticket_id": "JK2206010005", "created_at": "01/06/3020 08:00", "unit": "X"},  # row 6: date checked before unit
+        {"ticket_id": "JK2206010006", "created_at": "31/12/2014 23:59"},  # row 7
+        {"ticket_id": "JK2206010007", "unit": "KELURAHAN ANTAH"},         # row 8
+        {"ticket_id": "JK2206010008"},                                     # row 9: used
+    )
+    assert tickets["source_row"].tolist() == [9]
+    assert reasons(excl) == {
+        2: "No Laporan kosong",
+        3: "No Laporan tidak sesuai pola nomor laporan",
+        4: "Tanggal Laporan Masuk kosong",
+        5: "Tanggal Laporan Masuk tidak terbaca: '31/02/2022 10:00'; gunakan dd/mm/yyyy HH:MM",
+        6: "Tanggal Laporan Masuk di luar rentang wajar (3020-06-01)",
+        7: "Tanggal Laporan Masuk di luar rentang wajar (2014-12-31)",
+        8: "unit tidak dikenal: 'KELURAHAN ANTAH'; tambahkan ejaannya di params/areas/aliases.yaml",
+    }
+    assert excl.loc[excl["source_row"] == 5, "column"].item() == "Tanggal Laporan Masuk"
+
+
+def test_created_after_now_plus_one_day_is_excluded():
+    # NOW = 2024-01-01 00:00; the limit is 2024-01-02 00:00
+    tickets, excl, _ = run({"created_at": "01/01/2024 23:00"}, {"ticket_id": "JK2206010002", "created_at": "02/01/2024 00:01"})
+    assert tickets["source_row"].tolist() == [2]
+    assert reasons(excl) == {3: "Tanggal Laporan Masuk di luar rentang wajar (2024-01-02)"}
+
+
+def test_identical_and_conflicting_duplicates():
+    tickets, excl, _ = run(
+        {},                                                    # row 2 used
+        {},                                                    # row 3 copy of 2
+        {"ticket_id": "JK2206010002"},                         # row 4 conflicts with 5 and 6
+        {"ticket_id": "JK2206010002", "status": "Wait"},       # row 5
+        {"ticket_id": "JK2206010002", "status": "Disposisi"},  # row 6
+        {"ticket_id": "JK2206010002", "status": "Wait"},       # row 7 copy of 5
+    )
+    assert tickets["source_row"].tolist() == [2]
+    assert reasons(excl) == {
+        3: "duplikat identik dari baris 2",
+        4: "No Laporan ganda dengan isi berbeda (juga di baris 5, 6); semua baris dikeluarkan",
+        5: "No Laporan ganda dengan isi berbeda (juga di baris 4, 6); semua baris dikeluarkan",
+        6: "No Laporan ganda dengan isi berbeda (juga di baris 4, 5); semua baris dikeluarkan",
+        7: "duplikat identik dari baris 5",
+    }
+
+
+def test_flags_null_the_field_and_keep_the_ticket():
+    tickets, excl, flags = run(
+        {"completed_at": "31/05/2022 12:00"},                                   # row 2 TL before creation
+        {"ticket_id": "JK2206010002", "completed_at": "", "status": "Selesai"},  # row 3 Complete without TL
+        {"ticket_id": "JK2206010003", "responded_at": "besok"},                 # row 4 unreadable response
+        {"ticket_id": "JK2206010004", "channel": "Radio Warga", "status": "Pending"},  # row 5
+        {"ticket_id": "JK2206010005", "latitude": "106,9", "longitude": "-6,2"},       # row 6 swapped coordinates
+    )
+    assert len(excl) == 0 and len(tickets) == 5
+    assert flags[["source_row", "reason"]].values.tolist() == [
+        [2, "Tanggal TL sebelum Tanggal Laporan Masuk; Tanggal TL dikosongkan"],
+        [2, "status Complete tanpa Tanggal TL"],
+        [3, "status Complete tanpa Tanggal TL"],
+        [4, "Tanggal Respon tidak terbaca: (isi tidak ditampilkan); Tanggal Respon dikosongkan"],
+        [5, "status tidak dikenal: 'Pending'; dikosongkan"],
+        [5, "kanal tidak dikenal: 'Radio Warga'; label dipakai apa adanya"],
+        [6, "koordinat di luar DKI Jakarta; laporan dihitung tidak bertitik lokasi"],
+    ]
+    assert pd.isna(tickets.loc[0, "completed_at"]) and pd.isna(tickets.loc[2, "responded_at"])
+    assert tickets.loc[3, "channel"] == "Radio Warga" and pd.isna(tickets.loc[3, "status"])
+    assert tickets["geotagged"].tolist() == [True, True, True, True, False]
+    assert flags["ticket_id"].tolist()[0] == "JK2206010001"
+
+
+def test_max_tl_falls_back_to_category_default():
+    tickets, _, flags = run(
+        {"max_tl_hours": "-48"},                                            # Sampah -> 48 by category
+        {"ticket_id": "JK2206010002", "category": "Jalan", "max_tl_hours": "dua hari"},  # -> default 168
+        {"ticket_id": "JK2206010003", "category": "Jalan", "max_tl_hours": ""},          # blank -> 168, no flag
+        {"ticket_id": "JK2206010004", "max_tl_hours": "72,5"},
+    )
+    assert tickets["max_tl_hours"].tolist() == [48.0, 168.0, 168.0, 72.5]
+    assert flags["reason"].tolist() == [
+        "Max Waktu TL tidak positif '-48'; dipakai batas baku kategori (48 jam)",
+        "Max Waktu TL bukan angka (isi tidak ditampilkan); dipakai batas baku kategori (168 jam)",
+    ]
+
+
+def test_skpd_takes_city_from_region_and_mismatch_is_flagged():
+    tickets, _, flags = run(
+        {"unit": "DINAS BINA MARGA"},
+        {"ticket_id": "JK2206010002", "unit": "KELURAHAN GAMBIR"},  # region says Jakarta Timur
+    )
+    assert tickets[["city_code", "unit_type", "unit"]].values.tolist() == [
+        ["jaktim", "skpd", "DINAS BINA MARGA"], ["jakpus", "kelurahan", "Gambir"]]
+    assert flags["reason"].tolist() == ["Wilayah tidak sesuai dengan wilayah unit; dipakai wilayah unit"]
+
+
+def test_load_problem_rows_are_excluded():
+    raw = raw_tickets({}, {"ticket_id": "JK2206010002"})
+    raw.loc[1, "load_problem"] = "baris kosong"
+    tickets, excl, _ = clean_tickets(raw, source_file="t.csv", headers=HEADERS, mapping=load_mapping(),
+                                     channels=load_channels(), rules=load_rules(), now=NOW)
+    assert len(tickets) == 1 and reasons(excl) == {3: "baris kosong"}
+
+
+def raw_coordinations(rows):
+    frame = pd.DataFrame(rows, columns=["ticket_id", "unit", "coordinated_at", "processed_at"]).astype("string")
+    frame["source_row"] = pd.array(range(2, 2 + len(rows)), dtype="Int64")
+    frame["load_problem"] = pd.Series([pd.NA] * len(rows), dtype="string")
+    return frame
+
+
+def test_clean_coordinations():
+    raw = raw_coordinations([
+        ["JK2206010001", "KELURAHAN PULO GEBANG", "01/06/2022 08:10", "01/06/2022 08:40"],  # 2 used
+        ["JK2206019999", "Cakung Barat", "01/06/2022 09:00", "01/06/2022 08:00"],          # 3 processed early, unknown ticket
+        ["JK2206010001", "KELURAHAN ANTAH", "01/06/2022 09:00", ""],                       # 4 unknown unit
+        ["JK2206010001", "KELURAHAN PULO GEBANG", "", ""],                                # 5 no coordinated_at
+        ["JK2206010001", "KELURAHAN PULO GEBANG", "01/06/2022 08:10", "01/06/2022 08:40"],  # 6 copy of 2
+    ])
+    coords, excl, flags = clean_coordinations(raw, source_file="k.csv", headers=HEADERS, mapping=load_mapping(),
+                                              ticket_ids=pd.Series(["JK2206010001"]), now=NOW)
+    assert coords["source_row"].tolist() == [2, 3]
+    assert coords["unit"].tolist() == ["Pulo Gebang", "Cakung Barat"]
+    # 08:40 - 08:10 = 30 minutes
+    assert (coords.loc[0, "processed_at"] - coords.loc[0, "coordinated_at"]).total_seconds() == 1800
+    assert pd.isna(coords.loc[1, "processed_at"])
+    assert reasons(excl) == {
+        4: "unit tidak dikenal: 'KELURAHAN ANTAH'; tambahkan ejaannya di params/areas/aliases.yaml",
+        5: "Tanggal Koordinasi kosong",
+        6: "duplikat identik dari baris 2",
+    }
+    assert flags[["source_row", "reason"]].values.tolist() == [
+        [3, "Tanggal Proses sebelum Tanggal Koordinasi; Tanggal Proses dikosongkan"],
+        [3, "laporan tidak ada di tabel laporan"],
+    ]
+
+
+def test_accounting_frame_asserts_rows():
+    used = pd.DataFrame({"x": [1, 2]})
+    excl = pd.DataFrame({"source_row": [5]})
+    flags = pd.DataFrame({"source_row": pd.array([2, 2, 3], dtype="Int64")})
+    acc = accounting_frame("tickets", "t.csv", 3, used, excl, flags)
+    assert acc.iloc[0].tolist() == ["tickets", "t.csv", 3, 2, 1, 2]  # 2 distinct flagged rows
+    with pytest.raises(AssertionError):
+        accounting_frame("tickets", "t.csv", 4, used, excl, flags)
+
+
+def test_month_bounds():
+    start, end = month_bounds("2022-12")
+    assert (start, end) == (ts("2022-12-01"), ts("2023-01-01"))
+    with pytest.raises(ValueError):
+        month_bounds("2022-13")
+
+
+def test_select_city_month():
+    tickets, _, _ = run(
+        {"ticket_id": "JK2206010001"},                                                 # in
+        {"ticket_id": "JK2206010002", "unit": "KECAMATAN CAKUNG"},                     # in
+        {"ticket_id": "JK2206010003", "unit": "WALIKOTA JAKARTA TIMUR"},               # in
+        {"ticket_id": "JK2206010004", "unit": "DINAS BINA MARGA"},                     # skpd: out
+        {"ticket_id": "JK2206010005", "unit": "KELURAHAN GAMBIR"},                     # jakpus: out
+        {"ticket_id": "JK2206010006", "created_at": "01/07/2022 00:00"},               # July: out
+        {"ticket_id": "JK2206010007", "created_at": "30/06/2022 23:59"},               # in
+        {"ticket_id": "JK2206010008", "created_at": "31/05/2022 23:59"},               # May: out
+    )
+    raw = raw_coordinations([
+        ["JK2206010001", "Pulo Gebang", "01/06/2022 08:10", "01/06/2022 08:40"],
+        ["JK2206010001", "Gambir", "01/06/2022 08:10", "01/06/2022 08:40"],
+        ["JK2206010001", "Pulo Gebang", "01/07/2022 08:10", "01/07/2022 08:40"],
+    ])
+    coords, _, _ = clean_coordinations(raw, source_file="k.csv", headers=HEADERS, mapping=load_mapping(),
+                                       ticket_ids=tickets["ticket_id"], now=NOW)
+    export = Export(tickets, coords, pd.DataFrame(), pd.DataFrame(), pd.DataFrame())
+    t, c, scope = select_city_month(export, "jaktim", "2022-06")
+    assert t["ticket_id"].tolist() == ["JK2206010001", "JK2206010002", "JK2206010003", "JK2206010007"]
+    assert c["source_row"].tolist() == [2]
+    assert scope.values.tolist() == [["tickets", 8, 4, 4], ["coordinations", 3, 1, 2]]
+    with pytest.raises(ValueError):
+        select_city_month(export, "bandung", "2022-06")
