@@ -378,7 +378,6 @@ def clean_coordinations(
     source_file: str,
     headers: Mapping[str, str],
     mapping: Mapping[str, Any],
-    ticket_ids: pd.Series,
     now: pd.Timestamp | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Turn raw coordination rows into (coordinations, exclusions, flags); rows in = used + excluded."""
@@ -393,8 +392,6 @@ def clean_coordinations(
 
     processed = _optional_datetime(rows, "processed_at", headers.get("processed_at", "processed_at"), window,
                                    coordinated, headers.get("coordinated_at", "coordinated_at"))
-    known = rows.ticket_id.isin(set(ticket_ids.dropna()))
-    rows.flag(~known, "ticket_id", "laporan tidak ada di tabel laporan")
 
     used = rows.used
     coordinations = pd.DataFrame({

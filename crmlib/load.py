@@ -383,7 +383,7 @@ def load_export(
         raw_c = read_table(coordinations_path, "coordinations", mapping_data)
         coordinations, excl_c, flags_c = clean_coordinations(
             raw_c.frame, source_file=raw_c.file, headers=raw_c.headers, mapping=mapping_data,
-            ticket_ids=tickets["ticket_id"], now=now,
+            now=now,
         )
         sources.append({"table": "coordinations", "file": raw_c.file, "sha256": raw_c.sha256,
                         "rows_read": len(raw_c.frame), "header_row": raw_c.header_row, "encoding": raw_c.encoding})

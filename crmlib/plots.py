@@ -52,14 +52,19 @@ def histogram_chart(histogram: pd.DataFrame, title: str) -> plt.Figure:
     return fig
 
 
-def pie_chart(labels: pd.Series, counts: pd.Series, title: str) -> plt.Figure:
-    """A pie of shares, each wedge labelled 'name, count'."""
+def pie_chart(labels: pd.Series, counts: pd.Series, title: str, max_wedges: int = 6) -> plt.Figure:
+    """A pie of shares with a legend 'name, count'; beyond max_wedges the smallest merge into 'Lainnya'."""
     setup()
-    fig, ax = plt.subplots(figsize=(6.5, 4.2))
-    colors = sns.color_palette(PALETTE, len(counts))
-    names = [f"{name}, {count}" for name, count in zip(labels.astype(str), counts.astype(int))]
-    ax.pie(counts.astype(int), labels=names, colors=colors, startangle=90, counterclock=False,
-           wedgeprops={"linewidth": 1, "edgecolor": "white"})
+    data = pd.DataFrame({"label": labels.astype(str).to_numpy(), "count": counts.astype(int).to_numpy()})
+    data = data.sort_values("count", ascending=False, kind="stable")
+    if len(data) > max_wedges:
+        rest = int(data["count"].iloc[max_wedges - 1:].sum())
+        data = pd.concat([data.head(max_wedges - 1), pd.DataFrame({"label": ["Lainnya"], "count": [rest]})])
+    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    wedges, _ = ax.pie(data["count"], colors=sns.color_palette(PALETTE, len(data)), startangle=90,
+                       counterclock=False, wedgeprops={"linewidth": 1, "edgecolor": "white"})
+    ax.legend(wedges, [f"{name}, {count}" for name, count in zip(data["label"], data["count"])],
+              loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
     ax.set(title=title, aspect="equal")
     fig.tight_layout()
     return fig

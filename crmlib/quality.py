@@ -56,3 +56,26 @@ def detail(rows: pd.DataFrame, limit: int) -> pd.DataFrame:
     """The first ``limit`` rows by table, file and row number, for the appendix."""
     ordered = rows.sort_values(["table", "source_file", "source_row"], kind="stable").head(limit)
     return ordered.assign(table=ordered["table"].map(TABLE_LABELS).fillna(ordered["table"])).reset_index(drop=True)
+
+
+def flags_in_scope(flags: pd.DataFrame, tickets: pd.DataFrame, coordinations: pd.DataFrame) -> pd.DataFrame:
+    """Flags on the rows this report uses, plus flags on a whole file (no row number).
+
+    >>> flags = pd.DataFrame({"table": ["tickets", "tickets", "coordinations"], "source_row": [2, 9, pd.NA],
+    ...                       "reason": ["a", "b", "c"]})
+    >>> flags_in_scope(flags, pd.DataFrame({"source_row": [2]}), pd.DataFrame({"source_row": []}))["reason"].tolist()
+    ['a', 'c']
+    """
+    rows = flags["source_row"]
+    used = ((flags["table"] == "tickets") & rows.isin(tickets["source_row"])) | (
+        (flags["table"] == "coordinations") & rows.isin(coordinations["source_row"]))
+    return flags[used.fillna(False).astype(bool) | rows.isna()].reset_index(drop=True)
+
+
+def coordinations_without_ticket(coordinations: pd.DataFrame, tickets: pd.DataFrame) -> int:
+    """Coordinations whose ticket is not in the tickets table (usually owned by another SKPD).
+
+    >>> coordinations_without_ticket(pd.DataFrame({"ticket_id": ["A", "B", "C"]}), pd.DataFrame({"ticket_id": ["B"]}))
+    2
+    """
+    return int((~coordinations["ticket_id"].isin(tickets["ticket_id"])).sum())

@@ -186,7 +186,7 @@ def test_clean_coordinations():
         ["JK2206010001", "KELURAHAN PULO GEBANG", "01/06/2022 08:10", "01/06/2022 08:40"],  # 6 copy of 2
     ])
     coords, excl, flags = clean_coordinations(raw, source_file="k.csv", headers=HEADERS, mapping=load_mapping(),
-                                              ticket_ids=pd.Series(["JK2206010001"]), now=NOW)
+                                              now=NOW)
     assert coords["source_row"].tolist() == [2, 3]
     assert coords["unit"].tolist() == ["Pulo Gebang", "Cakung Barat"]
     # 08:40 - 08:10 = 30 minutes
@@ -199,7 +199,6 @@ def test_clean_coordinations():
     }
     assert flags[["source_row", "reason"]].values.tolist() == [
         [3, "Tanggal Proses sebelum Tanggal Koordinasi; Tanggal Proses dikosongkan"],
-        [3, "laporan tidak ada di tabel laporan"],
     ]
 
 
@@ -237,7 +236,7 @@ def test_select_city_month():
         ["JK2206010001", "Pulo Gebang", "01/07/2022 08:10", "01/07/2022 08:40"],
     ])
     coords, _, _ = clean_coordinations(raw, source_file="k.csv", headers=HEADERS, mapping=load_mapping(),
-                                       ticket_ids=tickets["ticket_id"], now=NOW)
+                                       now=NOW)
     export = Export(tickets, coords, pd.DataFrame(), pd.DataFrame(), pd.DataFrame())
     t, c, scope = select_city_month(export, "jaktim", "2022-06")
     assert t["ticket_id"].tolist() == ["JK2206010001", "JK2206010002", "JK2206010003", "JK2206010007"]
