@@ -45,15 +45,53 @@ def section_notebooks(notebooks_dir: Path = NOTEBOOKS_DIR) -> list[Path]:
     return sorted(p for p in notebooks_dir.glob("[0-9][0-9]_*.ipynb"))
 
 
+# One kernel per pool worker, started on its first section and reused for the
+# next ones: kernel start-up and the imports of pandas and seaborn are most of
+# a small section's cost. Each section starts from an empty namespace.
+_KERNEL = None
+
+_RESET = "get_ipython().run_line_magic('reset', '-f'); get_ipython().execution_count = 1"
+
+
+def _worker_kernel(kernel_name: str, cwd: Path):
+    """This worker's kernel, started once; shut down when the worker exits."""
+    global _KERNEL
+    if _KERNEL is None:
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+        from multiprocessing.util import Finalize
+
+        _KERNEL = AsyncKernelManager(kernel_name=kernel_name)
+        run_sync(_KERNEL.start_kernel)(cwd=str(cwd))
+        Finalize(_KERNEL, run_sync(_KERNEL.shutdown_kernel), kwargs={"now": True}, exitpriority=10)
+    return _KERNEL
+
+
+def _reset_namespace(kernel) -> None:
+    """Clear the kernel's variables and execution count, so no section sees another's state."""
+    client = kernel.blocking_client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=60)
+        reply = client.execute_interactive(_RESET, store_history=False, timeout=60, output_hook=lambda msg: None)
+        if reply["content"]["status"] != "ok":
+            raise RuntimeError(f"could not reset the kernel: {reply['content'].get('evalue')}")
+    finally:
+        client.stop_channels()
+
+
 def _run_one(notebook: Path, out_dir: Path, parameters: dict[str, Any], kernel_name: str) -> SectionRun:
     # Imported here so that a worker pays for papermill once, not the caller.
     import papermill
 
     start = time.perf_counter()
-    # The kernel inherits this worker's stderr: keep its chatter in a log file
-    # beside the executed notebook instead of on the user's terminal.
-    log = open(out_dir / "logs" / f"{notebook.stem}.log", "ab")
-    os.dup2(log.fileno(), 2)
+    if _KERNEL is None:
+        # The kernel inherits this worker's stderr: keep its chatter in the
+        # build's log folder instead of on the user's terminal.
+        log = open(out_dir / "logs" / f"worker-{os.getpid()}.log", "ab")
+        os.dup2(log.fileno(), 2)
+    kernel = _worker_kernel(kernel_name, notebook.parent)
+    _reset_namespace(kernel)
     output = out_dir / "executed" / notebook.name
     figures = out_dir / "figures" / f"{notebook.stem}.json"
     papermill.execute_notebook(
@@ -61,9 +99,9 @@ def _run_one(notebook: Path, out_dir: Path, parameters: dict[str, Any], kernel_n
         str(output),
         parameters={**parameters, "figures_path": str(figures)},
         kernel_name=kernel_name,
+        km=kernel,
         progress_bar=False,
         log_output=False,
-        cwd=str(notebook.parent),
         shutdown_kernel="immediate",
     )
     return SectionRun(notebook.stem, output, figures, time.perf_counter() - start)

@@ -11,16 +11,17 @@ import tempfile
 import time
 from pathlib import Path
 
-import nbformat
-
-from crmlib.build import build_report
+# Heavy imports live in the functions: the section pool's workers are spawned
+# and re-import this script, and should not pay for pandas or the build here.
 from crmlib.execute import KERNEL_NAME, section_notebooks, skip_iri_grammar
 
 skip_iri_grammar()
 
 
-def combined_notebook(paths: list[Path]) -> nbformat.NotebookNode:
+def combined_notebook(paths: list[Path]):
     """All sections in one notebook: the first parameter cell, then every other cell."""
+    import nbformat
+
     merged = nbformat.read(paths[0], as_version=4)
     for path in paths[1:]:
         cells = nbformat.read(path, as_version=4).cells
@@ -32,6 +33,7 @@ def combined_notebook(paths: list[Path]) -> nbformat.NotebookNode:
 
 def floor_seconds(city: str, month: str, work: Path) -> float:
     """Execute every section in one kernel, one notebook, and return the wall time."""
+    import nbformat
     import papermill
 
     source = work / "all_sections.ipynb"
@@ -46,6 +48,8 @@ def floor_seconds(city: str, month: str, work: Path) -> float:
 
 def main() -> None:
     """Build once to warm the cache, then time a build and the floor."""
+    from crmlib.build import build_report
+
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--city", default="jaktim")
     parser.add_argument("--month", default="2022-06")
@@ -63,8 +67,8 @@ def main() -> None:
     for stage in ("load", "execute", "html", "pdf", "total"):
         print(f"  {stage:<8} {best[stage]:6.2f} s")
     print(f"  floor    {floor:6.2f} s  (one kernel, all sections in one notebook)")
-    ratio = best["total"] / floor
-    print(f"  ratio    {ratio:6.2f} x  (target <= 2.0): {'ok' if ratio <= 2 else 'OVER'}")
+    ratio = best["execute"] / floor
+    print(f"  execute / floor {ratio:5.2f} x  (target <= 2.0): {'ok' if ratio <= 2 else 'OVER'}")
     print(f"  total    {best['total']:6.2f} s  (target <= 15 s): {'ok' if best['total'] <= 15 else 'OVER'}")
 
 
