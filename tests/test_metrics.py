@@ -39,7 +39,7 @@ def kel(unit: str, kecamatan: str = "Timur", **extra) -> dict:
 
 
 def kec(unit: str, **extra) -> dict:
-    return {"unit_type": "kecamatan", "kecamatan": unit, "unit": unit, **extra}
+    return {"unit_type": "kecamatan", "kecamatan": unit, "unit": f"Kecamatan {unit}", **extra}
 
 
 def kota(**extra) -> dict:
@@ -126,7 +126,7 @@ def test_top_units_keeps_same_named_units_apart():
     top = m.top_units(t)
     assert list(top.columns) == ["rank", "unit_type", "unit", "count", "share"]
     assert top[["unit_type", "unit", "count"]].values.tolist() == [
-        ["kelurahan", "Timur", 2], ["kelurahan", "Alfa", 1], ["kecamatan", "Timur", 1]]  # Alfa < Timur on the tie
+        ["kelurahan", "Timur", 2], ["kelurahan", "Alfa", 1], ["kecamatan", "Kecamatan Timur", 1]]  # Alfa < Kecamatan Timur on the tie
     assert top["share"].tolist() == [50.0, 25.0, 25.0]
 
 
@@ -150,9 +150,12 @@ def test_category_mix():
     mix = m.category_mix(t, "Alfa")
     assert list(mix.columns) == ["category", "count", "share"]
     assert mix.values.tolist() == [["Sampah", 2, pytest.approx(200 / 3)], ["Jalan", 1, pytest.approx(100 / 3)]]
-    with pytest.raises(ValueError, match="unit_type"):
-        m.category_mix(t, "Timur")
-    assert m.category_mix(t, "Timur", unit_type="kecamatan")["category"].tolist() == ["Sampah"]
+    # the kelurahan Timur and the office 'Kecamatan Timur' are told apart by name
+    assert m.category_mix(t, "Timur")["category"].tolist() == ["Jalan"]
+    assert m.category_mix(t, "Kecamatan Timur", unit_type="kecamatan")["category"].tolist() == ["Sampah"]
+    # a unit_type that does not match the name finds nothing: an error, not an empty table
+    with pytest.raises(ValueError, match="Timur"):
+        m.category_mix(t, "Timur", unit_type="kecamatan")
 
 
 def test_channel_shares():

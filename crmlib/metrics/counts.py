@@ -84,11 +84,14 @@ def top_subcategories(tickets: pd.DataFrame, category: str, n: int | None = 5) -
 def category_mix(tickets: pd.DataFrame, unit: str, unit_type: str | None = None) -> pd.DataFrame:
     """Categories of one unit's complaints: category, count, share (of that unit), most first.
 
-    A kelurahan and a kecamatan may share a name (Gambir): give unit_type then.
+    Units are told apart by name ('Gambir' vs 'Kecamatan Gambir'); unit_type
+    narrows further when an export's SKPD reuses a name.
     """
     mine = tickets[tickets["unit"] == unit]
     if unit_type is not None:
         mine = mine[mine["unit_type"] == unit_type]
+    if mine.empty:
+        raise ValueError(f"category_mix: no complaints for unit '{unit}' (unit_type {unit_type}).")
     types = sorted(mine["unit_type"].dropna().unique())
     if len(types) > 1:
         raise ValueError(f"category_mix: '{unit}' names units of types {types}; pass unit_type.")

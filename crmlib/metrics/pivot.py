@@ -28,7 +28,8 @@ def _row_keys(tickets: pd.DataFrame, head_unit: str) -> pd.Series:
     kind = tickets["unit_type"]
     key = pd.Series(pd.NA, index=tickets.index, dtype="string")
     key = key.mask(kind == "kelurahan", "kelurahan|" + tickets["kecamatan"] + "|" + tickets["unit"])
-    key = key.mask(kind == "kecamatan", "kecamatan|" + tickets["unit"])
+    # A kecamatan office's unit reads 'Kecamatan X'; its row is found by the kecamatan column.
+    key = key.mask(kind == "kecamatan", "kecamatan|" + tickets["kecamatan"])
     return key.mask((kind == "kota") & (tickets["unit"] == head_unit), "kota")
 
 
