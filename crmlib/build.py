@@ -1,7 +1,8 @@
 """Build one city-month report: execute sections, stitch, export, record.
 
 Everything is written into a temporary folder beside the final one and
-swapped in at the end, so a failed build leaves the previous report intact.
+swapped in at the end, so a failed build leaves the previous report intact;
+the failed attempt is kept as ``.<month>.failed`` beside it for inspection.
 """
 
 from __future__ import annotations
@@ -115,10 +116,23 @@ def build_report(
         write_manifest(build_manifest(context.inputs, params, param_files(city)), work / "manifest.json")
         _swap_in(work, final)
     except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
+        _keep_failed(work, final)
         raise
     timings["total"] = time.perf_counter() - start
     return BuildResult(final, timings)
+
+
+def failed_dir(final: Path) -> Path:
+    """Where the last failed build of a report is kept for inspection."""
+    return final.with_name(f".{final.name}.failed")
+
+
+def _keep_failed(work: Path, final: Path) -> None:
+    """Keep a failed build's executed notebooks beside the report, replacing an older failure."""
+    failed = failed_dir(final)
+    shutil.rmtree(failed, ignore_errors=True)
+    if work.exists():
+        work.rename(failed)
 
 
 def _swap_in(new: Path, final: Path) -> None:

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from crmlib.errors import InputError
-from crmlib.execute import skip_iri_grammar
+from crmlib.execute import SectionError, skip_iri_grammar
 
 skip_iri_grammar()
 
@@ -70,3 +70,12 @@ def main(argv: list[str] | None = None) -> int:
     except (InputError, ValueError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except SectionError as error:
+        hint = ""
+        if args.command == "build":
+            from crmlib.build import failed_dir
+            from crmlib.paths import OUTPUTS_DIR
+
+            hint = f" The executed notebooks are kept in {failed_dir(OUTPUTS_DIR / args.city / args.month)}."
+        print(f"error: {error}.{hint} The previous report, if any, is unchanged.", file=sys.stderr)
+        return 1

@@ -30,6 +30,18 @@ def skip_iri_grammar() -> None:
 skip_iri_grammar()
 
 
+class SectionError(Exception):
+    """A section notebook raised; names the section and the error, in one line."""
+
+    def __init__(self, section: str, error: str) -> None:
+        self.section = section
+        self.error = error
+        super().__init__(section, error)
+
+    def __str__(self) -> str:
+        return f"section {self.section} failed: {self.error}"
+
+
 @dataclass(frozen=True)
 class SectionRun:
     """One executed section: where it went and how long it took."""
@@ -94,16 +106,19 @@ def _run_one(notebook: Path, out_dir: Path, parameters: dict[str, Any], kernel_n
     _reset_namespace(kernel)
     output = out_dir / "executed" / notebook.name
     figures = out_dir / "figures" / f"{notebook.stem}.json"
-    papermill.execute_notebook(
-        str(notebook),
-        str(output),
-        parameters={**parameters, "figures_path": str(figures)},
-        kernel_name=kernel_name,
-        km=kernel,
-        progress_bar=False,
-        log_output=False,
-        shutdown_kernel="immediate",
-    )
+    try:
+        papermill.execute_notebook(
+            str(notebook),
+            str(output),
+            parameters={**parameters, "figures_path": str(figures)},
+            kernel_name=kernel_name,
+            km=kernel,
+            progress_bar=False,
+            log_output=False,
+            shutdown_kernel="immediate",
+        )
+    except papermill.PapermillExecutionError as error:
+        raise SectionError(notebook.stem, f"{error.ename}: {error.evalue}") from None
     return SectionRun(notebook.stem, output, figures, time.perf_counter() - start)
 
 

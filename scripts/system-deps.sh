@@ -1,11 +1,13 @@
 #!/bin/sh
-# The PDF needs Pango (WeasyPrint) and a font. Install them from Debian's
-# packages when they are missing; print what to run when we cannot.
+# The PDF needs Pango, HarfBuzz's subsetter (WeasyPrint) and a font. Install
+# them from Debian's packages when they are missing; say what to run when we cannot.
 set -e
-if ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so' && fc-list 2>/dev/null | grep -qi dejavu; then
+libs=$( (ldconfig -p || /sbin/ldconfig -p) 2>/dev/null)
+if echo "$libs" | grep -q 'libpangoft2-1.0.so' && echo "$libs" | grep -q 'libharfbuzz-subset.so' \
+  && fc-list 2>/dev/null | grep -qi dejavu; then
   exit 0
 fi
-PKGS="libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fontconfig"
+PKGS="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fontconfig"
 if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO="sudo"; else
   echo "Missing Pango or fonts for the PDF. Ask an administrator to run: apt-get install -y $PKGS" >&2
   exit 1

@@ -13,7 +13,7 @@ import pytest
 import crmlib.build
 from crmlib.build import build_report
 from crmlib.context import SAMPLE_COORDINATIONS, SAMPLE_TICKETS
-from crmlib.execute import section_notebooks
+from crmlib.execute import SectionError, section_notebooks
 from crmlib.manifest import sha256_of
 from crmlib.verify import verify_report
 from e2e import read_export, write_export
@@ -120,11 +120,13 @@ def test_failed_build_leaves_the_previous_report(tmp_path, monkeypatch):
     notebook.metadata["kernelspec"] = {"name": "crm-reports", "display_name": "crm-reports", "language": "python"}
     nbformat.write(notebook, broken)
     monkeypatch.setattr(crmlib.build, "section_notebooks", lambda: [*section_notebooks(), broken])
-    with pytest.raises(Exception, match="section broke"):
+    with pytest.raises(SectionError, match="section 99_broken failed: RuntimeError: section broke"):
         build_report("jakpus", "2022-07", out_root=tmp_path, pdf=False, progress=None)
     after = {p.relative_to(first): p.read_bytes() for p in first.rglob("*") if p.is_file()}
     assert after == before
-    assert [p.name for p in first.parent.iterdir()] == ["2022-07"]
+    # the failed attempt is kept aside for inspection, with the notebook that broke
+    assert sorted(p.name for p in first.parent.iterdir()) == [".2022-07.failed", "2022-07"]
+    assert (first.parent / ".2022-07.failed" / "executed" / "99_broken.ipynb").exists()
 
 
 @pytest.mark.parametrize(("args", "message"), [
