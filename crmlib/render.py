@@ -26,9 +26,11 @@ def to_html(notebook: nbformat.NotebookNode, title: str, banner: str | None = No
     )
     body, _ = exporter.from_notebook_node(notebook)
     notice = f'<div class="banner">{escape(banner)}</div>' if banner else ""
+    # A report from the synthetic sample says so on every printed page too.
+    page_mark = '@page { @bottom-left { content: "DATA SINTETIS"; color: #b00020; font-size: 8pt; } }\n' if banner else ""
     return (
         '<!DOCTYPE html>\n<html lang="id">\n<head>\n<meta charset="utf-8"/>\n'
-        f"<title>{escape(title)}</title>\n<style>\n{_stylesheet()}</style>\n</head>\n"
+        f"<title>{escape(title)}</title>\n<style>\n{_stylesheet()}{page_mark}</style>\n</head>\n"
         f"<body>\n{notice}\n{body}\n</body>\n</html>\n"
     )
 
