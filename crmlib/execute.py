@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -73,7 +74,9 @@ def _worker_kernel(kernel_name: str, cwd: Path):
         from jupyter_core.utils import run_sync
         from multiprocessing.util import Finalize
 
-        _KERNEL = AsyncKernelManager(kernel_name=kernel_name)
+        # Unix sockets, not TCP: no race for free ports between the workers' kernels.
+        _KERNEL = AsyncKernelManager(kernel_name=kernel_name, transport="ipc",
+                                     ip=os.path.join(tempfile.gettempdir(), f"crm-kernel-{os.getpid()}"))
         run_sync(_KERNEL.start_kernel)(cwd=str(cwd))
         Finalize(_KERNEL, run_sync(_KERNEL.shutdown_kernel), kwargs={"now": True}, exitpriority=10)
     return _KERNEL
