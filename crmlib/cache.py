@@ -1,8 +1,8 @@
 """Parquet cache of a loaded export, keyed by everything that shapes its content.
 
 The key is the SHA-256 of the input files, the column mapping, the channel
-spellings, the area aliases, the rules file and the crmlib version, so any
-change to one of them reads the export again. Only the canonical frames are
+spellings, the area aliases, the rules file and the source of the loading
+code, so any change to one of them reads the export again. Only the canonical frames are
 written: free text never reaches the disk.
 """
 
@@ -31,6 +31,8 @@ from crmlib.paths import OUTPUTS_DIR, PARAMS_DIR
 from crmlib.rules import DEFAULT_RULES_PATH, Rules
 
 DEFAULT_CACHE_DIR = OUTPUTS_DIR / ".cache"
+# The modules whose code shapes the cached frames: editing one must not serve stale rows.
+LOADING_MODULES = ("areas.py", "cache.py", "clean.py", "load.py", "parse.py", "rules.py")
 ALIASES_PATH = PARAMS_DIR / "areas" / "aliases.yaml"
 
 # The only columns each cached frame may hold.
@@ -58,6 +60,14 @@ def _digest_of(item: Any) -> str:
     raise TypeError(f"cannot key the cache on {type(item).__name__}")
 
 
+def _loading_code_digest() -> str:
+    package = Path(crmlib.__file__).parent
+    digest = hashlib.sha256()
+    for name in LOADING_MODULES:
+        digest.update((package / name).read_bytes())
+    return digest.hexdigest()
+
+
 def cache_key(
     tickets_path: str | Path,
     coordinations_path: str | Path | None = None,
@@ -74,7 +84,7 @@ def cache_key(
         "rules": _digest_of(rules if rules is not None else DEFAULT_RULES_PATH),
         "channels": _digest_of(channels if channels is not None else DEFAULT_CHANNELS_PATH),
         "aliases": _digest_of(ALIASES_PATH),
-        "crmlib": crmlib.__version__,
+        "code": _loading_code_digest(),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode("utf-8")).hexdigest()
 
