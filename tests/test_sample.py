@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from crmlib import sample
+from crmlib.sample import export, world
 from crmlib.areas import city_code_of, reference, resolve_unit
 from crmlib.paths import SAMPLE_DIR
 
@@ -20,38 +21,38 @@ from crmlib.paths import SAMPLE_DIR
 
 def test_split_sum_hits_total_within_bounds():
     rng = np.random.default_rng(0)
-    values = sample._split_sum(rng, 4, 100, 3, 60, 0.9)
+    values = world.split_sum(rng, 4, 100, 3, 60, 0.9)
     assert len(values) == 4 and sum(values) == 100
     assert all(3 <= v <= 60 for v in values)
 
 
 def test_split_sum_single_value_and_tight_bounds():
     rng = np.random.default_rng(0)
-    assert sample._split_sum(rng, 1, 4020, 3, 9000, 0.9) == [4020]
+    assert world.split_sum(rng, 1, 4020, 3, 9000, 0.9) == [4020]
     # 3 values in [5, 5] can only sum to 15 as 5+5+5
-    assert sample._split_sum(rng, 3, 15, 5, 5, 0.9) == [5, 5, 5]
+    assert world.split_sum(rng, 3, 15, 5, 5, 0.9) == [5, 5, 5]
     with pytest.raises(ValueError):
-        sample._split_sum(rng, 3, 16, 5, 5, 0.9)  # 16 > 3*5
+        world.split_sum(rng, 3, 16, 5, 5, 0.9)  # 16 > 3*5
 
 
 def test_make_distinct_nudges_later_name_on_a_tied_mean():
     # A: 10/1 = 10; B: 20/2 = 10 -> tie; B (later by name) becomes 21/2 = 10.5
     sums, counts = {"B": 20, "A": 10, "C": 0}, {"A": 1, "B": 2, "C": 0}
-    sample._make_distinct(sums, counts)
+    world.make_distinct(sums, counts)
     assert sums == {"B": 21, "A": 10, "C": 0}
 
 
 def test_response_within_never_after_follow_up():
     rng = np.random.default_rng(1)
     # completion 4 min: response in [1, 4]; completion 1000 min: response in [1, 360]
-    assert all(1 <= sample._response_within(rng, 4) <= 4 for _ in range(50))
-    assert all(1 <= sample._response_within(rng, 1000) <= 360 for _ in range(50))
+    assert all(1 <= world.response_within(rng, 4) <= 4 for _ in range(50))
+    assert all(1 <= world.response_within(rng, 1000) <= 360 for _ in range(50))
 
 
 def test_gzip_csv_is_byte_stable_and_names_its_content():
     frame = pd.DataFrame({"a": ["1", ""], "b": ["x;y", "2"]})
-    data = sample._gzip_csv(frame, "tiny.csv")
-    assert data == sample._gzip_csv(frame, "tiny.csv")
+    data = export.gzip_csv(frame, "tiny.csv")
+    assert data == export.gzip_csv(frame, "tiny.csv")
     assert data[4:8] == b"\0\0\0\0"  # mtime field of the gzip header
     assert b"tiny.csv\0" in data[:30]  # the original file name field
     # ';' inside a cell is quoted; the empty cell stays empty
@@ -61,10 +62,10 @@ def test_gzip_csv_is_byte_stable_and_names_its_content():
 def test_when_and_decimal_comma():
     import datetime as dt
 
-    assert sample._when(dt.datetime(2022, 6, 3, 16, 15)) == "03/06/2022 16:15"
-    assert sample._when(None) == ""
-    assert sample._decimal_comma(-6.22514) == "-6,2251"
-    assert sample._decimal_comma(None) == ""
+    assert export._when(dt.datetime(2022, 6, 3, 16, 15)) == "03/06/2022 16:15"
+    assert export._when(None) == ""
+    assert export._decimal_comma(-6.22514) == "-6,2251"
+    assert export._decimal_comma(None) == ""
 
 
 # ---- the generated export -----------------------------------------------------
@@ -93,6 +94,12 @@ def test_write_sample_writes_the_generated_bytes(tmp_path, fresh):
     assert [p.name for p in paths] == [sample.TICKETS_FILE, sample.COORDINATIONS_FILE]
     assert tuple(p.read_bytes() for p in paths) == fresh
     assert sum(len(b) for b in fresh) < 5_000_000
+
+
+@pytest.mark.slow
+def test_shipped_sample_is_what_the_generator_makes(fresh):
+    shipped = tuple((SAMPLE_DIR / name).read_bytes() for name in (sample.TICKETS_FILE, sample.COORDINATIONS_FILE))
+    assert shipped == fresh, "the bundled sample is stale: run `make sample` and commit it"
 
 
 def test_headers(frames):

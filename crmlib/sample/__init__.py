@@ -1,0 +1,81 @@
+"""Deterministic SYNTHETIC CRM export for 2022, all six regions of DKI Jakarta.
+
+The data is invented. Two city-months are calibrated so that the package,
+run on them, reproduces every figure the seed reports publish: Jakarta Timur
+June 2022 and Jakarta Pusat July 2022. Every other city-month is plausible
+random data with a few late and rejected follow-ups, so each report table has
+rows. Same seed -> same frames -> same file bytes.
+
+Run ``python -m crmlib.sample`` to regenerate ``crmlib/data/sample/``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from crmlib.areas import CITY_CODES
+from crmlib.paths import SAMPLE_DIR
+from crmlib.sample.calibrated import jakpus_july, jaktim_june
+from crmlib.sample.export import (
+    CITY_EXPORT_NAME, COORDINATION_COLUMNS, COORDINATIONS_FILE, HEAD_EXPORT_NAME, TICKET_COLUMNS, TICKETS_FILE,
+    coordinations_frame, gzip_csv, tickets_frame,
+)  # fmt: skip
+from crmlib.sample.ids import assign_ids
+from crmlib.sample.ordinary import BASE_VOLUME, VOLUME_RANGE, city_profiles, ordinary_month
+from crmlib.sample.places import place_and_spell
+from crmlib.sample.world import GEOTAGGED_CHANNELS, YEAR, World
+
+__all__ = [
+    "BASE_VOLUME", "CITY_EXPORT_NAME", "COORDINATIONS_FILE", "COORDINATION_COLUMNS", "GEOTAGGED_CHANNELS",
+    "HEAD_EXPORT_NAME", "TICKETS_FILE", "TICKET_COLUMNS", "VOLUME_RANGE", "YEAR",
+    "export_bytes", "generate", "main", "write_sample",
+]  # fmt: skip
+
+
+def generate(seed: int = 2022) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Build the synthetic export (tickets, coordinations) as text frames, export headers and spellings.
+
+    Example: ``tickets, coordinations = generate()``; ``write_sample()`` saves them.
+    """
+    rng = np.random.default_rng(seed)
+    world = World()
+    profiles = city_profiles(rng)
+    for month in range(1, 13):
+        for city in CITY_CODES:
+            if (city, month) == ("jaktim", 6):
+                jaktim_june(rng, world)
+            elif (city, month) == ("jakpus", 7):
+                jakpus_july(rng, world, profiles[city])
+            else:
+                ordinary_month(rng, world, profiles[city], city, month)
+    assign_ids(rng, world)
+    place_and_spell(rng, world)
+    return tickets_frame(world), coordinations_frame(world)
+
+
+def export_bytes(seed: int = 2022) -> tuple[bytes, bytes]:
+    """The gzipped CSV bytes of both files, as write_sample writes them."""
+    tickets, coordinations = generate(seed)
+    return (
+        gzip_csv(tickets, TICKETS_FILE.removesuffix(".gz")),
+        gzip_csv(coordinations, COORDINATIONS_FILE.removesuffix(".gz")),
+    )
+
+
+def write_sample(out_dir: Path | str | None = None, seed: int = 2022) -> tuple[Path, Path]:
+    """Write both sample files into out_dir (default: the package's sample folder); return their paths."""
+    out = SAMPLE_DIR if out_dir is None else Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = (out / TICKETS_FILE, out / COORDINATIONS_FILE)
+    for path, data in zip(paths, export_bytes(seed)):
+        path.write_bytes(data)
+    return paths
+
+
+def main() -> None:
+    """Regenerate the bundled sample files."""
+    for path in write_sample():
+        print(f"{path}  {path.stat().st_size:,} bytes")
