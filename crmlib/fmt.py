@@ -10,14 +10,17 @@ import datetime as dt
 import math
 import re
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from functools import partial
+from typing import Callable
 
 import pandas as pd
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from lokal.terbilang import terbilang
 
+from crmlib.parse import TZ
+
 LOCALE = "id"
-TZ = "Asia/Jakarta"
 MISSING = "\u2013"
 # Float arithmetic leaves noise such as 10.624999999999998 for 255/24 minutes;
 # clearing it at this many decimals first keeps the half-up rounding honest.
@@ -55,6 +58,24 @@ def number(x: float | None, decimals: int = 2) -> str:
         return MISSING
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
     return format_decimal(round_half_up(x, decimals), format=pattern, locale=LOCALE)
+
+
+def number_with(decimals: int) -> Callable[[float | None], str]:
+    """A one-argument :func:`number` with fixed decimals, for a table column's formatter.
+
+    >>> number_with(0)(67.4), number_with(3)(9.7775), number_with(1)(None)
+    ('67', '9,778', '–')
+    """
+    return partial(number, decimals=decimals)
+
+
+def optional_integer(n: int | None) -> str:
+    """A whole number, or nothing when missing (a row number that only some rows have).
+
+    >>> optional_integer(3), optional_integer(1234), optional_integer(None), optional_integer(float("nan"))
+    ('3', '1.234', '', '')
+    """
+    return "" if _missing(n) else integer(n)
 
 
 def integer(n: int | None) -> str:

@@ -13,7 +13,12 @@ import pandas as pd
 from IPython.display import HTML
 
 from crmlib import fmt
+from crmlib.paths import PARAMS_DIR
+from crmlib.rules import DEFAULT_RULES_PATH
 from crmlib.show import text
+
+# The rules file as the report names it, relative to the project: 'params/rules/crm.yaml'.
+RULES_FILE = DEFAULT_RULES_PATH.relative_to(PARAMS_DIR.parent).as_posix()
 
 
 def join_names(names: list[str]) -> str:
@@ -38,25 +43,72 @@ def capaian_text(value: float) -> str:
     return shown.rstrip("0").rstrip(",") if "," in shown else shown
 
 
-def _sentence(template: str, **values: Any) -> str:
-    """Fill a template with bold, escaped values."""
-    return escape(template).format(**{k: f"<strong>{text(v)}</strong>" for k, v in values.items()})
+def _sentence(template: str, plain: dict[str, str] | None = None, **values: Any) -> str:
+    """Fill a template with bold, escaped values; `plain` fills slots with fragments already escaped."""
+    return escape(template).format(**{k: f"<strong>{text(v)}</strong>" for k, v in values.items()}, **(plain or {}))
+
+
+# The two response groups, by the rule's boundary (response.inclusive): when a response at
+# exactly {sla} hours is within, 'lebih dari' is exact for the rest; otherwise it is not.
+_RESPONSE_PHRASES = {True: ("dalam {sla} jam", "lebih dari {sla} jam"),
+                     False: ("kurang dari {sla} jam", "{sla} jam atau lebih")}
+
+
+def response_phrases(sla_hours: float, inclusive: bool) -> tuple[str, str]:
+    """How the response groups (within, later) are named for a table; see :func:`response_summary`.
+
+    >>> response_phrases(6, True), response_phrases(6, False)
+    (('dalam 6 jam', 'lebih dari 6 jam'), ('kurang dari 6 jam', '6 jam atau lebih'))
+    """
+    sla = fmt.number(sla_hours, 0)
+    within, later = _RESPONSE_PHRASES[inclusive]
+    return within.format(sla=sla), later.format(sla=sla)
+
+
+def capaian_caveat(capaian_assumed: bool, grades_assumed: bool = False) -> str:
+    """' (dihitung dengan rumus asumsi: ...; lihat params/rules/crm.yaml)' while the rules are assumed, else ''.
+
+    >>> capaian_caveat(False)
+    ''
+    """
+    parts = (["dihitung dengan rumus asumsi: rata-rata nilai tindak lanjut"] if capaian_assumed else []) + (
+        ["batas peringkat juga asumsi" if capaian_assumed else "batas peringkat merupakan asumsi"]
+        if grades_assumed else [])
+    if not parts:
+        return ""
+    return escape(" (" + "; ".join([*parts, f"lihat {RULES_FILE}"]) + ")")
 
 
 def response_summary(total: int, capaian: float, split: dict[str, float], month_label: str,
-                     sla_hours: float, channels: int) -> str:
+                     sla_hours: float, channels: int, *, inclusive: bool, capaian_assumed: bool) -> str:
     """'... jumlah pengaduan sebanyak 508 pengaduan dengan nilai capaian 99,961% ...'."""
+    within, later = _RESPONSE_PHRASES[inclusive]
     return _sentence(
-        "Jumlah pengaduan pada bulan {bulan} sebanyak {total} pengaduan dengan nilai capaian {capaian} "
+        "Jumlah pengaduan pada bulan {bulan} sebanyak {total} pengaduan dengan nilai capaian {capaian}{caveat} "
         "dari {kanal} kanal pengaduan dalam aplikasi CRM. Dari {total} aduan, terdapat {within} aduan "
-        "({within_pct}) yang direspon dalam {sla} jam dan {later} aduan ({later_pct}) yang direspon "
-        "lebih dari {sla} jam.",
+        f"({{within_pct}}) yang direspon {within} dan {{later}} aduan ({{later_pct}}) yang direspon {later}.",
+        plain={"caveat": capaian_caveat(capaian_assumed)},
         bulan=month_label, total=fmt.integer(total), capaian=capaian_text(capaian) + "%", kanal=channels,
         within=fmt.integer(split["within"]), within_pct=fmt.percent(split["within_pct"]),
         later=fmt.integer(split["later"]), later_pct=fmt.percent(split["later_pct"]),
         sla=fmt.number(sla_hours, 0),
     ) + (_sentence(" {n} aduan belum direspon.", n=fmt.integer(split["not_responded"]))
          if split["not_responded"] else "")
+
+
+def exclusions_note(excluded_rows: int, source_file: str) -> str:
+    """'12 baris dari seluruh berkas X dikeluarkan ...' when the loader excluded ticket rows, else ''.
+
+    Excluded rows cannot be placed in a city and month (often their date or
+    unit is what was wrong), so the count is of the whole file and says so.
+    """
+    if not excluded_rows:
+        return ""
+    return _sentence(
+        "Selain itu, {n} baris laporan dari seluruh berkas {file} (tidak hanya kota dan bulan ini) dikeluarkan "
+        "dari perhitungan, lihat Lampiran Kualitas Data.",
+        n=fmt.integer(excluded_rows), file=source_file,
+    )
 
 
 def top_share(kind: str, name: str, count: int, total: int, month_label: str) -> str:
@@ -95,23 +147,33 @@ def rejected_summary(rejected: pd.DataFrame, min_count: int, month_label: str) -
     )
 
 
-def late_summary(late: pd.DataFrame, total: int) -> str:
-    """How many follow-ups were late and where, or that all were on time."""
+def late_summary(late: pd.DataFrame, completed: int, not_completed: int) -> str:
+    """Of the completed complaints: how many on time, which units were late; then how many are not completed."""
+    if len(late) > completed:
+        raise ValueError(f"late_summary: {len(late)} late follow-ups but only {completed} completed complaints.")
+    # Open complaints have no follow-up time yet: they are neither on time nor late.
+    end = _sentence("; {m} aduan belum selesai.", m=fmt.integer(not_completed)) if not_completed else "."
+    if not completed:
+        return _sentence("Belum ada aduan yang selesai, sehingga ketepatan waktu tindak lanjut belum dapat dinilai") + end
     if late.empty:
-        return _sentence("Dari {total} aduan, {pct} aduan diselesaikan tepat waktu.",
-                         total=fmt.integer(total), pct=fmt.percent(100, 0))
+        return _sentence("Dari {n} aduan yang sudah selesai, {pct} aduan diselesaikan tepat waktu",
+                         n=fmt.integer(completed), pct=fmt.percent(100, 0)) + end
     units = join_names(list(dict.fromkeys(late["unit"].astype(str))))
+    on_time = completed - len(late)
     return _sentence(
-        "Terdapat {n} aduan yang waktu tindak lanjutnya melebihi waktu maksimal, yaitu pada {units}, "
-        "sehingga nilai tindak lanjutnya di bawah 100.",
-        n=fmt.integer(len(late)), units=units,
-    )
+        "Dari {n} aduan yang sudah selesai, {on_time} aduan ({pct}) diselesaikan tepat waktu dan {late} aduan "
+        "melebihi waktu maksimal tindak lanjut, yaitu pada {units}, sehingga nilai tindak lanjutnya di bawah 100",
+        n=fmt.integer(completed), on_time=fmt.integer(on_time), pct=fmt.percent(100 * on_time / completed),
+        late=fmt.integer(len(late)), units=units,
+    ) + end
 
 
-def capaian_summary(city_label: str, month_label: str, capaian: float, grade: str) -> str:
-    """'Capaian Walikota ... pada Bulan Juli 2022 adalah 100 dengan capaian Peringkat A.'"""
+def capaian_summary(city_label: str, month_label: str, capaian: float, grade: str, *,
+                    capaian_assumed: bool, grades_assumed: bool) -> str:
+    """'Capaian Walikota ... pada Bulan Juli 2022 adalah 100 dengan Peringkat A.', with the assumption caveat."""
     return _sentence(
-        "Capaian {kota} secara kumulatif pada bulan {bulan} adalah {capaian} dengan Peringkat {grade}.",
+        "Capaian {kota} secara kumulatif pada bulan {bulan} adalah {capaian} dengan Peringkat {grade}.{caveat}",
+        plain={"caveat": capaian_caveat(capaian_assumed, grades_assumed)},
         kota=city_label, bulan=month_label, capaian=capaian_text(capaian), grade=grade,
     )
 

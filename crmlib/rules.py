@@ -1,4 +1,4 @@
-"""Follow-up rules (response SLA, maximum follow-up time, late score, capaian, grades).
+"""Follow-up rules (response SLA, maximum follow-up time, late score, capaian, grades, plausible dates).
 
 The rules are parameters read from ``params/rules/crm.yaml`` so an analyst who
 has the decree corrects them there, not in code.
@@ -6,21 +6,26 @@ has the decree corrects them there, not in code.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import numpy as np
 import pandas as pd
 import yaml
 
+from crmlib.parse import TZ
 from crmlib.paths import PARAMS_DIR
 
 DEFAULT_RULES_PATH = PARAMS_DIR / "rules" / "crm.yaml"
 CAPAIAN_METHODS = ("mean_follow_up_score",)
+# Sections of the rules file; each may carry `assumed: true` (our reading, not a published rule).
+SECTIONS = ("response", "follow_up", "late_score", "rejection", "capaian", "grades", "dates")
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,8 @@ class Rules:
     """The follow-up rules, validated; build it with :func:`load_rules`."""
 
     response_max_hours: float
+    # True: a response at exactly response_max_hours counts as within; False: strictly less.
+    response_inclusive: bool
     default_max_hours: float
     max_hours_by_category: Mapping[str, float]
     # (max_ratio, score), max_ratio ascending, the last one is +inf
@@ -37,6 +44,12 @@ class Rules:
     capaian_decimals: int
     # (min, grade), min descending, the last one is <= 0
     grades: tuple[tuple[float, str], ...]
+    # A time t is plausible when plausible_from <= t < plausible_until (Asia/Jakarta):
+    # plausible_until is EXCLUSIVE, the midnight that ends the file's `dates.latest` day.
+    plausible_from: pd.Timestamp
+    plausible_until: pd.Timestamp
+    # section name -> marked `assumed: true` in the file (False when the mark is absent)
+    assumed: Mapping[str, bool]
     source_path: str = ""
 
 
@@ -68,50 +81,103 @@ def _integer(value: Any, key: str, path: Path, *, minimum: int) -> int:
     return value
 
 
-def _band_list(value: Any, key: str, path: Path) -> list[Any]:
+def _boolean(value: Any, key: str, path: Path) -> bool:
+    if not isinstance(value, bool):
+        raise _fail(path, key, f"expected true or false, got {value!r}")
+    return value
+
+
+def _date(value: Any, key: str, path: Path) -> pd.Timestamp:
+    """A 'YYYY-MM-DD' date (quoted, or a YAML date) as midnight in Asia/Jakarta."""
+    # An unquoted YAML date arrives as datetime.date; a date with a time is refused.
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        day = value
+    else:
+        try:
+            day = dt.date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
+        except ValueError:
+            day = None
+        if day is None:
+            raise _fail(path, key, f"expected a date 'YYYY-MM-DD', got {value!r}")
+    return pd.Timestamp(day).tz_localize(TZ)
+
+
+def _assumed(section: Any, name: str, path: Path) -> bool:
+    # A section given as a bare list (grades) has nowhere to carry the mark: not assumed.
+    if not isinstance(section, Mapping) or "assumed" not in section:
+        return False
+    return _boolean(section["assumed"], f"{name}.assumed", path)
+
+
+def _band_list(value: Any, key: str, path: Path) -> tuple[list[Any], str]:
     # A list of bands may sit under `bands:` so the section can also carry `source:`.
     if isinstance(value, Mapping):
         value = value.get("bands")
         key = f"{key}.bands"
     if not isinstance(value, list) or not value:
         raise _fail(path, key, "expected a non-empty list")
+    return value, key
+
+
+def _bands(
+    data: Mapping[str, Any],
+    section: str,
+    path: Path,
+    *,
+    edge: str,
+    value: str,
+    parse_edge: Callable[[Any, str], float],
+    parse_value: Callable[[Any, str], Any],
+    increasing: bool,
+    last_ok: Callable[[float], bool],
+    last_problem: str,
+) -> tuple[tuple[float, Any], ...]:
+    """A section's {edge, value} bands, edges strictly increasing (or decreasing), the last edge passing last_ok."""
+    bands, key = _band_list(data.get(section), section, path)
+    parsed: list[tuple[float, Any]] = []
+    for i, band in enumerate(bands):
+        item = f"{key}[{i}]"
+        if not isinstance(band, Mapping) or edge not in band or value not in band:
+            raise _fail(path, item, f"expected {{{edge}: ..., {value}: ...}}")
+        bound = parse_edge(band[edge], f"{item}.{edge}")
+        if parsed and (bound <= parsed[-1][0] if increasing else bound >= parsed[-1][0]):
+            order = "increasing" if increasing else "decreasing"
+            raise _fail(path, f"{item}.{edge}", f"bands must be in {order} {edge}")
+        parsed.append((bound, parse_value(band[value], f"{item}.{value}")))
+    if not last_ok(parsed[-1][0]):
+        raise _fail(path, f"{key}[{len(parsed) - 1}].{edge}", last_problem)
+    return tuple(parsed)
+
+
+def _grade_label(value: Any, key: str, path: Path) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise _fail(path, key, f"expected a grade label, got {value!r}")
     return value
 
 
 def _late_bands(data: Mapping[str, Any], path: Path) -> tuple[tuple[float, float], ...]:
-    bands = _band_list(_section(data, "late_score", path), "late_score", path)
-    parsed: list[tuple[float, float]] = []
-    for i, band in enumerate(bands):
-        key = f"late_score.bands[{i}]"
-        if not isinstance(band, Mapping) or "max_ratio" not in band or "score" not in band:
-            raise _fail(path, key, "expected {max_ratio: ..., score: ...}")
-        ratio = _number(band["max_ratio"], f"{key}.max_ratio", path, allow_inf=True)
-        score = _number(band["score"], f"{key}.score", path, positive=False)
-        if parsed and ratio <= parsed[-1][0]:
-            raise _fail(path, f"{key}.max_ratio", "bands must be in increasing max_ratio")
-        parsed.append((ratio, score))
-    if not math.isinf(parsed[-1][0]):
-        raise _fail(path, f"late_score.bands[{len(parsed) - 1}].max_ratio", "the last band must be .inf so every ratio gets a score")
-    return tuple(parsed)
+    return _bands(data, "late_score", path, edge="max_ratio", value="score", increasing=True,
+                  parse_edge=partial(_number, path=path, allow_inf=True),
+                  parse_value=partial(_number, path=path, positive=False),
+                  last_ok=math.isinf, last_problem="the last band must be .inf so every ratio gets a score")
 
 
 def _grades(data: Mapping[str, Any], path: Path) -> tuple[tuple[float, str], ...]:
-    grades = _band_list(data.get("grades"), "grades", path)
-    parsed: list[tuple[float, str]] = []
-    for i, band in enumerate(grades):
-        key = f"grades[{i}]"
-        if not isinstance(band, Mapping) or "min" not in band or "grade" not in band:
-            raise _fail(path, key, "expected {min: ..., grade: ...}")
-        minimum = _number(band["min"], f"{key}.min", path, positive=False)
-        label = band["grade"]
-        if not isinstance(label, str) or not label.strip():
-            raise _fail(path, f"{key}.grade", f"expected a grade label, got {label!r}")
-        if parsed and minimum >= parsed[-1][0]:
-            raise _fail(path, f"{key}.min", "grades must be in decreasing min")
-        parsed.append((minimum, label))
-    if parsed[-1][0] > 0:
-        raise _fail(path, f"grades[{len(parsed) - 1}].min", "the last grade must start at 0 so every capaian gets a grade")
-    return tuple(parsed)
+    return _bands(data, "grades", path, edge="min", value="grade", increasing=False,
+                  parse_edge=partial(_number, path=path, positive=False),
+                  parse_value=partial(_grade_label, path=path),
+                  last_ok=lambda minimum: minimum <= 0,
+                  last_problem="the last grade must start at 0 so every capaian gets a grade")
+
+
+def _plausible_window(data: Mapping[str, Any], path: Path) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """[start of `earliest`, end of `latest`) in Asia/Jakarta; the end is exclusive."""
+    dates = _section(data, "dates", path)
+    earliest = _date(dates.get("earliest"), "dates.earliest", path)
+    latest = _date(dates.get("latest"), "dates.latest", path)
+    if latest <= earliest:
+        raise _fail(path, "dates.latest", f"must be after dates.earliest ({earliest.date()}), got {latest.date()}")
+    return earliest, latest + pd.Timedelta(days=1)
 
 
 def rules_from_dict(data: Any, path: Path | str = "<rules>") -> Rules:
@@ -129,8 +195,10 @@ def rules_from_dict(data: Any, path: Path | str = "<rules>") -> Rules:
     method = capaian.get("method")
     if method not in CAPAIAN_METHODS:
         raise _fail(path, "capaian.method", f"expected one of {', '.join(CAPAIAN_METHODS)}, got {method!r}")
+    plausible_from, plausible_until = _plausible_window(data, path)
     return Rules(
         response_max_hours=_number(response.get("max_hours"), "response.max_hours", path),
+        response_inclusive=_boolean(response.get("inclusive"), "response.inclusive", path),
         default_max_hours=_number(follow_up.get("default_max_hours"), "follow_up.default_max_hours", path),
         max_hours_by_category=MappingProxyType(
             {str(k): _number(v, f"follow_up.by_category.{k}", path) for k, v in by_category.items()}
@@ -140,6 +208,9 @@ def rules_from_dict(data: Any, path: Path | str = "<rules>") -> Rules:
         capaian_method=method,
         capaian_decimals=_integer(capaian.get("decimals"), "capaian.decimals", path, minimum=0),
         grades=_grades(data, path),
+        plausible_from=plausible_from,
+        plausible_until=plausible_until,
+        assumed=MappingProxyType({name: _assumed(data.get(name), name, path) for name in SECTIONS}),
         source_path=str(path),
     )
 
@@ -158,6 +229,18 @@ def load_rules(path: Path | str | None = None) -> Rules:
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
         raise ValueError(f"{path}:{where}: not valid YAML ({getattr(exc, 'problem', exc)}).") from exc
     return rules_from_dict(data, path)
+
+
+def outside_plausible_window(values: pd.Series, rules: Rules) -> pd.Series:
+    """True where a time is present and outside [plausible_from, plausible_until); NaT is False.
+
+    >>> r = load_rules()
+    >>> stamps = pd.Series(pd.to_datetime(["2014-12-31 23:59", "2035-12-31 23:59", "2036-01-01 00:00", None]))
+    >>> outside_plausible_window(stamps.dt.tz_localize(TZ), r).tolist()
+    [True, False, True, False]
+    """
+    # plausible_until is exclusive: midnight after the last plausible day is already outside.
+    return values.notna() & ((values < rules.plausible_from) | (values >= rules.plausible_until))
 
 
 def max_tl_hours_for(category: str, rules: Rules) -> float:
@@ -204,6 +287,8 @@ def follow_up_score(actual_hours: float | pd.Series, max_hours: float | pd.Serie
 
 def follow_up_scores(tickets: pd.DataFrame, rules: Rules) -> pd.Series:
     """Follow-up score per ticket (Float64); tickets without completed_at are NA."""
+    # Same as crmlib.metrics.durations.completion_hours, which cannot be imported here:
+    # crmlib.metrics (follow_ups) imports this module, so it would be an import cycle.
     actual = (tickets["completed_at"] - tickets["created_at"]).dt.total_seconds() / 3600
     return follow_up_score(actual.astype("Float64"), effective_max_tl_hours(tickets, rules), rules)
 

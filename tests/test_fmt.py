@@ -59,6 +59,18 @@ def test_integer():
     assert fmt.integer(1234567) == "1.234.567"
 
 
+def test_number_with_fixes_the_decimals_for_a_column():
+    # 67.5 -> '68' half-up at 0 decimals; 9.7775 -> '9,778' at 3; missing stays a dash
+    whole, three = fmt.number_with(0), fmt.number_with(3)
+    assert (whole(67.5), whole(1234.4), three(9.7775), three(None)) == ("68", "1.234", "9,778", DASH)
+    assert [whole(v) for v in pd.Series([48.0, None], dtype="Float64")] == ["48", DASH]
+
+
+@pytest.mark.parametrize(("n", "expected"), [(1, "1"), (1234, "1.234"), (None, ""), (math.nan, ""), (pd.NA, "")])
+def test_optional_integer_is_blank_when_missing(n, expected):
+    assert fmt.optional_integer(n) == expected
+
+
 @pytest.mark.parametrize(
     ("part", "whole", "expected"),
     [

@@ -11,16 +11,17 @@ import frames  # noqa: E402
 from frames import at  # noqa: E402
 
 from crmlib import metrics as m  # noqa: E402
-from crmlib.rules import rules_from_dict  # noqa: E402
+from crmlib.rules import load_rules, rules_from_dict  # noqa: E402
 
 RULES = rules_from_dict({
-    "response": {"max_hours": 6},
+    "response": {"max_hours": 6, "inclusive": True},
     "follow_up": {"default_max_hours": 168, "by_category": {"Sampah": 48}},
     "late_score": {"bands": [{"max_ratio": 1.0, "score": 100}, {"max_ratio": 1.5, "score": 80},
                              {"max_ratio": 2.0, "score": 60}, {"max_ratio": math.inf, "score": 40}]},
     "rejection": {"min_count": 2},
     "capaian": {"method": "mean_follow_up_score", "decimals": 3},
     "grades": [{"min": 90, "grade": "A"}, {"min": 0, "grade": "D"}],
+    "dates": {"earliest": "2015-01-01", "latest": "2035-12-31"},
 })
 
 # A made-up city: kecamatan 'Timur' (kelurahan 'Zeta', 'Alfa', 'Timur') then 'Barat' (kelurahan 'Mawar').
@@ -179,9 +180,28 @@ def test_hours_series():
 
 def test_response_split():
     t = frames.tickets(*[{"responded_at": at(h)} for h in (0.1, 6, 6.01, 30)], {"responded_at": None})
-    s = m.response_split(t, 6)
+    s = m.response_split(t, 6, inclusive=True)
     # <= 6: 0.1 and 6 -> 2; > 6: 2; not responded 1; of 5
     assert s == {"within": 2, "later": 2, "not_responded": 1, "total": 5, "within_pct": 40.0, "later_pct": 40.0}
+
+
+def test_response_split_at_exactly_the_limit_follows_inclusive():
+    # 1 h, exactly 6 h (created 08:00, responded 14:00), 5 h 59 min, 8 h; nothing unanswered.
+    t = frames.tickets(*[{"responded_at": at(h)} for h in (1, 6, 5 + 59 / 60, 8)])
+    assert m.response_hours(t).iloc[1] == 6.0
+    inclusive = m.response_split(t, 6, inclusive=True)
+    strict = m.response_split(t, 6, inclusive=False)
+    # inclusive (<= 6): 1, 6, 5:59 within -> 3 (75%); 8 later -> 1 (25%)
+    assert (inclusive["within"], inclusive["later"], inclusive["within_pct"], inclusive["later_pct"]) == (3, 1, 75.0, 25.0)
+    # strict (< 6): the response at exactly 6 h flips to later -> 2 within (50%), 2 later (50%)
+    assert (strict["within"], strict["later"], strict["within_pct"], strict["later_pct"]) == (2, 2, 50.0, 50.0)
+    assert inclusive["not_responded"] == strict["not_responded"] == 0
+
+
+def test_response_split_default_is_inclusive_as_the_bundled_rules():
+    t = frames.tickets({"responded_at": at(6)})
+    assert m.response_split(t, 6)["within"] == 1
+    assert load_rules().response_inclusive is True  # params/rules/crm.yaml: inclusive: true
 
 
 def test_response_split_seed_shares():

@@ -56,3 +56,16 @@ def test_stitch_fills_the_table_of_contents(tmp_path):
 def test_slug_never_empty():
     assert slug("!!!") == "bagian"
     assert slug("A. Latar Belakang") == "a-latar-belakang"
+
+
+def test_stitch_keeps_html_and_png_outputs_only(tmp_path):
+    # The report's charts are PNG inside HTML (crmlib.plots.to_html); an SVG-only output is not report content.
+    cell = new_code_cell("chart", outputs=[
+        new_output("display_data", data={"image/png": "iVBORw0KGgo="}),
+        new_output("display_data", data={"image/svg+xml": "<svg/>"}),
+        new_output("display_data", data={"text/html": "<figure/>"}),
+    ])
+    merged = stitch([_write(tmp_path, "a.ipynb", [cell])])
+    kept = [set(o["data"]) for o in merged.cells[0].outputs]
+    assert kept == [{"image/png"}, {"text/html"}]
+

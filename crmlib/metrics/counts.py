@@ -10,7 +10,7 @@ from typing import Sequence
 
 import pandas as pd
 
-from crmlib.metrics.durations import UNIT_KEYS, completion_hours
+from crmlib.metrics.durations import UNIT_KEYS, completion_hours, group_keys
 
 
 def total_complaints(tickets: pd.DataFrame) -> int:
@@ -34,17 +34,13 @@ def geotag_counts(tickets: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def _keys(by: str | Sequence[str]) -> list[str]:
-    return [by] if isinstance(by, str) else list(by)
-
-
 def top_counts(tickets: pd.DataFrame, by: str | Sequence[str], n: int | None = 5) -> pd.DataFrame:
     """The n most frequent values of `by`: rank, <by...>, count, share (of all tickets).
 
     Ties: count desc, then mean completion hours asc (faster first; a group
     with no completed ticket goes last), then name asc. n=None keeps all.
     """
-    keys = _keys(by)
+    keys = group_keys(by)
     data = tickets[keys].assign(_hours=completion_hours(tickets))
     if data[keys].isna().any(axis=None):
         missing = tickets.loc[data[keys].isna().any(axis=1), "ticket_id"].tolist()

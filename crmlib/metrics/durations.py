@@ -31,19 +31,23 @@ def coordination_hours(coordinations: pd.DataFrame) -> pd.Series:
     return _hours(coordinations["processed_at"], coordinations["coordinated_at"])
 
 
-def response_split(tickets: pd.DataFrame, max_hours: float) -> dict[str, float]:
-    """Tickets responded within max_hours (<=), later, or not at all; pct of all tickets (0-100).
+def response_split(tickets: pd.DataFrame, max_hours: float, inclusive: bool = True) -> dict[str, float]:
+    """Tickets responded within max_hours, later, or not at all; pct of all tickets (0-100).
+
+    inclusive=True counts a response at exactly max_hours as within (<=), False
+    as later (within means < max_hours); the rules file sets it (response.inclusive).
 
     >>> import pandas as pd
     >>> t0 = pd.Timestamp("2022-06-01 08:00", tz="Asia/Jakarta")
     >>> frame = pd.DataFrame({"created_at": [t0] * 4,
     ...                       "responded_at": [t0 + pd.Timedelta(hours=h) for h in (1, 6, 7)] + [pd.NaT]})
-    >>> response_split(frame, 6)["within"], response_split(frame, 6)["later_pct"]
-    (2, 25.0)
+    >>> response_split(frame, 6)["within"], response_split(frame, 6, inclusive=False)["within"]
+    (2, 1)
     """
     hours = response_hours(tickets)
-    within = int((hours <= max_hours).sum())
-    later = int((hours > max_hours).sum())
+    within_mask = (hours <= max_hours) if inclusive else (hours < max_hours)
+    within = int(within_mask.sum())
+    later = int(hours.notna().sum()) - within
     total = len(tickets)
     return {
         "within": within,
@@ -69,7 +73,8 @@ def summary_stats(hours: pd.Series) -> dict[str, float]:
     }
 
 
-def _keys(by: str | Sequence[str]) -> list[str]:
+def group_keys(by: str | Sequence[str]) -> list[str]:
+    """Group-by columns as a list: group_keys("unit") -> ['unit']."""
     return [by] if isinstance(by, str) else list(by)
 
 
@@ -80,7 +85,7 @@ def duration_stats(frame: pd.DataFrame, hours: pd.Series, by: str | Sequence[str
     may share a name (Kelurahan Cipayung, Kecamatan Cipayung). p90 uses numpy's
     default linear interpolation. Rows sorted by the group keys.
     """
-    keys = _keys(by)
+    keys = group_keys(by)
     data = frame[keys].assign(_hours=pd.Series(hours, index=frame.index, dtype="Float64")).dropna(subset=["_hours"])
     if data.empty:
         empty = frame[keys].iloc[0:0].reset_index(drop=True)
