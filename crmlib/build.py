@@ -18,7 +18,7 @@ from typing import Callable
 import nbformat
 
 from crmlib import figures as figure_book
-from crmlib.context import SYNTHETIC_BANNER, load_context
+from crmlib.context import SYNTHETIC_BANNER, ReportContext, load_context
 from crmlib.execute import SectionRun, run_sections, section_notebooks
 from crmlib.manifest import build_manifest, write_manifest
 from crmlib.paths import OUTPUTS_DIR, PARAMS_DIR
@@ -112,7 +112,7 @@ def build_report(
             to_pdf(html, work / "report.pdf")
             timings["pdf"] = time.perf_counter() - tick
 
-        params = {"city": city, "month": month, "synthetic_sample": context.synthetic}
+        params = {"city": city, "month": month, "synthetic_sample": context.synthetic, **cutoff_params(context)}
         write_manifest(build_manifest(context.inputs, params, param_files(city)), work / "manifest.json")
         _swap_in(work, final)
     except BaseException:
@@ -120,6 +120,12 @@ def build_report(
         raise
     timings["total"] = time.perf_counter() - start
     return BuildResult(final, timings)
+
+
+def cutoff_params(context: ReportContext) -> dict[str, str | None]:
+    """The data's cut-off time as shown in the report, and its source ('settings' or 'export')."""
+    cutoff = context.cutoff
+    return {"cutoff": cutoff.recorded if cutoff else None, "cutoff_source": cutoff.source if cutoff else None}
 
 
 def failed_dir(final: Path) -> Path:

@@ -8,8 +8,12 @@ written: free text never reaches the disk.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import os
+import shutil
+import tempfile
 from collections.abc import Mapping
 from dataclasses import fields
 from pathlib import Path
@@ -19,14 +23,8 @@ import pandas as pd
 
 import crmlib
 from crmlib.clean import ACCOUNTING_COLUMNS, COORDINATION_DTYPES, EXCLUSION_COLUMNS, FLAG_COLUMNS, TICKET_DTYPES
-from crmlib.load import (
-    DEFAULT_CHANNELS_PATH,
-    DEFAULT_MAPPING_PATH,
-    SOURCE_COLUMNS,
-    Export,
-    load_export,
-    sha256_of,
-)
+from crmlib.load import DEFAULT_CHANNELS_PATH, DEFAULT_MAPPING_PATH, SOURCE_COLUMNS, Export, load_export
+from crmlib.manifest import sha256_of
 from crmlib.paths import OUTPUTS_DIR, PARAMS_DIR
 from crmlib.rules import DEFAULT_RULES_PATH, Rules
 
@@ -110,6 +108,42 @@ def read_cache(directory: str | Path) -> Export:
     })
 
 
+def is_complete(directory: Path) -> bool:
+    """True when ``directory`` holds every frame of a cached export."""
+    return all((directory / f"{f.name}.parquet").exists() for f in fields(Export))
+
+
+def _move_aside(directory: Path) -> None:
+    """Remove an incomplete cache directory by first renaming it out of the way (atomic)."""
+    stale = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f"{directory.name}.stale-"))
+    try:
+        os.replace(directory, stale)
+    except FileNotFoundError:
+        pass  # another writer moved it first
+    shutil.rmtree(stale, ignore_errors=True)
+
+
+def publish(partial: Path, directory: Path) -> bool:
+    """Rename a fully written ``partial`` to ``directory``; False (and ``partial`` removed) if it exists.
+
+    A complete cache directory is never emptied or replaced: another process
+    may be reading it. Only an incomplete one, which nobody reads, is moved aside.
+    """
+    for _ in range(2):
+        try:
+            # rename(2) is atomic and refuses to replace a directory that has files in it.
+            os.rename(partial, directory)
+            return True
+        except OSError as error:
+            if error.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                raise
+        if is_complete(directory):
+            break  # another writer won the race
+        _move_aside(directory)  # left half-written by an older version or by hand
+    shutil.rmtree(partial, ignore_errors=True)
+    return False
+
+
 def load_cached(
     tickets_path: str | Path,
     coordinations_path: str | Path | None = None,
@@ -118,20 +152,24 @@ def load_cached(
     rules: Rules | str | Path | None = None,
     channels: Mapping[str, Any] | str | Path | None = None,
     cache_dir: str | Path | None = None,
-    now: pd.Timestamp | None = None,
 ) -> Export:
     """:func:`crmlib.load.load_export` through a parquet cache (default ``outputs/.cache``)."""
     key = cache_key(tickets_path, coordinations_path, mapping=mapping, rules=rules, channels=channels)
     directory = Path(cache_dir if cache_dir is not None else DEFAULT_CACHE_DIR) / key
-    if all((directory / f"{f.name}.parquet").exists() for f in fields(Export)):
+    if is_complete(directory):
         return read_cache(directory)
-    export = load_export(tickets_path, coordinations_path, mapping=mapping, rules=rules, channels=channels, now=now)
-    # Write to a side directory and rename, so a crash never leaves half a cache behind.
-    partial = directory.with_name(directory.name + ".partial")
-    write_cache(export, partial)
-    if directory.exists():
-        for old in directory.iterdir():
-            old.unlink()
-        directory.rmdir()
-    partial.rename(directory)
-    return export
+    export = load_export(tickets_path, coordinations_path, mapping=mapping, rules=rules, channels=channels)
+    # Each writer gets its own side directory, renamed into place when complete:
+    # a crash never leaves half a cache, and two builds loading the same export
+    # at once never write into the same files.
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    partial = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f"{key}.partial-"))
+    try:
+        write_cache(export, partial)
+        partial.chmod(0o755)  # mkdtemp made it private to this process
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    if publish(partial, directory) or not is_complete(directory):
+        return export
+    return read_cache(directory)  # another writer won: use its copy, as every later reader will

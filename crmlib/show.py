@@ -14,6 +14,9 @@ import pandas as pd
 from IPython.display import HTML
 
 Formatter = Callable[[Any], str]
+# Shown on the cover of a report built from the bundled sample (see crmlib.context.is_synthetic).
+SYNTHETIC_NOTICE = ("DATA SINTETIS: semua angka dalam laporan ini dihitung dari data contoh buatan, "
+                    "bukan dari ekspor CRM yang sebenarnya.")
 
 
 def text(value: Any) -> str:
@@ -97,6 +100,15 @@ def cover(title: str, subtitle: str, rows: list[tuple[str, str]], notice: str | 
         f'<p class="cover-subtitle">{text(subtitle)}</p>{banner}'
         f'<table class="meta">{meta}</table></div>'
     )
+
+
+def synthetic_notice(synthetic: bool) -> HTML:
+    """A notice that the report runs on the synthetic sample; nothing for real data.
+
+    >>> synthetic_notice(False).data
+    ''
+    """
+    return HTML(f'<p class="banner synthetic-notice">{text(SYNTHETIC_NOTICE)}</p>' if synthetic else "")
 
 
 def html(fragment: str) -> HTML:

@@ -1,4 +1,7 @@
-"""End-to-end: build the seed months from the bundled sample, audit them, and break them."""
+"""End-to-end: build the seed months from the bundled sample, audit them, and break them.
+
+At the end, without a build: synthetic detection and the cut-off time, on small files and frames.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +9,26 @@ import json
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 
 import crmlib.build
-from crmlib.build import build_report
-from crmlib.context import SAMPLE_COORDINATIONS, SAMPLE_TICKETS
+import crmlib.verify
+from crmlib.build import build_report, cutoff_params
+from crmlib.context import SAMPLE_COORDINATIONS, SAMPLE_TICKETS, ReportContext, is_synthetic, latest_in_export
 from crmlib.execute import SectionError, section_notebooks
+from crmlib.load import Export
 from crmlib.manifest import sha256_of
+from crmlib.paths import PARAMS_DIR
+from crmlib.rules import load_rules
 from crmlib.verify import verify_report
+import frames
 from e2e import read_export, write_export
+
+CORPUS_TICKETS = Path(__file__).parent / "corpus" / "coordinations_tickets.csv"
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +49,9 @@ def test_build_writes_every_deliverable(jaktim):
     assert executed == [p.name for p in section_notebooks()]
     manifest = json.loads((report / "manifest.json").read_text())
     assert manifest["inputs"]["tickets"]["sha256"] == sha256_of(data)
-    assert manifest["params"] == {"city": "jaktim", "month": "2022-06", "synthetic_sample": False}
+    # A copy of the sample is still the sample; the cut-off is jaktim.yaml's for 2022-06.
+    assert manifest["params"] == {"city": "jaktim", "month": "2022-06", "synthetic_sample": True,
+                                  "cutoff": "2022-07-11T08:34:00+07:00", "cutoff_source": "settings"}
     assert "params/rules/crm.yaml" in manifest["param_files"]
     assert manifest["packages"]["papermill"] != "not installed"
     assert not list(report.parent.glob(".*building*")), "the temporary build folder was left behind"
@@ -55,6 +69,7 @@ def test_figures_carry_seed_002(jaktim):
     assert [(r["ticket_id"], r["rejected_count"]) for r in figures["rejected_follow_ups"]] == [
         ("JK2206080126", 2), ("JK2206130046", 4)]
     assert figures["grade"] == "A"
+    assert figures["synthetic"] is True
 
 
 def test_html_shows_seed_002_tables(jaktim):
@@ -72,23 +87,34 @@ def test_html_shows_seed_002_tables(jaktim):
         '<td>Kebon Manggis</td><td class="num">1</td><td class="num">67,00</td>',
         "<td>3 Juni 2022 16:15</td><td>6 Juni 2022 11:15</td>",
         '<td class="num">92</td><td class="num">18,11%</td>',
+        '<p class="banner synthetic-notice">DATA SINTETIS: semua angka',
     ]:
         assert shown in html, shown
     assert "<script" not in html.lower()
 
 
-def test_verify_passes_then_names_a_tampered_input(jaktim):
+def test_verify_passes_then_names_a_tampered_input_and_settings(jaktim, monkeypatch):
     root, _, data = jaktim
     assert verify_report("jaktim", "2022-06", out_root=root / "outputs").ok
-    tickets = read_export(data)
+    exported = read_export(data)
     # Kebon Manggis' late ticket now took 2 hours less (65 h instead of 67 h)
-    row = tickets["No Laporan"] == "JK2206030245"
-    tickets.loc[row, "Tanggal TL"] = "06/06/2022 09:15"
-    write_export(tickets, data.with_suffix("")).replace(data)
+    row = exported["No Laporan"] == "JK2206030245"
+    exported.loc[row, "Tanggal TL"] = "06/06/2022 09:15"
+    write_export(exported, data.with_suffix("")).replace(data)
+    # The settings are checked against a copy of the project's, one of them edited after the build.
+    project = root / "project"
+    shutil.copytree(PARAMS_DIR, project / "params")
+    with open(project / "params" / "rules" / "crm.yaml", "a", encoding="utf-8") as fh:
+        fh.write("\n# edited after the build\n")
+    monkeypatch.setattr(crmlib.verify, "PROJECT_ROOT", project)
     result = verify_report("jaktim", "2022-06", out_root=root / "outputs")
     assert result.changed_inputs == ["tickets"]
+    assert result.changed_settings == ["params/rules/crm.yaml"]
+    assert result.rerun_error is None and not result.ok
     assert "late_follow_ups" in result.differing and "completion_slowest" in result.differing
     assert "total_complaints" not in result.differing
+    # The edited copy is no longer the sample's bytes.
+    assert "synthetic" in result.differing and result.fresh["synthetic"] is False
 
 
 def test_jakpus_july_shows_seed_000(tmp_path):
@@ -140,3 +166,71 @@ def test_cli_prints_one_line_without_traceback(args, message):
     assert done.returncode == 2
     assert done.stderr.startswith(message), done.stderr
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+
+
+# Synthetic detection and the cut-off time: small files and frames, no build.
+
+def test_copy_of_the_sample_is_synthetic_and_an_edited_copy_is_not(tmp_path):
+    copy = tmp_path / "export.csv.gz"
+    shutil.copy(SAMPLE_TICKETS, copy)
+    assert is_synthetic(SAMPLE_TICKETS) and is_synthetic(copy)
+    edited = bytearray(copy.read_bytes())
+    edited[-1] ^= 0xFF  # same size, other bytes
+    copy.write_bytes(bytes(edited))
+    assert not is_synthetic(copy)
+    copy.write_bytes(b"No Laporan;Status\n")
+    assert not is_synthetic(copy)
+
+
+def small_export(with_coordinations: bool = True) -> Export:
+    """Two June tickets in jaktim; a jakpus coordination processed on 1 July 10:05, the latest time of all."""
+    ticket_rows = frames.tickets(
+        {"created_at": "2022-06-01 08:00", "responded_at": "2022-06-01 09:30", "completed_at": "2022-06-03 16:15"},
+        {"created_at": "2022-06-29 22:10"},
+    )
+    coordination_rows = frames.coordinations(
+        {"city_code": "jakpus", "coordinated_at": "2022-06-30 07:00", "processed_at": "2022-07-01 10:05"})
+    if not with_coordinations:
+        coordination_rows = coordination_rows.iloc[0:0]
+    return Export(ticket_rows, coordination_rows, exclusions=pd.DataFrame(), flags=pd.DataFrame(),
+                  accounting=pd.DataFrame())
+
+
+def context_of(export: Export, cutoff: str | None, tickets_path=SAMPLE_TICKETS) -> ReportContext:
+    return ReportContext(city="jaktim", month="2022-06", tickets=export.tickets, coordinations=export.coordinations,
+                         export=export, scope=pd.DataFrame(), kelurahan=pd.DataFrame(), rules=load_rules(),
+                         settings={"cutoff": cutoff}, inputs={"tickets": tickets_path})
+
+
+def test_latest_time_covers_the_whole_export():
+    assert latest_in_export(small_export()) == pd.Timestamp("2022-07-01 10:05", tz="Asia/Jakarta")
+    # without the coordination: the second ticket's creation (29 June 22:10) beats the first's completion (3 June)
+    assert latest_in_export(small_export(with_coordinations=False)) == pd.Timestamp("2022-06-29 22:10",
+                                                                                    tz="Asia/Jakarta")
+
+
+@pytest.mark.parametrize(("setting", "label", "params"), [
+    ("2022-07-11 08:34", "11 Juli 2022 08:34", {"cutoff": "2022-07-11T08:34:00+07:00", "cutoff_source": "settings"}),
+    ("2022-08-09", "9 Agustus 2022", {"cutoff": "2022-08-09", "cutoff_source": "settings"}),
+    (None, "1 Juli 2022 10:05 (data terakhir dalam ekspor)",
+     {"cutoff": "2022-07-01T10:05:00+07:00", "cutoff_source": "export"}),
+])
+def test_cutoff_from_settings_else_from_the_export(setting, label, params):
+    context = context_of(small_export(), setting)
+    assert context.cutoff_label == label
+    assert cutoff_params(context) == params
+
+
+def test_no_cutoff_without_settings_or_times():
+    export = small_export(with_coordinations=False)
+    context = context_of(Export(export.tickets.iloc[0:0], export.coordinations, export.exclusions, export.flags,
+                                export.accounting), None)
+    assert context.cutoff_label is None
+    assert cutoff_params(context) == {"cutoff": None, "cutoff_source": None}
+
+
+def test_context_is_synthetic_by_content(tmp_path):
+    copy = tmp_path / "laporan.csv.gz"
+    shutil.copy(SAMPLE_TICKETS, copy)
+    assert context_of(small_export(), None, copy).synthetic
+    assert not context_of(small_export(), None, CORPUS_TICKETS).synthetic

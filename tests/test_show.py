@@ -37,3 +37,10 @@ def test_text_prints_missing_as_dash():
     assert show.text(None) == "–"
     assert show.text(float("nan")) == "–"
     assert show.text(pd.NA) == "–"
+
+
+def test_synthetic_notice_only_for_the_sample():
+    notice = show.synthetic_notice(True).data
+    assert notice.startswith('<p class="banner synthetic-notice">DATA SINTETIS:')
+    assert show.text(show.SYNTHETIC_NOTICE) in notice
+    assert show.synthetic_notice(False).data == ""
