@@ -82,7 +82,7 @@ def reference() -> pd.DataFrame:
 
 def kelurahan_of(city_code: str) -> pd.DataFrame:
     """Return the official kelurahan rows of one city, in code order."""
-    _check_city(city_code)
+    check_city(city_code)
     ref = reference()
     return ref[ref["city_code"] == city_code].reset_index(drop=True)
 
@@ -107,9 +107,15 @@ def city_code_of(text: str) -> str | None:
     return None
 
 
-def _check_city(city_code: str) -> None:
+def check_city(city_code: str) -> str:
+    """Return a known city code, or raise ValueError naming the known ones.
+
+    >>> check_city("jaktim")
+    'jaktim'
+    """
     if city_code not in CITY_CODES:
-        raise ValueError(f"unknown city code {city_code!r}; expected one of {', '.join(CITY_CODES)}")
+        raise ValueError(f"unknown city {city_code!r}; expected one of {', '.join(CITY_CODES)}")
+    return city_code
 
 
 @lru_cache(maxsize=1)

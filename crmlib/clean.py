@@ -8,12 +8,13 @@ Reasons are one line of Indonesian and never quote free text.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from crmlib import areas
+from crmlib.city import check_month
 from crmlib.parse import (
     TZ,
     clean_text,
@@ -22,17 +23,17 @@ from crmlib.parse import (
     parse_datetimes,
     parse_numbers,
 )
-from crmlib.rules import Rules, max_tl_hours_for
+from crmlib.rules import Rules, max_tl_hours_for, outside_plausible_window
 
 if TYPE_CHECKING:
     from crmlib.load import Export
 
-STATUSES = ("Complete", "Disposisi", "Koordinasi", "In Progres", "Menunggu Validasi", "TL Ditolak", "Wait")
 CITY_UNIT_TYPES = ("kelurahan", "kecamatan", "kota")
 
 # DKI Jakarta including Kepulauan Seribu (lat -6.38..-5.19, lon 106.39..106.98), with a small margin.
 DKI_BBOX = {"lat_min": -6.40, "lat_max": -5.10, "lon_min": 106.35, "lon_max": 107.00}
-EARLIEST_PLAUSIBLE = pd.Timestamp("2015-01-01", tz=TZ)
+# Shown for a blank category, sub-category or channel: the ticket still counts.
+BLANK_LABEL = "(kosong)"
 
 TICKET_DTYPES: dict[str, str] = {
     "ticket_id": "string",
@@ -71,6 +72,10 @@ ACCOUNTING_COLUMNS = ["table", "source_file", "rows_read", "rows_used", "rows_ex
 # Cell values quoted in a reason must look like a date or a number: a shifted
 # row could otherwise carry free text into a date column and into the report.
 _QUOTABLE = re.compile(r"^[0-9:/\-.,+ T]{1,30}$")
+# Names (unit, status, channel) are quoted when short and free of contact-like
+# content (an '@' or a run of digits), so a misplaced cell cannot leak identity.
+_NAME_LIKE = re.compile(r"^(?!.*@)(?!.*\d{5}).{1,60}$")
+HIDDEN = "(isi tidak ditampilkan)"
 
 
 def empty_tickets() -> pd.DataFrame:
@@ -89,20 +94,44 @@ def quote(values: pd.Series) -> pd.Series:
     >>> quote(pd.Series(["31/02/2022", "rumah Pak X"])).tolist()
     ["'31/02/2022'", '(isi tidak ditampilkan)']
     """
+    return _quote_matching(values, _QUOTABLE)
+
+
+def quote_name(values: pd.Series) -> pd.Series:
+    """Names safe to show in a reason (short, no e-mail or phone-like digits), else a placeholder.
+
+    >>> quote_name(pd.Series(["KELURAHAN PULO GEBNG", "budi@contoh.id", "0812345678"])).tolist()
+    ["'KELURAHAN PULO GEBNG'", '(isi tidak ditampilkan)', '(isi tidak ditampilkan)']
+    """
+    return _quote_matching(values, _NAME_LIKE)
+
+
+def _quote_matching(values: pd.Series, pattern: re.Pattern[str]) -> pd.Series:
     text = values.astype("string")
-    safe = text.str.fullmatch(_QUOTABLE.pattern).fillna(False).astype(bool)
-    return ("'" + text + "'").where(safe, "(isi tidak ditampilkan)")
+    safe = text.str.fullmatch(pattern.pattern).fillna(False).astype(bool)
+    return ("'" + text + "'").where(safe, HIDDEN)
 
 
 class _Rows:
     """Exclusion reasons and flags for one table, first exclusion reason wins."""
 
-    def __init__(self, table: str, source_file: str, raw: pd.DataFrame, headers: Mapping[str, str]):
+    def __init__(self, table: str, source_file: str, raw: pd.DataFrame, headers: Mapping[str, str],
+                 missing: Sequence[str] = ()):
         self.table, self.source_file, self.raw, self.headers = table, source_file, raw, headers
+        # Columns the file does not have; the loader flags each once for the whole file.
+        self.missing = frozenset(missing)
         self.reason = pd.Series(pd.NA, index=raw.index, dtype="string")
         self.column = pd.Series(pd.NA, index=raw.index, dtype="string")
         self.ticket_id = pd.Series(pd.NA, index=raw.index, dtype="string")
         self.flag_frames: list[pd.DataFrame] = []
+
+    def label(self, column: str) -> str:
+        """The column's header as the file writes it."""
+        return self.headers.get(column, column)
+
+    def has(self, column: str) -> bool:
+        """True when the file carries this column (a blank cell there is a real blank)."""
+        return column in self.raw.columns and column not in self.missing
 
     @property
     def used(self) -> pd.Series:
@@ -112,7 +141,7 @@ class _Rows:
         mask = mask.fillna(False).astype(bool) & self.used
         self.reason = self.reason.mask(mask, reason)
         if column is not None:
-            self.column = self.column.mask(mask, self.headers.get(column, column))
+            self.column = self.column.mask(mask, self.label(column))
 
     def flag(self, mask: pd.Series, column: str | None, reason: str | pd.Series) -> None:
         mask = mask.fillna(False).astype(bool) & self.used
@@ -124,7 +153,7 @@ class _Rows:
             "source_file": self.source_file,
             "source_row": self.raw.loc[mask, "source_row"],
             "ticket_id": self.ticket_id[mask],
-            "column": self.headers.get(column, column) if column else pd.NA,
+            "column": self.label(column) if column else pd.NA,
             "reason": reasons,
         }))
 
@@ -169,34 +198,26 @@ def _ticket_ids(rows: _Rows, mapping: Mapping[str, Any]) -> pd.Series:
     return rows.ticket_id
 
 
-def _plausible_window(now: pd.Timestamp | None) -> tuple[pd.Timestamp, pd.Timestamp]:
-    now = pd.Timestamp.now(tz=TZ) if now is None else pd.Timestamp(now)
-    now = now.tz_localize(TZ) if now.tzinfo is None else now.tz_convert(TZ)
-    return EARLIEST_PLAUSIBLE, now + pd.Timedelta(days=1)
-
-
-def _implausible(values: pd.Series, window: tuple[pd.Timestamp, pd.Timestamp]) -> pd.Series:
-    return values.notna() & ((values < window[0]) | (values > window[1]))
-
-
-def _required_datetime(rows: _Rows, column: str, label: str, window: tuple[pd.Timestamp, pd.Timestamp]) -> pd.Series:
+def _required_datetime(rows: _Rows, column: str, rules: Rules) -> pd.Series:
     """Parse a date every row needs; exclude rows where it is blank, unreadable or implausible."""
+    label = rows.label(column)
     text = _column(rows.raw, column)
     values, bad = parse_datetimes(text)
     rows.exclude(text.isna(), column, f"{label} kosong")
     rows.exclude(bad, column, f"{label} tidak terbaca: " + quote(text) + "; gunakan dd/mm/yyyy HH:MM")
-    rows.exclude(_implausible(values, window), column,
+    rows.exclude(outside_plausible_window(values, rules), column,
                  f"{label} di luar rentang wajar (" + values.dt.strftime("%Y-%m-%d").astype("string") + ")")
     return values.where(rows.used)
 
 
-def _optional_datetime(rows: _Rows, column: str, label: str, window: tuple[pd.Timestamp, pd.Timestamp],
-                       after: pd.Series, after_label: str) -> pd.Series:
+def _optional_datetime(rows: _Rows, column: str, rules: Rules,
+                       after: pd.Series, after_column: str) -> pd.Series:
     """Parse a date that may be missing; flag and empty it when unreadable, implausible or too early."""
+    label, after_label = rows.label(column), rows.label(after_column)
     text = _column(rows.raw, column)
     values, bad = parse_datetimes(text)
     rows.flag(bad, column, f"{label} tidak terbaca: " + quote(text) + f"; {label} dikosongkan")
-    implausible = _implausible(values, window)
+    implausible = outside_plausible_window(values, rules)
     rows.flag(implausible, column, f"{label} di luar rentang wajar ("
               + values.dt.strftime("%Y-%m-%d").astype("string") + f"); {label} dikosongkan")
     values = values.mask(implausible)
@@ -216,10 +237,7 @@ def _resolve_units(rows: _Rows) -> pd.DataFrame:
     for u, c in pairs.dropna(subset=["unit"]).drop_duplicates().itertuples(index=False):
         hint = None if pd.isna(c) else c
         # The region only disambiguates; a unit name the region does not hold is still resolved.
-        ref = (areas.resolve_unit(u, hint) if hint else None) or areas.resolve_unit(u)
-        if ref is not None and ref.unit_type == "skpd" and ref.city_code is None:
-            ref = areas.UnitRef(hint, "skpd", None, ref.unit)
-        resolved[(u, hint)] = ref
+        resolved[(u, hint)] = (areas.resolve_unit(u, hint) if hint else None) or areas.resolve_unit(u)
     keys = list(zip(unit.tolist(), [None if pd.isna(c) else c for c in city_hint.tolist()]))
     refs = [resolved.get(k) if not pd.isna(k[0]) else None for k in keys]
     out = pd.DataFrame({
@@ -229,7 +247,8 @@ def _resolve_units(rows: _Rows) -> pd.DataFrame:
         "unit": [r.unit if r else None for r in refs],
     }, index=rows.raw.index).astype("string")
     rows.exclude(unit.isna(), "unit", "Nama SKPD kosong")
-    rows.exclude(out["unit"].isna(), "unit", "unit tidak dikenal: '" + unit + "'; tambahkan ejaannya di params/areas/aliases.yaml")
+    rows.exclude(out["unit"].isna(), "unit",
+                 "unit tidak dikenal: " + quote_name(unit) + "; tambahkan ejaannya di params/areas/aliases.yaml")
     mismatch = city_hint.notna() & out["city_code"].notna() & (city_hint != out["city_code"])
     rows.flag(mismatch, "city", "Wilayah tidak sesuai dengan wilayah unit; dipakai wilayah unit")
     return out
@@ -260,6 +279,13 @@ def _exclude_duplicates(rows: _Rows, columns: list[str]) -> None:
         others = [str(r) for r in groups[rows.ticket_id[index]] if r != rows.raw.at[index, "source_row"]]
         reasons[index] = f"No Laporan ganda dengan isi berbeda (juga di baris {', '.join(others)}); semua baris dikeluarkan"
     rows.exclude(reasons.notna(), "ticket_id", reasons)
+
+
+def _blank_as_label(rows: _Rows, values: pd.Series, column: str) -> pd.Series:
+    """Fill blank cells of a grouping column with BLANK_LABEL, flagging them when the column exists."""
+    if rows.has(column):
+        rows.flag(values.isna(), column, f"{rows.label(column)} kosong; dihitung sebagai {BLANK_LABEL}")
+    return values.fillna(BLANK_LABEL)
 
 
 def _to_ns(values: pd.Series) -> pd.Series:
@@ -301,9 +327,33 @@ def _rejected_count(rows: _Rows) -> pd.Series:
     invalid = bad | (values.notna() & ((values < 0) | (values % 1 != 0))).fillna(False)
     rows.flag(invalid, "rejected_count", "Jumlah TL Ditolak bukan bilangan bulat >= 0 " + quote(text) + "; dikosongkan")
     # A blank cell in a present column means no rejection; an absent column stays unknown.
-    if "rejected_count" in rows.raw.columns and rows.raw["rejected_count"].notna().any():
+    if rows.has("rejected_count"):
         values = values.mask(text.isna(), 0)
     return values.mask(invalid).round().astype("Int64")
+
+
+def _open(table: str, raw: pd.DataFrame, when: str, source_file: str, headers: Mapping[str, str],
+          mapping: Mapping[str, Any], missing: Sequence[str], rules: Rules) -> tuple[_Rows, pd.Series, pd.DataFrame]:
+    """The steps both tables share: load problems, ticket ids, the required date, units, duplicates."""
+    rows = _Rows(table, source_file, _cleaned(raw), headers, missing)
+    rows.exclude(rows.raw["load_problem"].notna(), None, rows.raw["load_problem"])
+    _ticket_ids(rows, mapping)
+    when_values = _required_datetime(rows, when, rules)
+    units = _resolve_units(rows)
+    _exclude_duplicates(rows, list(mapping["tables"][table]["columns"]))
+    return rows, when_values, units
+
+
+def _close(rows: _Rows, columns: dict[str, pd.Series], dtypes: Mapping[str, str]) -> tuple[pd.DataFrame, ...]:
+    """The used rows as a canonical frame, with the exclusions and flags; rows in = used + excluded."""
+    frame = pd.DataFrame(columns)[rows.used].reset_index(drop=True)
+    for column, dtype in dtypes.items():
+        if dtype.startswith("datetime64"):
+            frame[column] = _to_ns(frame[column])
+    frame = frame.astype(dtypes)
+    exclusions, flags = rows.exclusions(), rows.flags()
+    assert len(frame) + len(exclusions) == len(rows.raw), f"every {rows.table} row is used or excluded"
+    return frame, exclusions, flags
 
 
 def clean_tickets(
@@ -314,46 +364,35 @@ def clean_tickets(
     mapping: Mapping[str, Any],
     channels: Mapping[str, list[str]],
     rules: Rules,
-    now: pd.Timestamp | None = None,
+    missing: Sequence[str] = (),
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Turn raw ticket rows into (tickets, exclusions, flags); rows in = used + excluded."""
-    raw = _cleaned(raw)
-    rows = _Rows("tickets", source_file, raw, headers)
-    window = _plausible_window(now)
-    rows.exclude(raw["load_problem"].notna(), None, raw["load_problem"])
-    _ticket_ids(rows, mapping)
-    created = _required_datetime(rows, "created_at", headers.get("created_at", "created_at"), window)
-    units = _resolve_units(rows)
-    _exclude_duplicates(rows, [c for c in mapping["tables"]["tickets"]["columns"]])
+    rows, created, units = _open("tickets", raw, "created_at", source_file, headers, mapping, missing, rules)
+    raw = rows.raw
+    # A complaint without a known status has no place in the status recap.
+    status_text = _column(raw, "status")
+    status, status_unknown = normalise_statuses(status_text, mapping["statuses"])
+    rows.exclude(status_text.isna(), "status", "Status kosong; lengkapi status laporan di ekspor")
+    rows.exclude(status_unknown, "status", "status tidak dikenal: " + quote_name(status_text)
+                 + "; tambahkan ejaannya di bagian statuses pada pemetaan kolom (params/columns/)")
 
-    used = rows.used
-    status, status_unknown = normalise_statuses(_column(raw, "status"), mapping["statuses"])
-    rows.flag(status_unknown, "status", "status tidak dikenal: '" + _column(raw, "status") + "'; dikosongkan")
-    rows.flag(_column(raw, "status").isna(), "status", "Status kosong")
     channel, channel_unknown = normalise_channels(_column(raw, "channel"), channels)
-    rows.flag(channel_unknown, "channel", "kanal tidak dikenal: '" + channel + "'; label dipakai apa adanya")
-    rows.flag(channel.isna(), "channel", "Kanal kosong")
-    category = _column(raw, "category")
-    rows.flag(category.isna(), "category", "Kategori kosong")
+    rows.flag(channel_unknown, "channel", "kanal tidak dikenal: " + quote_name(channel) + "; label dipakai apa adanya")
+    channel = _blank_as_label(rows, channel, "channel")
+    category = _blank_as_label(rows, _column(raw, "category"), "category")
+    subcategory = _blank_as_label(rows, _column(raw, "subcategory"), "subcategory")
 
-    responded = _optional_datetime(rows, "responded_at", headers.get("responded_at", "responded_at"), window,
-                                   created, headers.get("created_at", "created_at"))
-    completed = _optional_datetime(rows, "completed_at", headers.get("completed_at", "completed_at"), window,
-                                   created, headers.get("created_at", "created_at"))
-    rows.flag((status == "Complete") & completed.isna(), "completed_at",
-              f"status Complete tanpa {headers.get('completed_at', 'completed_at')}")
+    responded = _optional_datetime(rows, "responded_at", rules, created, "created_at")
+    completed = _optional_datetime(rows, "completed_at", rules, created, "created_at")
+    rows.flag((status == "Complete") & completed.isna(), "completed_at", f"status Complete tanpa {rows.label('completed_at')}")
     lat, lon, geotagged = _coordinates(rows)
-
-    tickets = pd.DataFrame({
+    return _close(rows, {
         "ticket_id": rows.ticket_id,
         "created_at": created,
         "channel": channel,
         "category": category,
-        "subcategory": _column(raw, "subcategory"),
-        "city_code": units["city_code"],
-        "kecamatan": units["kecamatan"],
-        "unit_type": units["unit_type"],
-        "unit": units["unit"],
+        "subcategory": subcategory,
+        **units,
         "status": status,
         "latitude": lat,
         "longitude": lon,
@@ -363,13 +402,7 @@ def clean_tickets(
         "max_tl_hours": _max_tl(rows, category, rules),
         "rejected_count": _rejected_count(rows),
         "source_row": raw["source_row"],
-    })[used].reset_index(drop=True)
-    for column in ("created_at", "responded_at", "completed_at"):
-        tickets[column] = _to_ns(tickets[column])
-    tickets = tickets.astype(TICKET_DTYPES)
-    exclusions, flags = rows.exclusions(), rows.flags()
-    assert len(tickets) + len(exclusions) == len(raw), "every ticket row is used or excluded"
-    return tickets, exclusions, flags
+    }, TICKET_DTYPES)
 
 
 def clean_coordinations(
@@ -378,38 +411,20 @@ def clean_coordinations(
     source_file: str,
     headers: Mapping[str, str],
     mapping: Mapping[str, Any],
-    now: pd.Timestamp | None = None,
+    rules: Rules,
+    missing: Sequence[str] = (),
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Turn raw coordination rows into (coordinations, exclusions, flags); rows in = used + excluded."""
-    raw = _cleaned(raw)
-    rows = _Rows("coordinations", source_file, raw, headers)
-    window = _plausible_window(now)
-    rows.exclude(raw["load_problem"].notna(), None, raw["load_problem"])
-    _ticket_ids(rows, mapping)
-    coordinated = _required_datetime(rows, "coordinated_at", headers.get("coordinated_at", "coordinated_at"), window)
-    units = _resolve_units(rows)
-    _exclude_duplicates(rows, [c for c in mapping["tables"]["coordinations"]["columns"]])
-
-    processed = _optional_datetime(rows, "processed_at", headers.get("processed_at", "processed_at"), window,
-                                   coordinated, headers.get("coordinated_at", "coordinated_at"))
-
-    used = rows.used
-    coordinations = pd.DataFrame({
+    rows, coordinated, units = _open("coordinations", raw, "coordinated_at", source_file, headers, mapping,
+                                     missing, rules)
+    processed = _optional_datetime(rows, "processed_at", rules, coordinated, "coordinated_at")
+    return _close(rows, {
         "ticket_id": rows.ticket_id,
-        "city_code": units["city_code"],
-        "kecamatan": units["kecamatan"],
-        "unit_type": units["unit_type"],
-        "unit": units["unit"],
+        **units,
         "coordinated_at": coordinated,
         "processed_at": processed,
-        "source_row": raw["source_row"],
-    })[used].reset_index(drop=True)
-    for column in ("coordinated_at", "processed_at"):
-        coordinations[column] = _to_ns(coordinations[column])
-    coordinations = coordinations.astype(COORDINATION_DTYPES)
-    exclusions, flags = rows.exclusions(), rows.flags()
-    assert len(coordinations) + len(exclusions) == len(raw), "every coordination row is used or excluded"
-    return coordinations, exclusions, flags
+        "source_row": rows.raw["source_row"],
+    }, COORDINATION_DTYPES)
 
 
 def accounting_frame(table: str, source_file: str, rows_read: int, used: pd.DataFrame,
@@ -430,9 +445,7 @@ def month_bounds(month: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     >>> [t.isoformat() for t in month_bounds("2022-06")]
     ['2022-06-01T00:00:00+07:00', '2022-07-01T00:00:00+07:00']
     """
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", str(month)):
-        raise ValueError(f"month must be 'YYYY-MM', got {month!r}")
-    start = pd.Timestamp(f"{month}-01", tz=TZ)
+    start = pd.Timestamp(f"{check_month(month)}-01", tz=TZ)
     return start, start + pd.offsets.MonthBegin(1)
 
 
@@ -449,8 +462,7 @@ def select_city_month(export: Export, city_code: str, month: str) -> tuple[pd.Da
     head unit of the city. Coordinations: coordinated_at in the month, unit in
     the city. ``scope`` has one row per table: rows_used, rows_in_scope, rows_outside.
     """
-    if city_code not in areas.CITY_CODES:
-        raise ValueError(f"unknown city code {city_code!r}; expected one of {', '.join(areas.CITY_CODES)}")
+    areas.check_city(city_code)
     t_mask = _in_city_month(export.tickets, "created_at", city_code, month)
     c_mask = _in_city_month(export.coordinations, "coordinated_at", city_code, month)
     scope = pd.DataFrame(

@@ -118,6 +118,8 @@ def _run_one(notebook: Path, out_dir: Path, parameters: dict[str, Any], kernel_n
             km=kernel,
             progress_bar=False,
             log_output=False,
+            # With km given, papermill leaves this kernel running for the next section;
+            # the worker's Finalize shuts it down. The setting applies if km is ever dropped.
             shutdown_kernel="immediate",
         )
     except papermill.PapermillExecutionError as error:

@@ -13,6 +13,7 @@ import gzip
 import hashlib
 import io
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import islice
@@ -39,6 +40,8 @@ DEFAULT_CHANNELS_PATH = PARAMS_DIR / "channels.yaml"
 TABLES = ("tickets", "coordinations")
 # How far down a sheet the header row may sit below title rows.
 HEADER_SEARCH_ROWS = 20
+# A header cell: a short label without '@' or long digit runs (not an e-mail or phone number).
+_HEADER_LIKE = re.compile(r"(?!.*@)(?!.*\d{5})[^\n]{1,40}")
 CSV_DELIMITERS = (";", ",", "\t")
 ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 
@@ -127,15 +130,6 @@ def load_channels(channels: Mapping[str, Any] | str | Path | None = None) -> dic
     if not isinstance(data, Mapping):
         raise InputError(path, "expected a mapping 'label: [spellings]'", fix="see params/channels.yaml")
     return {str(k): list(v or []) for k, v in data.items()}
-
-
-def sha256_of(path: str | Path) -> str:
-    """SHA-256 hex digest of a file's bytes."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _cell_text(value: Any) -> str:
@@ -269,10 +263,13 @@ def read_table(path: str | Path, table: str, mapping: Mapping[str, Any]) -> RawT
         raise InputError(name, "the file is empty", fix=f"export the {table} table again")
     if header_index < 0:
         first = next(i for i, r in enumerate(rows) if any(c.strip() for c in r))
-        found = ", ".join(f"'{c.strip()}'" for c in rows[first] if c.strip())
+        # Only cells that look like headers are quoted: the row may be data, with a name or phone in it.
+        cells = [c.strip() for c in rows[first] if c.strip()]
+        found = ", ".join(f"'{c}'" for c in cells if _HEADER_LIKE.fullmatch(c)) or "no header-like cells"
         expected = ", ".join(f"'{s[0]}'" for s in required.values())
         raise InputError(
-            name, f"no header row in the first {HEADER_SEARCH_ROWS} rows; expected {expected}; row {first + 1} has {found}",
+            name, f"no header row in the first {HEADER_SEARCH_ROWS} rows; expected {expected}; "
+            f"row {first + 1} has {len(cells)} cells: {found}",
             fix=f"use the {mapping.get('name', 'mapped')} export layout or add the header spellings to the column mapping",
         )
     header = rows[header_index]
@@ -358,12 +355,11 @@ def load_export(
     mapping: Mapping[str, Any] | str | Path | None = None,
     rules: Rules | str | Path | None = None,
     channels: Mapping[str, Any] | str | Path | None = None,
-    now: pd.Timestamp | None = None,
 ) -> Export:
     """Read, map and clean an export's tickets (and coordinations) into an :class:`Export`.
 
-    ``now`` bounds plausible dates (default: the current time); pass it for
-    reproducible runs on exports that may hold future dates.
+    Dates outside the rules' plausible window are excluded or emptied, so the
+    result depends on the files and settings alone, never on today's date.
     """
     mapping_data = load_mapping(mapping)
     rules_obj = rules if isinstance(rules, Rules) else load_rules(rules)
@@ -372,7 +368,7 @@ def load_export(
     raw_t = read_table(tickets_path, "tickets", mapping_data)
     tickets, excl_t, flags_t = clean_tickets(
         raw_t.frame, source_file=raw_t.file, headers=raw_t.headers, mapping=mapping_data,
-        channels=channel_data, rules=rules_obj, now=now,
+        channels=channel_data, rules=rules_obj, missing=raw_t.missing,
     )
     sources = [{"table": "tickets", "file": raw_t.file, "sha256": raw_t.sha256, "rows_read": len(raw_t.frame),
                 "header_row": raw_t.header_row, "encoding": raw_t.encoding}]
@@ -383,7 +379,7 @@ def load_export(
         raw_c = read_table(coordinations_path, "coordinations", mapping_data)
         coordinations, excl_c, flags_c = clean_coordinations(
             raw_c.frame, source_file=raw_c.file, headers=raw_c.headers, mapping=mapping_data,
-            now=now,
+            rules=rules_obj, missing=raw_c.missing,
         )
         sources.append({"table": "coordinations", "file": raw_c.file, "sha256": raw_c.sha256,
                         "rows_read": len(raw_c.frame), "header_row": raw_c.header_row, "encoding": raw_c.encoding})

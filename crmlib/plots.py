@@ -22,7 +22,8 @@ ACCENT = "#1f5f8b"
 def setup() -> None:
     """Apply the report's chart style."""
     sns.set_theme(context="paper", style="whitegrid", font="DejaVu Sans", font_scale=1.1)
-    plt.rcParams.update({"figure.dpi": 100, "axes.titleweight": "bold", "svg.hashsalt": "crm-reports"})
+    # Names from the data are plain text: a '$' in a unit name must not start TeX math.
+    plt.rcParams.update({"figure.dpi": 100, "axes.titleweight": "bold", "text.parse_math": False})
 
 
 def bar_chart(labels: pd.Series, counts: pd.Series, title: str, xlabel: str = "Jumlah aduan") -> plt.Figure:

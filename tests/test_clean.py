@@ -1,5 +1,7 @@
 """Tests for crmlib.clean on raw frames built by hand."""
 
+import dataclasses
+
 import pandas as pd
 import pytest
 
@@ -14,10 +16,9 @@ from crmlib.load import Export, load_channels, load_mapping
 from crmlib.rules import load_rules
 
 JKT = "Asia/Jakarta"
-NOW = pd.Timestamp("2024-01-01", tz=JKT)
 HEADERS = {"ticket_id": "No Laporan", "created_at": "Tanggal Laporan Masuk", "completed_at": "Tanggal TL",
            "responded_at": "Tanggal Respon", "max_tl_hours": "Max Waktu TL (Jam)", "unit": "Nama SKPD",
-           "channel": "Kanal", "status": "Status", "coordinated_at": "Tanggal Koordinasi",
+           "channel": "Kanal", "status": "Status", "category": "Kategori", "subcategory": "Rincian Masalah", "coordinated_at": "Tanggal Koordinasi",
            "processed_at": "Tanggal Proses", "latitude": "Latitude", "longitude": "Longitude", "city": "Wilayah"}
 BASE = {"ticket_id": "JK2206010001", "created_at": "01/06/2022 08:00", "channel": "JAKI", "category": "Sampah",
         "subcategory": "Sampah Lingkungan", "city": "JAKARTA TIMUR", "unit": "KELURAHAN PULO GEBANG",
@@ -38,10 +39,10 @@ def raw_tickets(*changes):
     return frame
 
 
-def run(*changes):
+def run(*changes, rules=None, missing=()):
     raw = raw_tickets(*changes)
     return clean_tickets(raw, source_file="t.csv", headers=HEADERS, mapping=load_mapping(),
-                         channels=load_channels(), rules=load_rules(), now=NOW)
+                         channels=load_channels(), rules=rules or load_rules(), missing=missing)
 
 
 def reasons(frame):
@@ -88,11 +89,22 @@ def test_exclusion_reasons_first_wins():
     assert excl.loc[excl["source_row"] == 5, "column"].item() == "Tanggal Laporan Masuk"
 
 
-def test_created_after_now_plus_one_day_is_excluded():
-    # NOW = 2024-01-01 00:00; the limit is 2024-01-02 00:00
-    tickets, excl, _ = run({"created_at": "01/01/2024 23:00"}, {"ticket_id": "JK2206010002", "created_at": "02/01/2024 00:01"})
-    assert tickets["source_row"].tolist() == [2]
+def test_dates_outside_the_rules_window_are_excluded_or_emptied():
+    # the window comes from the rules, never from today's date: same file, same result every year
+    rules = dataclasses.replace(load_rules(), plausible_until=ts("2024-01-02 00:00"))
+    tickets, excl, flags = run(
+        {"created_at": "01/01/2024 23:00", "completed_at": "", "responded_at": "", "status": "Wait"},  # row 2 used
+        {"ticket_id": "JK2206010002", "created_at": "02/01/2024 00:01"},              # row 3 excluded
+        {"ticket_id": "JK2206010003", "completed_at": "05/01/2024 10:00"},            # row 4: TL emptied
+        rules=rules,
+    )
+    assert tickets["source_row"].tolist() == [2, 4]
     assert reasons(excl) == {3: "Tanggal Laporan Masuk di luar rentang wajar (2024-01-02)"}
+    assert flags[["source_row", "reason"]].values.tolist() == [
+        [4, "Tanggal TL di luar rentang wajar (2024-01-05); Tanggal TL dikosongkan"],
+        [4, "status Complete tanpa Tanggal TL"],
+    ]
+    assert pd.isna(tickets.loc[1, "completed_at"])
 
 
 def test_identical_and_conflicting_duplicates():
@@ -119,7 +131,7 @@ def test_flags_null_the_field_and_keep_the_ticket():
         {"completed_at": "31/05/2022 12:00"},                                   # row 2 TL before creation
         {"ticket_id": "JK2206010002", "completed_at": "", "status": "Selesai"},  # row 3 Complete without TL
         {"ticket_id": "JK2206010003", "responded_at": "besok"},                 # row 4 unreadable response
-        {"ticket_id": "JK2206010004", "channel": "Radio Warga", "status": "Pending"},  # row 5
+        {"ticket_id": "JK2206010004", "channel": "Radio Warga"},                     # row 5 unknown channel
         {"ticket_id": "JK2206010005", "latitude": "106,9", "longitude": "-6,2"},       # row 6 swapped coordinates
     )
     assert len(excl) == 0 and len(tickets) == 5
@@ -128,12 +140,11 @@ def test_flags_null_the_field_and_keep_the_ticket():
         [2, "status Complete tanpa Tanggal TL"],
         [3, "status Complete tanpa Tanggal TL"],
         [4, "Tanggal Respon tidak terbaca: (isi tidak ditampilkan); Tanggal Respon dikosongkan"],
-        [5, "status tidak dikenal: 'Pending'; dikosongkan"],
         [5, "kanal tidak dikenal: 'Radio Warga'; label dipakai apa adanya"],
         [6, "koordinat di luar DKI Jakarta; laporan dihitung tidak bertitik lokasi"],
     ]
     assert pd.isna(tickets.loc[0, "completed_at"]) and pd.isna(tickets.loc[2, "responded_at"])
-    assert tickets.loc[3, "channel"] == "Radio Warga" and pd.isna(tickets.loc[3, "status"])
+    assert tickets.loc[3, "channel"] == "Radio Warga"
     assert tickets["geotagged"].tolist() == [True, True, True, True, False]
     assert flags["ticket_id"].tolist()[0] == "JK2206010001"
 
@@ -166,8 +177,49 @@ def test_load_problem_rows_are_excluded():
     raw = raw_tickets({}, {"ticket_id": "JK2206010002"})
     raw.loc[1, "load_problem"] = "baris kosong"
     tickets, excl, _ = clean_tickets(raw, source_file="t.csv", headers=HEADERS, mapping=load_mapping(),
-                                     channels=load_channels(), rules=load_rules(), now=NOW)
+                                     channels=load_channels(), rules=load_rules())
     assert len(tickets) == 1 and reasons(excl) == {3: "baris kosong"}
+
+
+def test_blank_or_unknown_status_is_excluded_with_the_fix():
+    tickets, excl, _ = run(
+        {"status": ""},                                           # row 2
+        {"ticket_id": "JK2206010002", "status": "Pending"},       # row 3
+        {"ticket_id": "JK2206010003", "status": "0812345678"},    # row 4: never quoted, looks like a phone
+        {"ticket_id": "JK2206010004", "status": "selesai"},       # row 5 used
+    )
+    assert tickets["source_row"].tolist() == [5] and tickets["status"].tolist() == ["Complete"]
+    fix = "; tambahkan ejaannya di bagian statuses pada pemetaan kolom (params/columns/)"
+    assert reasons(excl) == {
+        2: "Status kosong; lengkapi status laporan di ekspor",
+        3: "status tidak dikenal: 'Pending'" + fix,
+        4: "status tidak dikenal: (isi tidak ditampilkan)" + fix,
+    }
+    assert excl["column"].tolist() == ["Status"] * 3
+
+
+def test_blank_grouping_cells_count_as_kosong_and_are_flagged():
+    tickets, excl, flags = run(
+        {"category": ""},                                         # row 2
+        {"ticket_id": "JK2206010002", "subcategory": ""},         # row 3
+        {"ticket_id": "JK2206010003", "channel": ""},             # row 4
+    )
+    assert len(excl) == 0
+    assert tickets["category"].tolist() == ["(kosong)", "Sampah", "Sampah"]
+    assert tickets["subcategory"].tolist() == ["Sampah Lingkungan", "(kosong)", "Sampah Lingkungan"]
+    assert tickets["channel"].tolist() == ["JAKI", "JAKI", "(kosong)"]
+    assert reasons(flags) == {
+        2: "Kategori kosong; dihitung sebagai (kosong)",
+        3: "Rincian Masalah kosong; dihitung sebagai (kosong)",
+        4: "Kanal kosong; dihitung sebagai (kosong)",
+    }
+
+
+def test_a_column_missing_from_the_file_is_not_flagged_per_row():
+    # the loader flags a missing column once for the file; its blank cells are not repeated per row
+    tickets, _, flags = run({"subcategory": ""}, {"ticket_id": "JK2206010002", "subcategory": ""},
+                            missing=["subcategory"])
+    assert tickets["subcategory"].tolist() == ["(kosong)", "(kosong)"] and len(flags) == 0
 
 
 def raw_coordinations(rows):
@@ -186,7 +238,7 @@ def test_clean_coordinations():
         ["JK2206010001", "KELURAHAN PULO GEBANG", "01/06/2022 08:10", "01/06/2022 08:40"],  # 6 copy of 2
     ])
     coords, excl, flags = clean_coordinations(raw, source_file="k.csv", headers=HEADERS, mapping=load_mapping(),
-                                              now=NOW)
+                                              rules=load_rules())
     assert coords["source_row"].tolist() == [2, 3]
     assert coords["unit"].tolist() == ["Pulo Gebang", "Cakung Barat"]
     # 08:40 - 08:10 = 30 minutes
@@ -236,7 +288,7 @@ def test_select_city_month():
         ["JK2206010001", "Pulo Gebang", "01/07/2022 08:10", "01/07/2022 08:40"],
     ])
     coords, _, _ = clean_coordinations(raw, source_file="k.csv", headers=HEADERS, mapping=load_mapping(),
-                                       now=NOW)
+                                       rules=load_rules())
     export = Export(tickets, coords, pd.DataFrame(), pd.DataFrame(), pd.DataFrame())
     t, c, scope = select_city_month(export, "jaktim", "2022-06")
     assert t["ticket_id"].tolist() == ["JK2206010001", "JK2206010002", "JK2206010003", "JK2206010007"]

@@ -25,7 +25,6 @@ from crmlib.errors import InputError
 from crmlib.load import Export, load_export
 
 CORPUS = Path(__file__).parent / "corpus"
-NOW = pd.Timestamp("2024-01-01", tz="Asia/Jakarta")
 MARKER = "zzsecretzz"
 MISSING_COLUMN = "kolom tidak ada di file"
 
@@ -171,6 +170,12 @@ CASES = [
     Case("coordinates outside DKI", "coordinates_outside_dki.csv", read=3, used=3,
          flagged={"koordinat di luar DKI Jakarta": 1, "hanya satu koordinat terisi": 1},
          check=check_column("geotagged", [False, False, False])),
+    Case("blank or unknown status", "blank_and_unknown_status.csv", read=4, used=1,
+         excluded={"Status kosong": 1, "status tidak dikenal: 'Ditunda'": 1,
+                   "status tidak dikenal: (isi tidak ditampilkan)": 1}),
+    Case("blank category, sub-category, channel kept as (kosong)", "blank_category_channel.csv", read=3, used=3,
+         flagged={"Kategori kosong": 1, "Rincian Masalah kosong": 2, "Kanal kosong": 1},
+         check=check_column("category", ["(kosong)", "Jalan", "Sampah"])),
     Case("unknown channel kept", "unknown_channel.csv", read=3, used=3, flagged={"kanal tidak dikenal: 'Radio Warga'": 1},
          check=check_column("channel", ["Radio Warga", "SP4N Lapor", "SP4N Lapor"])),
     Case("blank and invalid ticket id", "blank_and_invalid_ticket_id.csv", read=3, used=1,
@@ -209,7 +214,7 @@ def test_corpus_case(case: Case, tmp_path: Path) -> None:
     coords = path_of(case.coordinations, tmp_path)
     if case.error:
         with pytest.raises(InputError) as info:
-            load_export(tickets, coords, now=NOW)
+            load_export(tickets, coords)
         message = str(info.value)
         assert "\n" not in message
         for part in case.error:
@@ -217,7 +222,7 @@ def test_corpus_case(case: Case, tmp_path: Path) -> None:
         return
 
     started = time.perf_counter()
-    export = load_export(tickets, coords, now=NOW)
+    export = load_export(tickets, coords)
     elapsed = time.perf_counter() - started
     acc = export.accounting
     assert (acc["rows_read"] == acc["rows_used"] + acc["rows_excluded"]).all()
@@ -243,7 +248,7 @@ def test_corpus_has_at_least_25_cases() -> None:
 def test_free_text_never_reaches_the_parquet_cache(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     export = load_cached(CORPUS / "coordinations_tickets.csv", CORPUS / "coordinations_messy.csv",
-                         cache_dir=cache, now=NOW)
+                         cache_dir=cache)
     files = list(cache.rglob("*.parquet"))
     assert len(files) == 6
     for path in files:

@@ -11,7 +11,6 @@ from openpyxl import Workbook
 from crmlib.errors import InputError
 from crmlib.load import header_key, load_export, load_mapping, read_table
 
-NOW = pd.Timestamp("2024-01-01", tz="Asia/Jakarta")
 HEADER = ["No Laporan", "Tanggal Laporan Masuk", "Kanal", "Kategori", "Nama SKPD", "Status", "Latitude",
           "Longitude", "Isi Laporan", "Nama Pelapor"]
 ROW_A = ["JK2206010001", "01/06/2022 08:00", "JAKI", "Sampah", "KELURAHAN PULO GEBANG", "Complete", "-6,2", "106,9",
@@ -164,7 +163,7 @@ def test_load_export_end_to_end(tmp_path):
         ["No Laporan", "Nama SKPD", "Tanggal Koordinasi", "Tanggal Proses", "Deskripsi"],
         ["JK2206010001", "KELURAHAN PULO GEBANG", "01/06/2022 08:10", "01/06/2022 08:40", "SECRET"],
     ])
-    export = load_export(tickets, coords, now=NOW)
+    export = load_export(tickets, coords)
     assert export.tickets["unit"].tolist() == ["Pulo Gebang", "Kecamatan Cakung"]
     assert export.tickets["unit_type"].tolist() == ["kelurahan", "kecamatan"]
     assert export.tickets["geotagged"].tolist() == [True, False]
@@ -178,3 +177,13 @@ def test_load_export_end_to_end(tmp_path):
     assert export.flags["source_row"].isna().sum() == 6
     for frame in (export.tickets, export.coordinations, export.exclusions, export.flags):
         assert "SECRET" not in frame.to_string()
+
+
+def test_no_header_error_quotes_only_header_like_cells(tmp_path):
+    # a headerless file starts with data: its e-mail and phone cells must not reach the terminal
+    path = write_csv(tmp_path / "tanpa_header.csv", [["JK2206010001", "Jalan", "budi@contoh.id", "081234567890"]])
+    with pytest.raises(InputError) as caught:
+        read_table(path, "tickets", load_mapping())
+    message = str(caught.value)
+    assert "no header row" in message and "row 1 has 4 cells: 'Jalan'" in message
+    assert "budi@contoh.id" not in message and "081234567890" not in message and "JK2206010001" not in message
