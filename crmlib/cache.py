@@ -83,6 +83,8 @@ def cache_key(
         "channels": _digest_of(channels if channels is not None else DEFAULT_CHANNELS_PATH),
         "aliases": _digest_of(ALIASES_PATH),
         "code": _loading_code_digest(),
+        # The frames name their source files: a copy under another name is another entry.
+        "names": [Path(p).name if p is not None else None for p in (tickets_path, coordinations_path)],
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode("utf-8")).hexdigest()
 

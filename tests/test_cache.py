@@ -32,6 +32,17 @@ def test_key_changes_with_input_and_mapping(tmp_path):
     assert cache_key(src, mapping={"x": 1}) != cache_key(src)
 
 
+def test_a_copy_under_another_name_reports_its_own_name(tmp_path):
+    # same bytes, other name: the quality appendix must name the file the user gave
+    copy = tmp_path / "salinan.csv"
+    shutil.copy(CORPUS / "identical_duplicate.csv", copy)
+    assert cache_key(copy) != cache_key(CORPUS / "identical_duplicate.csv")
+    load_cached(CORPUS / "identical_duplicate.csv", cache_dir=tmp_path / "cache")
+    export = load_cached(copy, cache_dir=tmp_path / "cache")
+    assert export.accounting["source_file"].tolist() == ["salinan.csv"]
+    assert set(export.exclusions["source_file"]) == {"salinan.csv"}
+
+
 def test_refuses_non_canonical_columns(tmp_path):
     export = load_cached(CORPUS / "identical_duplicate.csv", cache_dir=tmp_path)
     export.tickets = export.tickets.assign(isi_laporan="x")
