@@ -51,7 +51,6 @@ def latest_in_export(export: Export) -> pd.Timestamp | None:
         getattr(export, table)[column].max()
         for table, columns in EXPORT_TIME_COLUMNS.items()
         for column in columns
-        if column in getattr(export, table)
     ]
     stamps = [stamp for stamp in stamps if not pd.isna(stamp)]
     return max(stamps) if stamps else None
