@@ -2,6 +2,6 @@
 
 import sys
 
-from crmlib.cli import main
+from crmlib.pipeline.cli import main
 
 sys.exit(main())

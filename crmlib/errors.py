@@ -1,14 +1,33 @@
-"""The one error a user sees for input the package cannot read."""
+"""The errors a user must fix: bad input, bad settings, an unknown city or month.
+
+Every error meant for the user derives from :class:`UserError`; the command
+line prints it as one line without a traceback. Anything else that escapes is
+a bug in this package (or a library) and keeps its traceback.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 
-class InputError(Exception):
-    """An input file the package cannot use, with where it is and how to fix it.
+class UserError(Exception):
+    """Something the user must fix; ``str()`` is one line, ready to print without a traceback.
 
-    ``str()`` is one line, ready to print without a traceback:
+    >>> str(UserError("unknown city 'jaktimur'\\nexpected one of jakpus, jaktim"))
+    "unknown city 'jaktimur' expected one of jakpus, jaktim"
+    """
+
+    def __str__(self) -> str:
+        # One line whatever the message holds (header cells may contain newlines).
+        return " ".join(super().__str__().split())
+
+
+class UsageError(UserError):
+    """A command's arguments name something that does not exist (a city, a month, a report)."""
+
+
+class InputError(UserError):
+    """A file the package cannot use, with where it is and how to fix it.
 
     >>> str(InputError("data/laporan.csv", "unparseable date '31/02/2022'",
     ...                row=12, column="Tanggal TL", fix="use dd/mm/yyyy HH:MM"))
@@ -42,8 +61,25 @@ class InputError(Exception):
         text = text.rstrip(".") + "."
         if self.fix:
             text += f" Fix: {self.fix.rstrip('.')}."
-        # One line whatever the inputs hold (header cells may contain newlines).
-        return " ".join(text.split())
+        return text
 
-    def __str__(self) -> str:
-        return self._message()
+
+class SettingsError(InputError):
+    """A settings file under ``params/`` that is missing, not valid YAML, or holds a wrong value.
+
+    >>> str(SettingsError("params/rules/crm.yaml", "expected a number > 0, got -6", key="response.max_hours"))
+    "crm.yaml, key 'response.max_hours': expected a number > 0, got -6. Fix: correct it in the settings file."
+    """
+
+    def __init__(self, file: str | Path | None, problem: str, *, key: str | None = None, row: int | None = None,
+                 fix: str = "correct it in the settings file") -> None:
+        self.key = key
+        super().__init__(file, problem, row=row, fix=fix)
+
+    def _message(self) -> str:
+        text = super()._message()
+        # A settings file is addressed by key, not by column.
+        if self.key is not None:
+            head, _, rest = text.partition(": ")
+            text = f"{head}, key '{self.key}': {rest}"
+        return text

@@ -25,19 +25,24 @@ from crmlib.metrics.durations import (
     units_faster_than,
 )
 from crmlib.metrics.follow_ups import late_follow_ups, rejected_follow_ups
-from crmlib.metrics.pivot import DEFAULT_STATUS_COLUMNS, STATUSES, status_columns, status_pivot
+from crmlib.metrics.pivot import DEFAULT_STATUS_COLUMNS, status_columns, status_pivot
+from crmlib.metrics.scores import capaian, effective_max_tl_hours, follow_up_score, follow_up_scores, grade
 
 __all__ = [
     "DEFAULT_STATUS_COLUMNS",
-    "STATUSES",
+    "capaian",
     "category_mix",
     "channel_shares",
     "completion_histogram",
     "completion_hours",
     "coordination_hours",
     "duration_stats",
+    "effective_max_tl_hours",
     "fastest",
+    "follow_up_score",
+    "follow_up_scores",
     "geotag_counts",
+    "grade",
     "kelurahan_completion_stats",
     "kelurahan_coordination_stats",
     "late_follow_ups",

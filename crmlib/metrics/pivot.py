@@ -6,10 +6,9 @@ from typing import Literal, Sequence
 
 import pandas as pd
 
-from crmlib.areas import name_key
+from crmlib.ingest.areas import name_key
+from crmlib.schema import STATUSES
 
-# Canonical statuses in display order (docs/data-model.md).
-STATUSES = ("Complete", "Disposisi", "Koordinasi", "In Progres", "Menunggu Validasi", "TL Ditolak", "Wait")
 DEFAULT_STATUS_COLUMNS = ("Complete", "Disposisi", "In Progres", "Wait")
 GRAND_TOTAL = "Grand Total"
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from crmlib.areas import CITY_CODES
-from crmlib.paths import SAMPLE_DIR
+from crmlib.ingest.areas import CITY_CODES
+from crmlib.resources import sample_dir
 from crmlib.sample.calibrated import jakpus_july, jaktim_june
 from crmlib.sample.export import (
     CITY_EXPORT_NAME, COORDINATION_COLUMNS, COORDINATIONS_FILE, HEAD_EXPORT_NAME, TICKET_COLUMNS, TICKETS_FILE,
@@ -67,7 +67,7 @@ def export_bytes(seed: int = 2022) -> tuple[bytes, bytes]:
 
 def write_sample(out_dir: Path | str | None = None, seed: int = 2022) -> tuple[Path, Path]:
     """Write both sample files into out_dir (default: the package's sample folder); return their paths."""
-    out = SAMPLE_DIR if out_dir is None else Path(out_dir)
+    out = sample_dir() if out_dir is None else Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = (out / TICKETS_FILE, out / COORDINATIONS_FILE)
     for path, data in zip(paths, export_bytes(seed)):

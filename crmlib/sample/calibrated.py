@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from crmlib.areas import kelurahan_of
+from crmlib.ingest.areas import kelurahan_of
 from crmlib.sample.ordinary import CityProfile, head_coordinations, ordinary_coordinations
 from crmlib.sample.targets import (
     JAKPUS_JULY_CATEGORIES, JAKPUS_JULY_CHANNELS, JAKPUS_JULY_EXTRA_UNITS, JAKPUS_JULY_FAST_UNITS, JAKPUS_JULY_LONG,

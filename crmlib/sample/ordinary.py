@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from crmlib.areas import CITY_CODES, kelurahan_of
+from crmlib.ingest.areas import CITY_CODES, kelurahan_of
 from crmlib.sample.world import (
     CATEGORIES, CHANNELS, YEAR, Coordination, Ticket, World, max_hours, month_bounds, pick_subcategory,
     random_times, response_within,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crmlib.areas import CITY_CODES, kelurahan_of
+from crmlib.ingest.areas import CITY_CODES, kelurahan_of
 from crmlib.sample.world import GEOTAGGED_CHANNELS, World
 
 # Rough areas (lat_min, lat_max, lon_min, lon_max): inside DKI Jakarta's bounding box.

@@ -8,7 +8,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from crmlib.areas import kelurahan_of, name_key
+from crmlib.ingest.areas import kelurahan_of, name_key
 
 YEAR = 2022  # the export covers one calendar year
 

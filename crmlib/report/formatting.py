@@ -7,9 +7,7 @@ Rounding is half-up (as in the spreadsheets the seed reports were made with):
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from functools import partial
 from typing import Callable
 
@@ -18,13 +16,11 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from lokal.terbilang import terbilang
 
-from crmlib.parse import TZ
+from crmlib.metrics.rounding import round_half_up
+from crmlib.schema import TZ
 
 LOCALE = "id"
 MISSING = "\u2013"
-# Float arithmetic leaves noise such as 10.624999999999998 for 255/24 minutes;
-# clearing it at this many decimals first keeps the half-up rounding honest.
-_NOISE_DECIMALS = 9
 
 
 def _missing(x: object) -> bool:
@@ -32,20 +28,6 @@ def _missing(x: object) -> bool:
         return bool(pd.isna(x))
     except (TypeError, ValueError):
         return False
-
-
-def round_half_up(x: float, decimals: int = 2) -> Decimal:
-    """x rounded half-up to `decimals` places, as a Decimal.
-
-    >>> round_half_up(10.625), round_half_up(0.1 + 0.2, 1), round_half_up(2.5, 0)
-    (Decimal('10.63'), Decimal('0.3'), Decimal('3'))
-    """
-    if isinstance(x, float) and not math.isfinite(x):
-        raise ValueError(f"round_half_up: cannot round {x!r}.")
-    value = Decimal(repr(float(x))) if not isinstance(x, (int, Decimal)) else Decimal(x)
-    if decimals < _NOISE_DECIMALS:
-        value = value.quantize(Decimal(1).scaleb(-_NOISE_DECIMALS), rounding=ROUND_HALF_EVEN)
-    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 def number(x: float | None, decimals: int = 2) -> str:

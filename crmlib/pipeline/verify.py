@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from crmlib import figures as figure_book
-from crmlib.build import execute_figures
-from crmlib.errors import InputError
-from crmlib.execute import SectionError
-from crmlib.manifest import sha256_of
-from crmlib.paths import OUTPUTS_DIR, PROJECT_ROOT
+from crmlib.errors import SettingsError, UsageError, UserError
+from crmlib.ingest.read import sha256_of
+from crmlib.ingest.settings import Settings, load_settings, manifest_entry
+from crmlib.pipeline import figure_book
+from crmlib.pipeline.build import execute_figures, report_dir
+from crmlib.pipeline.sections import SectionError
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,8 @@ class Audit:
     missing_inputs: list[str]
     changed_inputs: list[str]
     changed_settings: list[str]
+    settings: Settings | None  # as recorded in the manifest; None when they can no longer be read
+    settings_error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -59,21 +61,39 @@ def changed_inputs(recorded: dict[str, dict[str, Any]]) -> list[str]:
     ]
 
 
-def changed_settings(recorded: dict[str, str], root: Path | None = None) -> list[str]:
-    """Settings files (as recorded, relative to the project) missing or no longer with the recorded SHA-256."""
-    root = PROJECT_ROOT if root is None else root
-    return [name for name, digest in sorted(recorded.items())
-            if not (root / name).exists() or sha256_of(root / name) != digest]
+def changed_settings(recorded: dict[str, Any], now: dict[str, Any]) -> list[str]:
+    """Settings files (relative to the params folder) missing, added, or no longer with the recorded SHA-256.
+
+    >>> changed_settings({"files": {"a.yaml": {"from": "package", "sha256": "1"}}},
+    ...                  {"files": {"a.yaml": {"from": "override", "sha256": "1"}, "b.yaml": {}}})
+    ['a.yaml', 'b.yaml']
+    """
+    before, after = recorded.get("files", {}), now.get("files", {})
+    return sorted(name for name in set(before) | set(after) if before.get(name) != after.get(name))
 
 
-def read_audit(city: str, month: str, *, out_root: Path | None = None) -> Audit:
-    """Read a built report's manifest and figures and check its files, without re-running anything."""
-    report = (OUTPUTS_DIR if out_root is None else out_root) / city / month
+def read_audit(city: str, month: str, settings: Settings) -> Audit:
+    """Read a built report's manifest and figures and check its files, without re-running anything.
+
+    The report is looked up in ``settings.outputs_dir``; the re-run uses the
+    settings folder the manifest records, and ``settings.cache_dir``.
+    """
+    report = report_dir(settings, city, month)
     manifest_path = report / "manifest.json"
     if not manifest_path.exists():
-        raise FileNotFoundError(f"no report at {report}; build it first with make report CITY={city} MONTH={month}")
+        raise UsageError(f"no report at {report}; build it first with make report CITY={city} MONTH={month}")
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    if "settings" not in manifest:
+        raise UsageError(f"{manifest_path} was written by an older version that did not record its settings; "
+                         "build the report again")
     inputs = {role: Path(entry["path"]) for role, entry in manifest["inputs"].items()}
+    recorded_settings = manifest["settings"]
+    try:
+        used = load_settings(recorded_settings["override_dir"], outputs_dir=settings.outputs_dir,
+                             cache_dir=settings.cache_dir)
+        changed, error = changed_settings(recorded_settings, manifest_entry(used)), None
+    except SettingsError as exc:
+        used, changed, error = None, sorted(recorded_settings.get("files", {})), str(exc)
     return Audit(
         city=city,
         month=month,
@@ -81,7 +101,9 @@ def read_audit(city: str, month: str, *, out_root: Path | None = None) -> Audit:
         recorded=json.loads((report / "figures.json").read_text(encoding="utf-8")),
         missing_inputs=[role for role, path in inputs.items() if not path.exists()],
         changed_inputs=changed_inputs(manifest["inputs"]),
-        changed_settings=changed_settings(manifest.get("param_files", {})),
+        changed_settings=changed,
+        settings=used,
+        settings_error=error,
     )
 
 
@@ -105,11 +127,16 @@ def rerun(audit: Audit) -> VerifyResult:
         # Without the file the sections cannot run, and without only the coordinations they would mislead.
         return VerifyResult(differing=[], fresh={}, **found,
                             rerun_error=f"re-run skipped: input file missing ({', '.join(audit.missing_inputs)})")
+    if audit.settings is None:
+        return VerifyResult(differing=[], fresh={}, **found,
+                            rerun_error=f"re-run skipped: the recorded settings cannot be read ({audit.settings_error})")
     work = Path(tempfile.mkdtemp(prefix="crm-verify-"))
     try:
         _, fresh = execute_figures(audit.city, audit.month, audit.inputs["tickets"], audit.inputs.get("coordinations"),
-                                   work, progress=None)
-    except (SectionError, InputError) as error:
+                                   work, settings=audit.settings, progress=None)
+    except (SectionError, UserError) as error:
+        if isinstance(error, SectionError) and not error.user_error:
+            raise  # a bug: the command line shows its traceback
         message = " ".join(str(error).split())  # one line, whatever the error holds
         return VerifyResult(differing=[], fresh={}, **found, rerun_error=f"re-run failed: {message}")
     finally:
@@ -117,6 +144,6 @@ def rerun(audit: Audit) -> VerifyResult:
     return VerifyResult(differing=figure_book.compare(audit.recorded, fresh), fresh=fresh, **found)
 
 
-def verify_report(city: str, month: str, *, out_root: Path | None = None) -> VerifyResult:
+def verify_report(city: str, month: str, settings: Settings) -> VerifyResult:
     """Check a built report's files, re-run its sections and compare with its figures.json."""
-    return rerun(read_audit(city, month, out_root=out_root))
+    return rerun(read_audit(city, month, settings))

@@ -1,4 +1,4 @@
-"""Run the section notebooks with papermill, a few at a time."""
+"""Run the section notebooks with papermill, a few at a time, each worker keeping one kernel."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from crmlib.paths import NOTEBOOKS_DIR
+from crmlib import resources
+from crmlib.errors import UserError
 
+# The kernel `make lab` installs for JupyterLab; builds run the same Python without needing it installed.
 KERNEL_NAME = "crm-reports"
 
 
@@ -31,16 +33,32 @@ def skip_iri_grammar() -> None:
 skip_iri_grammar()
 
 
-class SectionError(Exception):
-    """A section notebook raised; names the section and the error, in one line."""
+def _user_error_names() -> set[str]:
+    names, todo = set(), [UserError]
+    while todo:
+        kind = todo.pop()
+        names.add(kind.__name__)
+        todo.extend(kind.__subclasses__())
+    return names
 
-    def __init__(self, section: str, error: str) -> None:
+
+class SectionError(Exception):
+    """A section notebook raised; names the section and the error in one line, and keeps the traceback."""
+
+    def __init__(self, section: str, ename: str, evalue: str, traceback: str = "") -> None:
         self.section = section
-        self.error = error
-        super().__init__(section, error)
+        self.ename = ename
+        self.evalue = evalue
+        self.traceback = traceback
+        super().__init__(section, ename, evalue)
+
+    @property
+    def user_error(self) -> bool:
+        """True when the section stopped on something the user must fix, not on a bug."""
+        return self.ename in _user_error_names()
 
     def __str__(self) -> str:
-        return f"section {self.section} failed: {self.error}"
+        return " ".join(f"section {self.section} failed: {self.ename}: {self.evalue}".split())
 
 
 @dataclass(frozen=True)
@@ -53,9 +71,10 @@ class SectionRun:
     seconds: float
 
 
-def section_notebooks(notebooks_dir: Path = NOTEBOOKS_DIR) -> list[Path]:
-    """The section notebooks in report order (``NN_<section>.ipynb``)."""
-    return sorted(p for p in notebooks_dir.glob("[0-9][0-9]_*.ipynb"))
+def section_notebooks(notebooks_dir: Path | None = None) -> list[Path]:
+    """The section notebooks in report order (``NN_<section>.ipynb``); default: the shipped ones."""
+    folder = resources.notebooks_dir() if notebooks_dir is None else notebooks_dir
+    return sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb"))
 
 
 # One kernel per pool worker, started on its first section and reused for the
@@ -66,16 +85,34 @@ _KERNEL = None
 _RESET = "get_ipython().run_line_magic('reset', '-f'); get_ipython().execution_count = 1"
 
 
+def _this_python():
+    """A kernel-spec manager whose every kernel is this interpreter's ipykernel.
+
+    The build then needs no installed kernelspec (an installed wheel has none),
+    and never runs the sections in another Python than its own.
+    """
+    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+
+    class ThisPython(KernelSpecManager):
+        def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+            return KernelSpec(argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                              display_name=kernel_name, language="python", resource_dir="")
+
+    return ThisPython()
+
+
 def _worker_kernel(kernel_name: str, cwd: Path):
     """This worker's kernel, started once; shut down when the worker exits."""
     global _KERNEL
     if _KERNEL is None:
-        from jupyter_client.manager import AsyncKernelManager
-        from jupyter_core.utils import run_sync
         from multiprocessing.util import Finalize
 
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
         # Unix sockets, not TCP: no race for free ports between the workers' kernels.
-        _KERNEL = AsyncKernelManager(kernel_name=kernel_name, transport="ipc",
+        _KERNEL = AsyncKernelManager(kernel_name=kernel_name, kernel_spec_manager=_this_python(),
+                                     transport="ipc",
                                      ip=os.path.join(tempfile.gettempdir(), f"crm-kernel-{os.getpid()}"))
         run_sync(_KERNEL.start_kernel)(cwd=str(cwd))
         Finalize(_KERNEL, run_sync(_KERNEL.shutdown_kernel), kwargs={"now": True}, exitpriority=10)
@@ -123,7 +160,10 @@ def _run_one(notebook: Path, out_dir: Path, parameters: dict[str, Any], kernel_n
             shutdown_kernel="immediate",
         )
     except papermill.PapermillExecutionError as error:
-        raise SectionError(notebook.stem, f"{error.ename}: {error.evalue}") from None
+        from nbconvert.filters import strip_ansi
+
+        raise SectionError(notebook.stem, error.ename, error.evalue,
+                           strip_ansi("\n".join(error.traceback))) from None
     return SectionRun(notebook.stem, output, figures, time.perf_counter() - start)
 
 

@@ -9,65 +9,33 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
-from crmlib import areas
-from crmlib.city import check_month
-from crmlib.parse import (
-    TZ,
+from crmlib.ingest import areas
+from crmlib.ingest.parse import (
     clean_text,
     normalise_channels,
     normalise_statuses,
     parse_datetimes,
     parse_numbers,
 )
-from crmlib.rules import Rules, max_tl_hours_for, outside_plausible_window
-
-if TYPE_CHECKING:
-    from crmlib.load import Export
-
-CITY_UNIT_TYPES = ("kelurahan", "kecamatan", "kota")
+from crmlib.ingest.rules import Rules
+from crmlib.schema import (
+    ACCOUNTING_COLUMNS,
+    COORDINATION_DTYPES,
+    EXCLUSION_COLUMNS,
+    FLAG_COLUMNS,
+    TICKET_DTYPES,
+    TZ,
+    row_frame_dtypes,
+)
 
 # DKI Jakarta including Kepulauan Seribu (lat -6.38..-5.19, lon 106.39..106.98), with a small margin.
 DKI_BBOX = {"lat_min": -6.40, "lat_max": -5.10, "lon_min": 106.35, "lon_max": 107.00}
 # Shown for a blank category, sub-category or channel: the ticket still counts.
 BLANK_LABEL = "(kosong)"
-
-TICKET_DTYPES: dict[str, str] = {
-    "ticket_id": "string",
-    "created_at": f"datetime64[ns, {TZ}]",
-    "channel": "string",
-    "category": "string",
-    "subcategory": "string",
-    "city_code": "string",
-    "kecamatan": "string",
-    "unit_type": "string",
-    "unit": "string",
-    "status": "string",
-    "latitude": "Float64",
-    "longitude": "Float64",
-    "geotagged": "boolean",
-    "responded_at": f"datetime64[ns, {TZ}]",
-    "completed_at": f"datetime64[ns, {TZ}]",
-    "max_tl_hours": "Float64",
-    "rejected_count": "Int64",
-    "source_row": "Int64",
-}
-COORDINATION_DTYPES: dict[str, str] = {
-    "ticket_id": "string",
-    "city_code": "string",
-    "kecamatan": "string",
-    "unit_type": "string",
-    "unit": "string",
-    "coordinated_at": f"datetime64[ns, {TZ}]",
-    "processed_at": f"datetime64[ns, {TZ}]",
-    "source_row": "Int64",
-}
-EXCLUSION_COLUMNS = ["table", "source_file", "source_row", "ticket_id", "column", "reason"]
-FLAG_COLUMNS = EXCLUSION_COLUMNS
-ACCOUNTING_COLUMNS = ["table", "source_file", "rows_read", "rows_used", "rows_excluded", "rows_flagged"]
 
 # Cell values quoted in a reason must look like a date or a number: a shifted
 # row could otherwise carry free text into a date column and into the report.
@@ -76,16 +44,6 @@ _QUOTABLE = re.compile(r"^[0-9:/\-.,+ T]{1,30}$")
 # content (an '@' or a run of digits), so a misplaced cell cannot leak identity.
 _NAME_LIKE = re.compile(r"^(?!.*@)(?!.*\d{5}).{1,60}$")
 HIDDEN = "(isi tidak ditampilkan)"
-
-
-def empty_tickets() -> pd.DataFrame:
-    """A tickets frame with no rows and the canonical dtypes."""
-    return pd.DataFrame({c: pd.Series(dtype=d) for c, d in TICKET_DTYPES.items()})
-
-
-def empty_coordinations() -> pd.DataFrame:
-    """A coordinations frame with no rows and the canonical dtypes."""
-    return pd.DataFrame({c: pd.Series(dtype=d) for c, d in COORDINATION_DTYPES.items()})
 
 
 def quote(values: pd.Series) -> pd.Series:
@@ -167,14 +125,14 @@ class _Rows:
             "column": self.column[out],
             "reason": self.reason[out],
         }, columns=EXCLUSION_COLUMNS)
-        return frame.astype({c: "Int64" if c == "source_row" else "string" for c in EXCLUSION_COLUMNS}).reset_index(drop=True)
+        return frame.astype(row_frame_dtypes(EXCLUSION_COLUMNS)).reset_index(drop=True)
 
     def flags(self) -> pd.DataFrame:
         if not self.flag_frames:
             frame = pd.DataFrame(columns=FLAG_COLUMNS)
         else:
             frame = pd.concat(self.flag_frames).sort_index(kind="stable")
-        return frame.astype({c: "Int64" if c == "source_row" else "string" for c in FLAG_COLUMNS}).reset_index(drop=True)
+        return frame.astype(row_frame_dtypes(FLAG_COLUMNS)).reset_index(drop=True)
 
 
 def _column(raw: pd.DataFrame, name: str) -> pd.Series:
@@ -196,6 +154,19 @@ def _ticket_ids(rows: _Rows, mapping: Mapping[str, Any]) -> pd.Series:
     rows.exclude(ids.isna(), "ticket_id", "No Laporan kosong")
     rows.exclude(~valid, "ticket_id", "No Laporan tidak sesuai pola nomor laporan")
     return rows.ticket_id
+
+
+def outside_plausible_window(values: pd.Series, rules: Rules) -> pd.Series:
+    """True where a time is present and outside [plausible_from, plausible_until); NaT is False.
+
+    >>> from crmlib.ingest.settings import load_settings
+    >>> r = load_settings().rules
+    >>> stamps = pd.Series(pd.to_datetime(["2014-12-31 23:59", "2035-12-31 23:59", "2036-01-01 00:00", None]))
+    >>> outside_plausible_window(stamps.dt.tz_localize(TZ), r).tolist()
+    [True, False, True, False]
+    """
+    # plausible_until is exclusive: midnight after the last plausible day is already outside.
+    return values.notna() & ((values < rules.plausible_from) | (values >= rules.plausible_until))
 
 
 def _required_datetime(rows: _Rows, column: str, rules: Rules) -> pd.Series:
@@ -226,7 +197,7 @@ def _optional_datetime(rows: _Rows, column: str, rules: Rules,
     return values.mask(early)
 
 
-def _resolve_units(rows: _Rows) -> pd.DataFrame:
+def _resolve_units(rows: _Rows, resolver: areas.UnitResolver) -> pd.DataFrame:
     """Resolve the unit names (once per distinct name and region) and exclude unknown ones."""
     unit = _column(rows.raw, "unit")
     region = _column(rows.raw, "city")
@@ -237,7 +208,7 @@ def _resolve_units(rows: _Rows) -> pd.DataFrame:
     for u, c in pairs.dropna(subset=["unit"]).drop_duplicates().itertuples(index=False):
         hint = None if pd.isna(c) else c
         # The region only disambiguates; a unit name the region does not hold is still resolved.
-        resolved[(u, hint)] = (areas.resolve_unit(u, hint) if hint else None) or areas.resolve_unit(u)
+        resolved[(u, hint)] = (resolver.resolve(u, hint) if hint else None) or resolver.resolve(u)
     keys = list(zip(unit.tolist(), [None if pd.isna(c) else c for c in city_hint.tolist()]))
     refs = [resolved.get(k) if not pd.isna(k[0]) else None for k in keys]
     out = pd.DataFrame({
@@ -297,7 +268,7 @@ def _max_tl(rows: _Rows, category: pd.Series, rules: Rules) -> pd.Series:
     text = _column(rows.raw, "max_tl_hours")
     values, bad = parse_numbers(text)
     # Few categories in many rows: look each one up once.
-    lookup = {c: float(max_tl_hours_for(c, rules)) for c in category.dropna().unique()}
+    lookup = {c: float(rules.max_hours_for(c)) for c in category.dropna().unique()}
     default = category.map(lookup).astype("Float64").fillna(rules.default_max_hours)
     shown = default.map({h: f"{h:g}" for h in default.unique()}).astype("string")
     rows.flag(bad, "max_tl_hours", "Max Waktu TL bukan angka " + quote(text) + "; dipakai batas baku kategori (" + shown + " jam)")
@@ -333,13 +304,14 @@ def _rejected_count(rows: _Rows) -> pd.Series:
 
 
 def _open(table: str, raw: pd.DataFrame, when: str, source_file: str, headers: Mapping[str, str],
-          mapping: Mapping[str, Any], missing: Sequence[str], rules: Rules) -> tuple[_Rows, pd.Series, pd.DataFrame]:
+          mapping: Mapping[str, Any], missing: Sequence[str], rules: Rules,
+          resolver: areas.UnitResolver) -> tuple[_Rows, pd.Series, pd.DataFrame]:
     """The steps both tables share: load problems, ticket ids, the required date, units, duplicates."""
     rows = _Rows(table, source_file, _cleaned(raw), headers, missing)
     rows.exclude(rows.raw["load_problem"].notna(), None, rows.raw["load_problem"])
     _ticket_ids(rows, mapping)
     when_values = _required_datetime(rows, when, rules)
-    units = _resolve_units(rows)
+    units = _resolve_units(rows, resolver)
     _exclude_duplicates(rows, list(mapping["tables"][table]["columns"]))
     return rows, when_values, units
 
@@ -352,7 +324,8 @@ def _close(rows: _Rows, columns: dict[str, pd.Series], dtypes: Mapping[str, str]
             frame[column] = _to_ns(frame[column])
     frame = frame.astype(dtypes)
     exclusions, flags = rows.exclusions(), rows.flags()
-    assert len(frame) + len(exclusions) == len(rows.raw), f"every {rows.table} row is used or excluded"
+    if len(frame) + len(exclusions) != len(rows.raw):  # our bug, never the input's
+        raise RuntimeError(f"{rows.table}: {len(rows.raw)} rows in != {len(frame)} used + {len(exclusions)} excluded")
     return frame, exclusions, flags
 
 
@@ -364,10 +337,12 @@ def clean_tickets(
     mapping: Mapping[str, Any],
     channels: Mapping[str, list[str]],
     rules: Rules,
+    resolver: areas.UnitResolver,
     missing: Sequence[str] = (),
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Turn raw ticket rows into (tickets, exclusions, flags); rows in = used + excluded."""
-    rows, created, units = _open("tickets", raw, "created_at", source_file, headers, mapping, missing, rules)
+    rows, created, units = _open("tickets", raw, "created_at", source_file, headers, mapping, missing, rules,
+                                 resolver)
     raw = rows.raw
     # A complaint without a known status has no place in the status recap.
     status_text = _column(raw, "status")
@@ -412,11 +387,12 @@ def clean_coordinations(
     headers: Mapping[str, str],
     mapping: Mapping[str, Any],
     rules: Rules,
+    resolver: areas.UnitResolver,
     missing: Sequence[str] = (),
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Turn raw coordination rows into (coordinations, exclusions, flags); rows in = used + excluded."""
     rows, coordinated, units = _open("coordinations", raw, "coordinated_at", source_file, headers, mapping,
-                                     missing, rules)
+                                     missing, rules, resolver)
     processed = _optional_datetime(rows, "processed_at", rules, coordinated, "coordinated_at")
     return _close(rows, {
         "ticket_id": rows.ticket_id,
@@ -429,48 +405,11 @@ def clean_coordinations(
 
 def accounting_frame(table: str, source_file: str, rows_read: int, used: pd.DataFrame,
                      exclusions: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:
-    """One accounting row: rows read = rows used + rows excluded (asserted)."""
-    if rows_read != len(used) + len(exclusions):
-        raise AssertionError(f"{table}: {rows_read} rows read != {len(used)} used + {len(exclusions)} excluded")
+    """One accounting row: rows read = rows used + rows excluded (checked)."""
+    if rows_read != len(used) + len(exclusions):  # our bug, never the input's
+        raise RuntimeError(f"{table}: {rows_read} rows read != {len(used)} used + {len(exclusions)} excluded")
     flagged = flags["source_row"].dropna().nunique()
     return pd.DataFrame(
         [[table, source_file, rows_read, len(used), len(exclusions), flagged]], columns=ACCOUNTING_COLUMNS
     ).astype({"table": "string", "source_file": "string", "rows_read": "Int64", "rows_used": "Int64",
               "rows_excluded": "Int64", "rows_flagged": "Int64"})
-
-
-def month_bounds(month: str) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """Start (inclusive) and end (exclusive) of a 'YYYY-MM' month in Jakarta time.
-
-    >>> [t.isoformat() for t in month_bounds("2022-06")]
-    ['2022-06-01T00:00:00+07:00', '2022-07-01T00:00:00+07:00']
-    """
-    start = pd.Timestamp(f"{check_month(month)}-01", tz=TZ)
-    return start, start + pd.offsets.MonthBegin(1)
-
-
-def _in_city_month(frame: pd.DataFrame, when: str, city_code: str, month: str) -> pd.Series:
-    start, end = month_bounds(month)
-    return ((frame[when] >= start) & (frame[when] < end) & (frame["city_code"] == city_code)
-            & frame["unit_type"].isin(CITY_UNIT_TYPES)).fillna(False).astype(bool)
-
-
-def select_city_month(export: Export, city_code: str, month: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Tickets and coordinations of one city's own units in one month, and the scope accounting.
-
-    Tickets: created_at in the month, owned by a kelurahan, kecamatan or the
-    head unit of the city. Coordinations: coordinated_at in the month, unit in
-    the city. ``scope`` has one row per table: rows_used, rows_in_scope, rows_outside.
-    """
-    areas.check_city(city_code)
-    t_mask = _in_city_month(export.tickets, "created_at", city_code, month)
-    c_mask = _in_city_month(export.coordinations, "coordinated_at", city_code, month)
-    scope = pd.DataFrame(
-        [
-            ["tickets", len(t_mask), int(t_mask.sum()), int((~t_mask).sum())],
-            ["coordinations", len(c_mask), int(c_mask.sum()), int((~c_mask).sum())],
-        ],
-        columns=["table", "rows_used", "rows_in_scope", "rows_outside"],
-    ).astype({"table": "string", "rows_used": "Int64", "rows_in_scope": "Int64", "rows_outside": "Int64"})
-    return (export.tickets[t_mask].reset_index(drop=True),
-            export.coordinations[c_mask].reset_index(drop=True), scope)

@@ -18,7 +18,7 @@ TOC_MARKER = "<!-- daftar-isi -->"
 _HEADING = re.compile(r"^(#{1,3})\s+(.+?)\s*#*\s*$", re.MULTILINE)
 _DROP_TAGS = {"parameters", "injected-parameters"}
 _KEEP_OUTPUTS = {"display_data", "execute_result"}
-# Charts reach the report as PNG (crmlib.plots.to_html embeds them in HTML); nothing makes SVG.
+# Charts reach the report as PNG (crmlib.report.charts.to_html embeds them in HTML); nothing makes SVG.
 _KEEP_MIME = {"text/html", "image/png"}
 
 

@@ -12,13 +12,12 @@ from typing import Any
 import pandas as pd
 from IPython.display import HTML
 
-from crmlib import fmt
-from crmlib.paths import PARAMS_DIR
-from crmlib.rules import DEFAULT_RULES_PATH
-from crmlib.show import text
+from crmlib.ingest import settings
+from crmlib.report import formatting as fmt
+from crmlib.report.html_blocks import text
 
-# The rules file as the report names it, relative to the project: 'params/rules/crm.yaml'.
-RULES_FILE = DEFAULT_RULES_PATH.relative_to(PARAMS_DIR.parent).as_posix()
+# The rules file as the report names it: 'params/rules/crm.yaml'.
+RULES_FILE = f"params/{settings.RULES_FILE}"
 
 
 def join_names(names: list[str]) -> str:

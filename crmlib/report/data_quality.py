@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pandas as pd
 
-if TYPE_CHECKING:
-    from crmlib.load import Export
+from crmlib.schema import Export
 
 ACCOUNTING_COLUMNS = {
     "table": "Tabel",
@@ -28,7 +25,7 @@ TABLE_LABELS = {"tickets": "Laporan", "coordinations": "Koordinasi"}
 def row_accounting(export: Export, scope: pd.DataFrame) -> pd.DataFrame:
     """Per table: rows read = used + excluded, and how the used rows split by city and month.
 
-    ``scope`` comes from :func:`crmlib.clean.select_city_month`.
+    ``scope`` comes from :func:`crmlib.ingest.select.select_city_month`.
     """
     table = export.accounting.merge(scope[["table", "rows_in_scope", "rows_outside"]], on="table", how="left")
     return table.assign(table=table["table"].map(TABLE_LABELS).fillna(table["table"]))[list(ACCOUNTING_COLUMNS)]

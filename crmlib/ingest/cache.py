@@ -1,9 +1,11 @@
 """Parquet cache of a loaded export, keyed by everything that shapes its content.
 
-The key is the SHA-256 of the input files, the column mapping, the channel
-spellings, the area aliases, the rules file and the source of the loading
-code, so any change to one of them reads the export again. Only the canonical frames are
-written: free text never reaches the disk.
+The key is the SHA-256 of the input files, the settings values the loading
+uses (column mapping, channel spellings, area aliases, rules: taken from the
+same :class:`~crmlib.ingest.settings.Settings` the load then uses), the source
+of the loading code and the input file names. Any change to one of them reads
+the export again. Only the canonical frames are written: free text never
+reaches the disk.
 """
 
 from __future__ import annotations
@@ -21,67 +23,51 @@ from typing import Any
 
 import pandas as pd
 
-import crmlib
-from crmlib.clean import ACCOUNTING_COLUMNS, COORDINATION_DTYPES, EXCLUSION_COLUMNS, FLAG_COLUMNS, TICKET_DTYPES
-from crmlib.load import DEFAULT_CHANNELS_PATH, DEFAULT_MAPPING_PATH, SOURCE_COLUMNS, Export, load_export
-from crmlib.manifest import sha256_of
-from crmlib.paths import OUTPUTS_DIR, PARAMS_DIR
-from crmlib.rules import DEFAULT_RULES_PATH, Rules
+from crmlib import schema
+from crmlib.ingest import load as load_module
+from crmlib.ingest.read import sha256_of
+from crmlib.ingest.settings import Settings
+from crmlib.schema import EXPORT_COLUMNS, Export
 
-DEFAULT_CACHE_DIR = OUTPUTS_DIR / ".cache"
-# The modules whose code shapes the cached frames: editing one must not serve stale rows.
-LOADING_MODULES = ("areas.py", "cache.py", "clean.py", "load.py", "parse.py", "rules.py")
-ALIASES_PATH = PARAMS_DIR / "areas" / "aliases.yaml"
-
-# The only columns each cached frame may hold.
-CACHED_COLUMNS: dict[str, list[str]] = {
-    "tickets": list(TICKET_DTYPES),
-    "coordinations": list(COORDINATION_DTYPES),
-    "exclusions": EXCLUSION_COLUMNS,
-    "flags": FLAG_COLUMNS,
-    "accounting": ACCOUNTING_COLUMNS,
-    "sources": SOURCE_COLUMNS,
-}
+# The code that shapes the cached frames: editing it must not serve stale rows.
+LOADING_CODE = (Path(load_module.__file__).parent, Path(schema.__file__))
 
 
-def _digest_of(item: Any) -> str:
-    """SHA-256 of a file, or of a parameter object given in memory."""
-    if item is None:
-        return "none"
-    if isinstance(item, (str, Path)):
-        return sha256_of(item)
-    if isinstance(item, Rules):
-        return hashlib.sha256(repr(item).encode("utf-8")).hexdigest()
-    if isinstance(item, Mapping):
-        text = json.dumps(item, sort_keys=True, default=str, ensure_ascii=False)
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
-    raise TypeError(f"cannot key the cache on {type(item).__name__}")
+def _plain(value: Any) -> Any:
+    """Settings values as JSON-ready data (read-only mappings become dicts)."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def settings_digest(settings: Settings) -> str:
+    """SHA-256 of the settings values that loading uses."""
+    values = {
+        "mapping": _plain(settings.mapping),
+        "channels": _plain(settings.channels),
+        "aliases": _plain(settings.aliases),
+        "rules": repr(settings.rules),
+    }
+    return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode("utf-8")).hexdigest()
 
 
 def _loading_code_digest() -> str:
-    package = Path(crmlib.__file__).parent
     digest = hashlib.sha256()
-    for name in LOADING_MODULES:
-        digest.update((package / name).read_bytes())
+    for root in LOADING_CODE:
+        for path in sorted(root.glob("*.py")) if root.is_dir() else [root]:
+            digest.update(path.name.encode("utf-8"))
+            digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
-def cache_key(
-    tickets_path: str | Path,
-    coordinations_path: str | Path | None = None,
-    *,
-    mapping: Mapping[str, Any] | str | Path | None = None,
-    rules: Rules | str | Path | None = None,
-    channels: Mapping[str, Any] | str | Path | None = None,
-) -> str:
-    """Hex key naming the cached copy of an export under these parameters."""
+def cache_key(tickets_path: str | Path, coordinations_path: str | Path | None, settings: Settings) -> str:
+    """Hex key naming the cached copy of an export under these settings."""
     parts = {
-        "tickets": _digest_of(tickets_path),
-        "coordinations": _digest_of(coordinations_path),
-        "mapping": _digest_of(mapping if mapping is not None else DEFAULT_MAPPING_PATH),
-        "rules": _digest_of(rules if rules is not None else DEFAULT_RULES_PATH),
-        "channels": _digest_of(channels if channels is not None else DEFAULT_CHANNELS_PATH),
-        "aliases": _digest_of(ALIASES_PATH),
+        "tickets": sha256_of(tickets_path),
+        "coordinations": sha256_of(coordinations_path) if coordinations_path is not None else None,
+        "settings": settings_digest(settings),
         "code": _loading_code_digest(),
         # The frames name their source files: a copy under another name is another entry.
         "names": [Path(p).name if p is not None else None for p in (tickets_path, coordinations_path)],
@@ -95,7 +81,7 @@ def write_cache(export: Export, directory: str | Path) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     for field in fields(Export):
         frame: pd.DataFrame = getattr(export, field.name)
-        extra = set(frame.columns) - set(CACHED_COLUMNS[field.name])
+        extra = set(frame.columns) - set(EXPORT_COLUMNS[field.name])
         if extra:
             raise ValueError(f"refusing to cache non-canonical columns of {field.name}: {sorted(extra)}")
         frame.to_parquet(directory / f"{field.name}.parquet", engine="pyarrow", index=False)
@@ -150,17 +136,14 @@ def load_cached(
     tickets_path: str | Path,
     coordinations_path: str | Path | None = None,
     *,
-    mapping: Mapping[str, Any] | str | Path | None = None,
-    rules: Rules | str | Path | None = None,
-    channels: Mapping[str, Any] | str | Path | None = None,
-    cache_dir: str | Path | None = None,
+    settings: Settings,
 ) -> Export:
-    """:func:`crmlib.load.load_export` through a parquet cache (default ``outputs/.cache``)."""
-    key = cache_key(tickets_path, coordinations_path, mapping=mapping, rules=rules, channels=channels)
-    directory = Path(cache_dir if cache_dir is not None else DEFAULT_CACHE_DIR) / key
+    """:func:`crmlib.ingest.load.load_export` through the parquet cache in ``settings.cache_dir``."""
+    key = cache_key(tickets_path, coordinations_path, settings)
+    directory = Path(settings.cache_dir) / key
     if is_complete(directory):
         return read_cache(directory)
-    export = load_export(tickets_path, coordinations_path, mapping=mapping, rules=rules, channels=channels)
+    export = load_module.load_export(tickets_path, coordinations_path, settings=settings)
     # Each writer gets its own side directory, renamed into place when complete:
     # a crash never leaves half a cache, and two builds loading the same export
     # at once never write into the same files.

@@ -1,6 +1,9 @@
 """Command line: ``python -m crmlib build|verify|sample``.
 
-Errors in the input print as one line without a traceback and exit with 2.
+What the user must fix (a :class:`~crmlib.errors.UserError`: bad input, bad
+settings, an unknown city or month) prints as one line and exits with 2. A
+section that fails on such an error prints one line and exits with 1. Anything
+else is a bug: it keeps its traceback.
 """
 
 from __future__ import annotations
@@ -9,24 +12,37 @@ import argparse
 import sys
 from pathlib import Path
 
-from crmlib.errors import InputError
-from crmlib.execute import SectionError, skip_iri_grammar
+from crmlib.errors import UserError
+from crmlib.pipeline.sections import SectionError, skip_iri_grammar
 
 skip_iri_grammar()
 
 
-def _build(args: argparse.Namespace) -> int:
-    from crmlib.build import build_report
+def _settings(args: argparse.Namespace):
+    from crmlib.ingest.settings import load_settings
 
-    result = build_report(args.city, args.month, args.data, args.coordinations, pdf=not args.no_pdf)
+    return load_settings(args.params, outputs_dir=args.outputs)
+
+
+def _build(args: argparse.Namespace) -> int:
+    from crmlib.pipeline.build import build_report, failed_dir, report_dir
+
+    settings = _settings(args)
+    try:
+        result = build_report(args.city, args.month, args.data, args.coordinations, settings=settings,
+                              pdf=not args.no_pdf)
+    except SectionError as error:
+        kept = failed_dir(report_dir(settings, args.city, args.month))
+        error.add_note(f"The executed notebooks are kept in {kept}. The previous report, if any, is unchanged.")
+        raise
     print(f"report written to {result.out_dir}")
     return 0
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from crmlib.verify import change_lines, read_audit, rerun
+    from crmlib.pipeline.verify import change_lines, read_audit, rerun
 
-    audit = read_audit(args.city, args.month)
+    audit = read_audit(args.city, args.month, _settings(args))
     # Changed files first: the auditor sees them even if the slow re-run fails or is interrupted.
     for line in change_lines(audit):
         print(line, flush=True)
@@ -53,10 +69,10 @@ def _sample(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point; returns the process exit code."""
-    parser = argparse.ArgumentParser(prog="python -m crmlib", description="CRM monthly report builder")
-    commands = parser.add_subparsers(dest="command", required=True)
+def parser() -> argparse.ArgumentParser:
+    """The command line's argument parser."""
+    main_parser = argparse.ArgumentParser(prog="python -m crmlib", description="CRM monthly report builder")
+    commands = main_parser.add_subparsers(dest="command", required=True)
     for name, handler, help_text in (
         ("build", _build, "build one city-month report"),
         ("verify", _verify, "re-run a built report and compare every figure"),
@@ -64,26 +80,35 @@ def main(argv: list[str] | None = None) -> int:
         command = commands.add_parser(name, help=help_text)
         command.add_argument("--city", required=True)
         command.add_argument("--month", required=True, help="YYYY-MM")
+        command.add_argument("--outputs", help="reports folder; default: $CRM_OUTPUTS, else ./outputs")
         command.set_defaults(handler=handler)
         if name == "build":
             command.add_argument("--data", help="tickets export (csv/xlsx); default: the bundled synthetic sample")
             command.add_argument("--coordinations", help="coordinations export; optional")
+            command.add_argument("--params", help="folder of settings files overriding the shipped ones, "
+                                                  "file by file; default: $CRM_PARAMS")
             command.add_argument("--no-pdf", action="store_true", help="skip the PDF")
+        else:
+            # verify re-runs with the settings folder the manifest records
+            command.set_defaults(params=None)
     sample = commands.add_parser("sample", help="regenerate the bundled synthetic sample")
     sample.add_argument("--out", help="output folder; default: the package's sample folder")
     sample.set_defaults(handler=_sample)
-    args = parser.parse_args(argv)
+    return main_parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the process exit code."""
+    args = parser().parse_args(argv)
     try:
         return args.handler(args)
-    except (InputError, ValueError, FileNotFoundError) as error:
+    except UserError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except SectionError as error:
-        hint = ""
-        if args.command == "build":
-            from crmlib.build import failed_dir
-            from crmlib.paths import OUTPUTS_DIR
-
-            hint = f" The executed notebooks are kept in {failed_dir(OUTPUTS_DIR / args.city / args.month)}."
-        print(f"error: {error}.{hint} The previous report, if any, is unchanged.", file=sys.stderr)
+        if not error.user_error:
+            # A bug in a section: show where it happened, as the notebook recorded it.
+            print(error.traceback, file=sys.stderr)
+        notes = " ".join(getattr(error, "__notes__", []))
+        print(f"error: {error}. {notes}".rstrip(), file=sys.stderr)
         return 1

@@ -1,7 +1,8 @@
-"""Follow-up rules (response SLA, maximum follow-up time, late score, capaian, grades, plausible dates).
+"""Follow-up rules as configuration: response SLA, maximum follow-up time, late score, capaian, grades, plausible dates.
 
 The rules are parameters read from ``params/rules/crm.yaml`` so an analyst who
-has the decree corrects them there, not in code.
+has the decree corrects them there, not in code. This module only reads and
+checks them; :mod:`crmlib.metrics.scores` applies them.
 """
 
 from __future__ import annotations
@@ -9,20 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Callable, Mapping
 
-import numpy as np
 import pandas as pd
-import yaml
 
-from crmlib.parse import TZ
-from crmlib.paths import PARAMS_DIR
+from crmlib.errors import SettingsError
+from crmlib.schema import TZ
 
-DEFAULT_RULES_PATH = PARAMS_DIR / "rules" / "crm.yaml"
 CAPAIAN_METHODS = ("mean_follow_up_score",)
 # Sections of the rules file; each may carry `assumed: true` (our reading, not a published rule).
 SECTIONS = ("response", "follow_up", "late_score", "rejection", "capaian", "grades", "dates")
@@ -50,11 +47,14 @@ class Rules:
     plausible_until: pd.Timestamp
     # section name -> marked `assumed: true` in the file (False when the mark is absent)
     assumed: Mapping[str, bool]
-    source_path: str = ""
+
+    def max_hours_for(self, category: str) -> float:
+        """Maximum follow-up hours for a category: its own rule, else the default."""
+        return self.max_hours_by_category.get(category, self.default_max_hours)
 
 
-def _fail(path: Path, key: str, problem: str) -> ValueError:
-    return ValueError(f"{path}: key '{key}': {problem}. Fix it in the rules file.")
+def _fail(path: Path, key: str, problem: str) -> SettingsError:
+    return SettingsError(path, problem, key=key, fix="correct it in the rules file")
 
 
 def _section(data: Mapping[str, Any], key: str, path: Path) -> Mapping[str, Any]:
@@ -180,8 +180,8 @@ def _plausible_window(data: Mapping[str, Any], path: Path) -> tuple[pd.Timestamp
     return earliest, latest + pd.Timedelta(days=1)
 
 
-def rules_from_dict(data: Any, path: Path | str = "<rules>") -> Rules:
-    """Validate a parsed rules document and build :class:`Rules`."""
+def rules_from_dict(data: Any, path: Path | str = "crm.yaml") -> Rules:
+    """Validate a parsed rules document and build :class:`Rules`; a wrong value raises SettingsError."""
     path = Path(path)
     if not isinstance(data, Mapping):
         raise _fail(path, "<top level>", "expected a mapping of rule sections")
@@ -211,105 +211,4 @@ def rules_from_dict(data: Any, path: Path | str = "<rules>") -> Rules:
         plausible_from=plausible_from,
         plausible_until=plausible_until,
         assumed=MappingProxyType({name: _assumed(data.get(name), name, path) for name in SECTIONS}),
-        source_path=str(path),
     )
-
-
-def load_rules(path: Path | str | None = None) -> Rules:
-    """Read and validate a rules file (default ``params/rules/crm.yaml``)."""
-    path = Path(path) if path is not None else DEFAULT_RULES_PATH
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ValueError(f"{path}: cannot read the rules file ({exc.strerror}).") from exc
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        raise ValueError(f"{path}:{where}: not valid YAML ({getattr(exc, 'problem', exc)}).") from exc
-    return rules_from_dict(data, path)
-
-
-def outside_plausible_window(values: pd.Series, rules: Rules) -> pd.Series:
-    """True where a time is present and outside [plausible_from, plausible_until); NaT is False.
-
-    >>> r = load_rules()
-    >>> stamps = pd.Series(pd.to_datetime(["2014-12-31 23:59", "2035-12-31 23:59", "2036-01-01 00:00", None]))
-    >>> outside_plausible_window(stamps.dt.tz_localize(TZ), r).tolist()
-    [True, False, True, False]
-    """
-    # plausible_until is exclusive: midnight after the last plausible day is already outside.
-    return values.notna() & ((values < rules.plausible_from) | (values >= rules.plausible_until))
-
-
-def max_tl_hours_for(category: str, rules: Rules) -> float:
-    """Maximum follow-up hours for a category: its own rule, else the default."""
-    return rules.max_hours_by_category.get(category, rules.default_max_hours)
-
-
-def effective_max_tl_hours(tickets: pd.DataFrame, rules: Rules) -> pd.Series:
-    """max_tl_hours per ticket (Float64), NA filled with the category's rule."""
-    # The loader already fills it; filling here too makes a hand-built frame score the same way.
-    default = tickets["category"].map(
-        lambda c: max_tl_hours_for(c, rules) if pd.notna(c) else rules.default_max_hours
-    )
-    return tickets["max_tl_hours"].astype("Float64").fillna(default.astype("Float64"))
-
-
-def follow_up_score(actual_hours: float | pd.Series, max_hours: float | pd.Series, rules: Rules) -> float | pd.Series:
-    """Score of a follow-up: the first late band whose max_ratio >= actual/max.
-
-    Works on scalars (NaN in -> NaN out) and on Series (Float64, NA in -> NA out).
-    With the bundled bands, 67 h against a 48 h maximum (ratio 1.396) scores 80.
-    """
-    ratios_edges = np.array([ratio for ratio, _ in rules.late_bands])
-    scores = np.array([score for _, score in rules.late_bands], dtype=float)
-    if isinstance(actual_hours, pd.Series) or isinstance(max_hours, pd.Series):
-        index = actual_hours.index if isinstance(actual_hours, pd.Series) else max_hours.index
-        actual = pd.Series(actual_hours, index=index).astype("Float64")
-        maximum = pd.Series(max_hours, index=index).astype("Float64")
-        if (maximum <= 0).any():
-            raise ValueError("follow_up_score: max_hours must be > 0.")
-        if (actual < 0).any():
-            raise ValueError("follow_up_score: actual_hours must be >= 0.")
-        ratio = (actual / maximum).to_numpy(dtype=float, na_value=np.nan)
-        picked = scores[np.minimum(np.searchsorted(ratios_edges, ratio, side="left"), len(scores) - 1)]
-        return pd.Series(picked, index=index, dtype="Float64").mask(np.isnan(ratio))
-    if pd.isna(actual_hours) or pd.isna(max_hours):
-        return math.nan
-    if max_hours <= 0:
-        raise ValueError(f"follow_up_score: max_hours must be > 0, got {max_hours!r}.")
-    if actual_hours < 0:
-        raise ValueError(f"follow_up_score: actual_hours must be >= 0, got {actual_hours!r}.")
-    return float(scores[np.searchsorted(ratios_edges, actual_hours / max_hours, side="left")])
-
-
-def follow_up_scores(tickets: pd.DataFrame, rules: Rules) -> pd.Series:
-    """Follow-up score per ticket (Float64); tickets without completed_at are NA."""
-    # Same as crmlib.metrics.durations.completion_hours, which cannot be imported here:
-    # crmlib.metrics (follow_ups) imports this module, so it would be an import cycle.
-    actual = (tickets["completed_at"] - tickets["created_at"]).dt.total_seconds() / 3600
-    return follow_up_score(actual.astype("Float64"), effective_max_tl_hours(tickets, rules), rules)
-
-
-def _round_half_up(value: float, decimals: int) -> float:
-    return float(Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
-
-
-def capaian(tickets: pd.DataFrame, rules: Rules) -> float:
-    """The city's capaian: mean follow-up score over scored tickets, rounded half-up; NaN if none."""
-    scores = follow_up_scores(tickets, rules).dropna()
-    if scores.empty:
-        return math.nan
-    return _round_half_up(float(scores.mean()), rules.capaian_decimals)
-
-
-def grade(capaian: float, rules: Rules) -> str:
-    """Grade of a capaian: the first grade whose min it reaches; NaN raises ValueError."""
-    if pd.isna(capaian):
-        raise ValueError("grade: capaian is NaN (no scored tickets this month), so there is no grade.")
-    for minimum, label in rules.grades:
-        if capaian >= minimum:
-            return label
-    raise ValueError(f"grade: capaian {capaian!r} is below every grade's min.")

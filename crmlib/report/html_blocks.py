@@ -14,7 +14,7 @@ import pandas as pd
 from IPython.display import HTML
 
 Formatter = Callable[[Any], str]
-# Shown on the cover of a report built from the bundled sample (see crmlib.context.is_synthetic).
+# Shown on the cover of a report built from the bundled sample (see crmlib.pipeline.context.is_synthetic).
 SYNTHETIC_NOTICE = ("DATA SINTETIS: semua angka dalam laporan ini dihitung dari data contoh buatan, "
                     "bukan dari ekspor CRM yang sebenarnya.")
 
@@ -112,7 +112,7 @@ def synthetic_notice(synthetic: bool) -> HTML:
 
 
 def html(fragment: str) -> HTML:
-    """Wrap an already-escaped fragment (from :mod:`crmlib.narrative`) as a paragraph."""
+    """Wrap an already-escaped fragment (from :mod:`crmlib.report.narrative`) as a paragraph."""
     return HTML(f"<p>{fragment}</p>")
 
 

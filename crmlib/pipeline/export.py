@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from html import escape
-from importlib import resources
 from pathlib import Path
 
 import nbformat
 
-
-def _stylesheet() -> str:
-    return resources.files("crmlib").joinpath("templates/report.css").read_text(encoding="utf-8")
+from crmlib import resources
 
 
 def to_html(notebook: nbformat.NotebookNode, title: str, banner: str | None = None) -> str:
@@ -30,7 +27,7 @@ def to_html(notebook: nbformat.NotebookNode, title: str, banner: str | None = No
     page_mark = '@page { @bottom-left { content: "DATA SINTETIS"; color: #b00020; font-size: 8pt; } }\n' if banner else ""
     return (
         '<!DOCTYPE html>\n<html lang="id">\n<head>\n<meta charset="utf-8"/>\n'
-        f"<title>{escape(title)}</title>\n<style>\n{_stylesheet()}{page_mark}</style>\n</head>\n"
+        f"<title>{escape(title)}</title>\n<style>\n{resources.stylesheet()}{page_mark}</style>\n</head>\n"
         f"<body>\n{notice}\n{body}\n</body>\n</html>\n"
     )
 

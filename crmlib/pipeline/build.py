@@ -17,13 +17,13 @@ from typing import Callable
 
 import nbformat
 
-from crmlib import figures as figure_book
-from crmlib.context import SYNTHETIC_BANNER, ReportContext, load_context
-from crmlib.execute import SectionRun, run_sections, section_notebooks
-from crmlib.manifest import build_manifest, write_manifest
-from crmlib.paths import OUTPUTS_DIR, PARAMS_DIR
-from crmlib.render import to_html, to_pdf
-from crmlib.stitch import stitch
+from crmlib.ingest.settings import Settings
+from crmlib.pipeline import figure_book
+from crmlib.pipeline.context import SYNTHETIC_BANNER, ReportContext, load_context
+from crmlib.pipeline.export import to_html, to_pdf
+from crmlib.pipeline.manifest import build_manifest, write_manifest
+from crmlib.pipeline.sections import SectionRun, run_sections, section_notebooks
+from crmlib.pipeline.stitch import stitch
 
 
 @dataclass
@@ -32,18 +32,6 @@ class BuildResult:
 
     out_dir: Path
     timings: dict[str, float] = field(default_factory=dict)
-
-
-def param_files(city: str) -> list[Path]:
-    """Settings files a report depends on."""
-    return [
-        PARAMS_DIR / "rules" / "crm.yaml",
-        PARAMS_DIR / "cities" / "_common.yaml",
-        PARAMS_DIR / "cities" / f"{city}.yaml",
-        PARAMS_DIR / "columns" / "crm_v2.yaml",
-        PARAMS_DIR / "channels.yaml",
-        PARAMS_DIR / "areas" / "aliases.yaml",
-    ]
 
 
 def _progress_line(run: SectionRun, done: int, total: int) -> None:
@@ -56,6 +44,8 @@ def execute_figures(
     data: str | Path | None,
     coordinations: str | Path | None,
     work_dir: Path,
+    *,
+    settings: Settings,
     progress: Callable[[SectionRun, int, int], None] | None = _progress_line,
 ) -> tuple[list[SectionRun], dict]:
     """Run every section into ``work_dir`` and return the runs and the merged figures."""
@@ -64,6 +54,9 @@ def execute_figures(
         "month": month,
         "data": str(Path(data).resolve()) if data else None,
         "coordinations": str(Path(coordinations).resolve()) if coordinations else None,
+        # The sections read the same settings folder and cache as the build.
+        "params_dir": str(settings.override_dir) if settings.override_dir else None,
+        "cache_dir": str(settings.cache_dir),
     }
     runs = run_sections(section_notebooks(), work_dir, parameters, progress=progress)
     parts = [json.loads(r.figures.read_text(encoding="utf-8")) for r in runs if r.figures.exists()]
@@ -76,24 +69,27 @@ def build_report(
     data: str | Path | None = None,
     coordinations: str | Path | None = None,
     *,
-    out_root: Path = OUTPUTS_DIR,
+    settings: Settings,
     pdf: bool = True,
     progress: Callable[[SectionRun, int, int], None] | None = _progress_line,
 ) -> BuildResult:
-    """Build report.html, report.pdf, figures.json, manifest.json and executed/ for one city-month."""
+    """Build report.html, report.pdf, figures.json, manifest.json and executed/ for one city-month.
+
+    The report goes to ``settings.outputs_dir / city / month``.
+    """
     timings: dict[str, float] = {}
     start = time.perf_counter()
     # Load once here: bad input fails before any kernel starts, and the
     # sections then read the parquet cache instead of parsing the export again.
-    context = load_context(city, month, data, coordinations)
+    context = load_context(city, month, data, coordinations, settings=settings)
     timings["load"] = time.perf_counter() - start
 
-    final = out_root / city / month
+    final = report_dir(settings, city, month)
     final.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{month}.building-", dir=final.parent))
     try:
         tick = time.perf_counter()
-        runs, figures = execute_figures(city, month, data, coordinations, work, progress)
+        runs, figures = execute_figures(city, month, data, coordinations, work, settings=settings, progress=progress)
         (work / "figures.json").write_text(figure_book.dumps(figures), encoding="utf-8")
         # Per-section figure files and kernel logs served the build only.
         shutil.rmtree(work / "figures")
@@ -113,7 +109,7 @@ def build_report(
             timings["pdf"] = time.perf_counter() - tick
 
         params = {"city": city, "month": month, "synthetic_sample": context.synthetic, **cutoff_params(context)}
-        write_manifest(build_manifest(context.inputs, params, param_files(city)), work / "manifest.json")
+        write_manifest(build_manifest(context.inputs, params, settings), work / "manifest.json")
         _swap_in(work, final)
     except BaseException:
         _keep_failed(work, final)
@@ -126,6 +122,11 @@ def cutoff_params(context: ReportContext) -> dict[str, str | None]:
     """The data's cut-off time as shown in the report, and its source ('settings' or 'export')."""
     cutoff = context.cutoff
     return {"cutoff": cutoff.recorded if cutoff else None, "cutoff_source": cutoff.source if cutoff else None}
+
+
+def report_dir(settings: Settings, city: str, month: str) -> Path:
+    """Where a city-month report is written."""
+    return settings.outputs_dir / city / month
 
 
 def failed_dir(final: Path) -> Path:

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-TZ = "Asia/Jakarta"
+from crmlib.schema import TZ
 
 # Tried in order; the first format that reads a cell wins. Day-first formats
 # come first because CRM exports write dd/mm/yyyy.

@@ -1,4 +1,4 @@
-"""Read a CRM export (csv, csv.gz or xlsx) into canonical frames.
+"""Read one table of a CRM export (csv, csv.gz or xlsx) into text columns named by the mapping.
 
 Reading keeps only the columns the mapping names, so free text and reporter
 identity are never held past the header row. Every data row keeps its row
@@ -15,29 +15,16 @@ import io
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
-from crmlib.clean import (
-    EXCLUSION_COLUMNS,
-    FLAG_COLUMNS,
-    accounting_frame,
-    clean_coordinations,
-    clean_tickets,
-    empty_coordinations,
-)
 from crmlib.errors import InputError
-from crmlib.paths import PARAMS_DIR
-from crmlib.rules import Rules, load_rules
+from crmlib.ingest.settings import header_key
 
-DEFAULT_MAPPING_PATH = PARAMS_DIR / "columns" / "crm_v2.yaml"
-DEFAULT_CHANNELS_PATH = PARAMS_DIR / "channels.yaml"
-TABLES = ("tickets", "coordinations")
 # How far down a sheet the header row may sit below title rows.
 HEADER_SEARCH_ROWS = 20
 # A header cell: a short label without '@' or long digit runs (not an e-mail or phone number).
@@ -45,19 +32,14 @@ _HEADER_LIKE = re.compile(r"(?!.*@)(?!.*\d{5})[^\n]{1,40}")
 CSV_DELIMITERS = (";", ",", "\t")
 ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 
-SOURCE_COLUMNS = ["table", "file", "sha256", "rows_read", "header_row", "encoding"]
 
-
-@dataclass
-class Export:
-    """A loaded export: canonical tables plus what was left out or flagged, and why."""
-
-    tickets: pd.DataFrame
-    coordinations: pd.DataFrame
-    exclusions: pd.DataFrame
-    flags: pd.DataFrame
-    accounting: pd.DataFrame
-    sources: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SOURCE_COLUMNS))
+def sha256_of(path: str | Path) -> str:
+    """SHA-256 of a file's bytes, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 @dataclass
@@ -71,65 +53,6 @@ class RawTable:
     headers: dict[str, str]  # canonical column -> header as written in the file
     missing: list[str]  # optional canonical columns absent from the file
     encoding: str | None
-
-
-def header_key(text: Any) -> str:
-    """Comparison key for a header: trimmed, whitespace collapsed, case folded.
-
-    >>> header_key("  Max Waktu   TL (Jam) ")
-    'max waktu tl (jam)'
-    """
-    return " ".join(str(text).split()).casefold()
-
-
-def _read_yaml(path: Path) -> Any:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(path, f"cannot read the file ({exc.strerror})", fix="check the path") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError(
-            path, f"not valid YAML ({getattr(exc, 'problem', exc)})", row=mark.line + 1 if mark else None,
-            fix="correct the YAML syntax",
-        ) from exc
-
-
-def load_mapping(mapping: Mapping[str, Any] | str | Path | None = None) -> dict[str, Any]:
-    """Read and check a column mapping (default ``params/columns/crm_v2.yaml``)."""
-    path = Path(mapping) if isinstance(mapping, (str, Path)) else DEFAULT_MAPPING_PATH
-    data = dict(mapping) if isinstance(mapping, Mapping) else _read_yaml(path)
-    name = path.name if not isinstance(mapping, Mapping) else "<mapping>"
-    if not isinstance(data, Mapping) or not isinstance(data.get("tables"), Mapping):
-        raise InputError(name, "no 'tables' section", fix="start from params/columns/crm_v2.yaml")
-    free = {header_key(h) for h in data.get("free_text") or []}
-    for table in TABLES:
-        spec = data["tables"].get(table)
-        if not isinstance(spec, Mapping) or not isinstance(spec.get("columns"), Mapping):
-            raise InputError(name, f"table '{table}' has no 'columns'", fix="list the columns of every table")
-        for column, col_spec in spec["columns"].items():
-            headers = (col_spec or {}).get("headers")
-            if not headers or not all(isinstance(h, str) for h in headers):
-                raise InputError(name, f"{table}.{column} has no header spellings", fix="give 'headers: [..]'")
-            clash = free.intersection(header_key(h) for h in headers)
-            if clash:
-                # A free-text column must never be read, even by a mistaken mapping.
-                raise InputError(name, f"{table}.{column} maps free-text header(s) {sorted(clash)}",
-                                 fix="remove them from the column's headers")
-    if not isinstance(data.get("statuses"), Mapping):
-        raise InputError(name, "no 'statuses' section", fix="map status spellings to canonical statuses")
-    return data
-
-
-def load_channels(channels: Mapping[str, Any] | str | Path | None = None) -> dict[str, list[str]]:
-    """Read the channel spellings (default ``params/channels.yaml``): canonical label -> spellings."""
-    if isinstance(channels, Mapping):
-        return {str(k): list(v or []) for k, v in channels.items()}
-    path = Path(channels) if channels is not None else DEFAULT_CHANNELS_PATH
-    data = _read_yaml(path)
-    if not isinstance(data, Mapping):
-        raise InputError(path, "expected a mapping 'label: [spellings]'", fix="see params/channels.yaml")
-    return {str(k): list(v or []) for k, v in data.items()}
 
 
 def _cell_text(value: Any) -> str:
@@ -329,75 +252,4 @@ def read_table(path: str | Path, table: str, mapping: Mapping[str, Any]) -> RawT
     return RawTable(
         frame=frame, file=name, sha256=hashlib.sha256(data).hexdigest(), header_row=header_row,
         headers=headers, missing=missing, encoding=encoding,
-    )
-
-
-def _missing_column_flags(raw: RawTable, table: str) -> pd.DataFrame:
-    rows = [
-        {"table": table, "source_file": raw.file, "source_row": pd.NA, "ticket_id": pd.NA,
-         "column": raw.headers[c], "reason": "kolom tidak ada di file; nilainya dianggap kosong"}
-        for c in raw.missing
-    ]
-    return pd.DataFrame(rows, columns=FLAG_COLUMNS)
-
-
-def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
-    frames = [f for f in frames if len(f)]
-    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
-    out = out[columns]
-    return out.astype({c: "Int64" if c == "source_row" else "string" for c in columns})
-
-
-def load_export(
-    tickets_path: str | Path,
-    coordinations_path: str | Path | None = None,
-    *,
-    mapping: Mapping[str, Any] | str | Path | None = None,
-    rules: Rules | str | Path | None = None,
-    channels: Mapping[str, Any] | str | Path | None = None,
-) -> Export:
-    """Read, map and clean an export's tickets (and coordinations) into an :class:`Export`.
-
-    Dates outside the rules' plausible window are excluded or emptied, so the
-    result depends on the files and settings alone, never on today's date.
-    """
-    mapping_data = load_mapping(mapping)
-    rules_obj = rules if isinstance(rules, Rules) else load_rules(rules)
-    channel_data = load_channels(channels)
-
-    raw_t = read_table(tickets_path, "tickets", mapping_data)
-    tickets, excl_t, flags_t = clean_tickets(
-        raw_t.frame, source_file=raw_t.file, headers=raw_t.headers, mapping=mapping_data,
-        channels=channel_data, rules=rules_obj, missing=raw_t.missing,
-    )
-    sources = [{"table": "tickets", "file": raw_t.file, "sha256": raw_t.sha256, "rows_read": len(raw_t.frame),
-                "header_row": raw_t.header_row, "encoding": raw_t.encoding}]
-    accounts = [accounting_frame("tickets", raw_t.file, len(raw_t.frame), tickets, excl_t, flags_t)]
-    exclusions, flags = [excl_t], [_missing_column_flags(raw_t, "tickets"), flags_t]
-
-    if coordinations_path is not None:
-        raw_c = read_table(coordinations_path, "coordinations", mapping_data)
-        coordinations, excl_c, flags_c = clean_coordinations(
-            raw_c.frame, source_file=raw_c.file, headers=raw_c.headers, mapping=mapping_data,
-            rules=rules_obj, missing=raw_c.missing,
-        )
-        sources.append({"table": "coordinations", "file": raw_c.file, "sha256": raw_c.sha256,
-                        "rows_read": len(raw_c.frame), "header_row": raw_c.header_row, "encoding": raw_c.encoding})
-        accounts.append(accounting_frame("coordinations", raw_c.file, len(raw_c.frame), coordinations, excl_c, flags_c))
-        exclusions.append(excl_c)
-        flags.extend([_missing_column_flags(raw_c, "coordinations"), flags_c])
-    else:
-        coordinations = empty_coordinations()
-
-    source_frame = pd.DataFrame(sources, columns=SOURCE_COLUMNS).astype(
-        {"table": "string", "file": "string", "sha256": "string", "rows_read": "Int64", "header_row": "Int64",
-         "encoding": "string"}
-    )
-    return Export(
-        tickets=tickets,
-        coordinations=coordinations,
-        exclusions=_concat(exclusions, EXCLUSION_COLUMNS),
-        flags=_concat(flags, FLAG_COLUMNS),
-        accounting=pd.concat(accounts, ignore_index=True),
-        sources=source_frame,
     )

@@ -1,0 +1,1 @@
+"""Data in: settings, reading, parsing, cleaning, area names, the parquet cache, city-month selection."""

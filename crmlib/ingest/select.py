@@ -1,0 +1,59 @@
+"""One city's own tickets and coordinations in one month, out of a whole export."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from crmlib.errors import UsageError
+from crmlib.ingest import areas
+from crmlib.schema import CITY_UNIT_TYPES, TZ, Export
+
+
+def check_month(month: str) -> str:
+    """Validate a 'YYYY-MM' month.
+
+    >>> check_month("2022-06")
+    '2022-06'
+    """
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", str(month)):
+        raise UsageError(f"month {month!r} is not YYYY-MM, e.g. 2022-06")
+    return str(month)
+
+
+def month_bounds(month: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """Start (inclusive) and end (exclusive) of a 'YYYY-MM' month in Jakarta time.
+
+    >>> [t.isoformat() for t in month_bounds("2022-06")]
+    ['2022-06-01T00:00:00+07:00', '2022-07-01T00:00:00+07:00']
+    """
+    start = pd.Timestamp(f"{check_month(month)}-01", tz=TZ)
+    return start, start + pd.offsets.MonthBegin(1)
+
+
+def _in_city_month(frame: pd.DataFrame, when: str, city_code: str, month: str) -> pd.Series:
+    start, end = month_bounds(month)
+    return ((frame[when] >= start) & (frame[when] < end) & (frame["city_code"] == city_code)
+            & frame["unit_type"].isin(CITY_UNIT_TYPES)).fillna(False).astype(bool)
+
+
+def select_city_month(export: Export, city_code: str, month: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Tickets and coordinations of one city's own units in one month, and the scope accounting.
+
+    Tickets: created_at in the month, owned by a kelurahan, kecamatan or the
+    head unit of the city. Coordinations: coordinated_at in the month, unit in
+    the city. ``scope`` has one row per table: rows_used, rows_in_scope, rows_outside.
+    """
+    areas.check_city(city_code)
+    t_mask = _in_city_month(export.tickets, "created_at", city_code, month)
+    c_mask = _in_city_month(export.coordinations, "coordinated_at", city_code, month)
+    scope = pd.DataFrame(
+        [
+            ["tickets", len(t_mask), int(t_mask.sum()), int((~t_mask).sum())],
+            ["coordinations", len(c_mask), int(c_mask.sum()), int((~c_mask).sum())],
+        ],
+        columns=["table", "rows_used", "rows_in_scope", "rows_outside"],
+    ).astype({"table": "string", "rows_used": "Int64", "rows_in_scope": "Int64", "rows_outside": "Int64"})
+    return (export.tickets[t_mask].reset_index(drop=True),
+            export.coordinations[c_mask].reset_index(drop=True), scope)

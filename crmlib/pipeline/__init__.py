@@ -1,0 +1,1 @@
+"""Building reports: context, section execution, stitching, export, the figure book, manifest, verify, build, CLI."""

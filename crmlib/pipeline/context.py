@@ -1,0 +1,226 @@
+"""Everything a section notebook needs for one city and month, from one setup call.
+
+A section starts with :func:`setup`; it returns a :class:`ReportContext`
+holding the settings and the section's figure book. The export is loaded (from
+the parquet cache) only when a section first asks for tickets, so sections
+that print settings alone never read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+
+from crmlib import resources
+from crmlib.errors import InputError
+from crmlib.ingest import areas
+from crmlib.ingest.cache import load_cached
+from crmlib.ingest.read import sha256_of
+from crmlib.ingest.rules import Rules
+from crmlib.ingest.select import check_month, select_city_month
+from crmlib.ingest.settings import Settings, city_settings, load_settings
+from crmlib.pipeline.figure_book import FigureBook
+from crmlib.report import formatting as fmt
+from crmlib.schema import TZ, Export
+
+SAMPLE_TICKETS_FILE = "laporan_sintetis_2022.csv.gz"
+SAMPLE_COORDINATIONS_FILE = "koordinasi_sintetis_2022.csv.gz"
+SYNTHETIC_BANNER = "DATA SINTETIS: laporan ini dibuat dari data contoh buatan, bukan data CRM yang sebenarnya."
+# The times an export holds, per table: the latest of them is when its data was last current.
+EXPORT_TIME_COLUMNS = {
+    "tickets": ("created_at", "responded_at", "completed_at"),
+    "coordinations": ("coordinated_at", "processed_at"),
+}
+
+
+def sample_inputs() -> dict[str, Path]:
+    """The bundled synthetic sample export: tickets and coordinations."""
+    folder = resources.sample_dir()
+    return {"tickets": folder / SAMPLE_TICKETS_FILE, "coordinations": folder / SAMPLE_COORDINATIONS_FILE}
+
+
+def is_synthetic(tickets_path: str | Path) -> bool:
+    """True when a tickets file holds the bundled sample's bytes, wherever it lies."""
+    path, sample = Path(tickets_path), sample_inputs()["tickets"]
+    # Sizes first: a real export of another size is not read again just to be compared.
+    if path.stat().st_size != sample.stat().st_size:
+        return False
+    return sha256_of(path) == sha256_of(sample)
+
+
+def latest_in_export(export: Export) -> pd.Timestamp | None:
+    """The latest time anywhere in the export (all cities and months); None if it holds none."""
+    stamps = [
+        getattr(export, table)[column].max()
+        for table, columns in EXPORT_TIME_COLUMNS.items()
+        for column in columns
+    ]
+    stamps = [stamp for stamp in stamps if not pd.isna(stamp)]
+    return max(stamps) if stamps else None
+
+
+@dataclass(frozen=True)
+class Cutoff:
+    """How current the report's data is: a time, and where it comes from."""
+
+    stamp: pd.Timestamp
+    source: Literal["settings", "export"]  # the pull time from the settings, or the export's latest time
+    with_time: bool = True
+
+    @property
+    def label(self) -> str:
+        """'11 Juli 2022 08:34'; from the export, marked as its latest time rather than the pull time."""
+        when = fmt.datetime_long(self.stamp) if self.with_time else fmt.date_long(self.stamp)
+        return when if self.source == "settings" else f"{when} (data terakhir dalam ekspor)"
+
+    @property
+    def recorded(self) -> str:
+        """The time for manifest.json: ISO, without a time of day when the settings give none."""
+        return self.stamp.isoformat() if self.with_time else self.stamp.date().isoformat()
+
+
+def resolve_cutoff(setting: Any, export: Export) -> Cutoff | None:
+    """The pull time from the city settings, else the latest time in the export, else None."""
+    if setting:
+        text = str(setting).strip()
+        stamp = pd.Timestamp(text)
+        # The settings write Jakarta wall time.
+        stamp = stamp.tz_localize(TZ) if stamp.tzinfo is None else stamp.tz_convert(TZ)
+        return Cutoff(stamp, "settings", with_time=" " in text or "T" in text)
+    latest = latest_in_export(export)
+    return Cutoff(latest, "export") if latest is not None else None
+
+
+def resolve_inputs(data: str | Path | None = None, coordinations: str | Path | None = None) -> dict[str, Path]:
+    """Input files of a report: the given export, or the bundled synthetic sample."""
+    if data is None:
+        return sample_inputs()
+    inputs = {"tickets": Path(data)}
+    if coordinations is not None:
+        inputs["coordinations"] = Path(coordinations)
+    for path in inputs.values():
+        if not path.exists():
+            raise InputError(file=str(path), problem="file not found", fix="check the DATA/COORD path")
+    return inputs
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """The settings of one city-month report and, loaded on first use, its data."""
+
+    city: str
+    month: str
+    settings: Settings
+    inputs: dict[str, Path]
+    book: FigureBook = field(default_factory=FigureBook)
+
+    @cached_property
+    def export(self) -> Export:
+        """The whole export, loaded through the parquet cache."""
+        return load_cached(self.inputs["tickets"], self.inputs.get("coordinations"), settings=self.settings)
+
+    @cached_property
+    def _selection(self) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        tickets, coordinations, scope = select_city_month(self.export, self.city, self.month)
+        if tickets.empty:
+            raise InputError(
+                file=self.inputs["tickets"].name,
+                problem=f"no complaints for {self.city} in {self.month}",
+                fix="check CITY and MONTH, or that the export covers that month",
+            )
+        return tickets, coordinations, scope
+
+    @property
+    def tickets(self) -> pd.DataFrame:
+        """The city's own tickets created in the month."""
+        return self._selection[0]
+
+    @property
+    def coordinations(self) -> pd.DataFrame:
+        """Coordinations to the city's units in the month."""
+        return self._selection[1]
+
+    @property
+    def scope(self) -> pd.DataFrame:
+        """Per table: rows used, in this city-month, and outside it."""
+        return self._selection[2]
+
+    @property
+    def rules(self) -> Rules:
+        """The follow-up rules."""
+        return self.settings.rules
+
+    @cached_property
+    def city_settings(self) -> dict[str, Any]:
+        """The city's report settings for the month (cover, boilerplate, cut-off)."""
+        return city_settings(self.settings, self.city, self.month)
+
+    @cached_property
+    def kelurahan(self) -> pd.DataFrame:
+        """The city's official kelurahan, in code order."""
+        return areas.kelurahan_of(self.city)
+
+    @cached_property
+    def synthetic(self) -> bool:
+        """True when the report runs on the bundled synthetic sample, or on a copy of it."""
+        return is_synthetic(self.inputs["tickets"])
+
+    @property
+    def month_label(self) -> str:
+        """'Juni 2022'."""
+        return fmt.month_label(self.month)
+
+    @property
+    def city_label(self) -> str:
+        """'Kota Administrasi Jakarta Timur'."""
+        return areas.city_label(self.city)
+
+    @cached_property
+    def cutoff(self) -> Cutoff | None:
+        """How current the data is: the settings' pull time for this month, else the export's latest time."""
+        return resolve_cutoff(self.city_settings.get("cutoff"), self.export)
+
+    @property
+    def cutoff_label(self) -> str | None:
+        """'11 Juli 2022 08:34', or '… (data terakhir dalam ekspor)' without a recorded pull time."""
+        return self.cutoff.label if self.cutoff else None
+
+    @property
+    def head_unit(self) -> str:
+        """'Walikota Jakarta Timur'."""
+        return areas.head_unit(self.city)
+
+
+def load_context(
+    city: str,
+    month: str,
+    data: str | Path | None = None,
+    coordinations: str | Path | None = None,
+    *,
+    settings: Settings,
+) -> ReportContext:
+    """Load, clean and select one city-month now; raise a one-line error when there is nothing to report."""
+    context = ReportContext(areas.check_city(city), check_month(month), settings, resolve_inputs(data, coordinations))
+    context.city_settings  # noqa: B018 - a missing city settings file fails here, before any section runs
+    context.tickets  # noqa: B018 - bad input fails here, before any section runs
+    return context
+
+
+def setup(
+    city: str,
+    month: str,
+    data: str | Path | None = None,
+    coordinations: str | Path | None = None,
+    *,
+    params_dir: str | Path | None = None,
+    cache_dir: str | Path | None = None,
+    figures_path: str | Path | None = None,
+) -> ReportContext:
+    """The one call a section notebook makes: settings, inputs and a figure book; data loads on first use."""
+    settings = load_settings(params_dir, cache_dir=cache_dir)
+    return ReportContext(areas.check_city(city), check_month(month), settings, resolve_inputs(data, coordinations),
+                         FigureBook(figures_path))

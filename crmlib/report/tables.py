@@ -1,0 +1,68 @@
+"""The report's recurring tables: counts with shares, a table or NIHIL, the four timing tables."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import pandas as pd
+from IPython.display import HTML
+
+from crmlib.report import formatting as fmt
+from crmlib.report.html_blocks import Formatter, caption, nihil, table
+
+COUNT_SHARE_FORMATS: dict[str, Formatter] = {"count": fmt.integer, "share": fmt.percent}
+
+
+def numbered(frame: pd.DataFrame, column: str = "no") -> pd.DataFrame:
+    """The frame with a row number column counting from 1.
+
+    >>> numbered(pd.DataFrame({"unit": ["Setu", "Cipayung"]}))["no"].tolist()
+    [1, 2]
+    """
+    return frame.assign(**{column: range(1, len(frame) + 1)})
+
+
+def count_share_table(frame: pd.DataFrame, columns: Mapping[str, str],
+                      formats: Mapping[str, Formatter] | None = None) -> HTML:
+    """A table whose ``count`` column prints as a whole number and ``share`` as a percent.
+
+    >>> count_share_table(pd.DataFrame({"label": ["JAKI"], "count": [1234], "share": [76.375]}),
+    ...                   {"label": "Kanal", "count": "Jumlah", "share": "Persentase"}).data.count("<td")
+    3
+    """
+    return table(frame, columns, {**COUNT_SHARE_FORMATS, **(formats or {})})
+
+
+def table_or_nihil(frame: pd.DataFrame, columns: Mapping[str, str],
+                   formats: Mapping[str, Formatter] | None = None) -> HTML:
+    """The table, or the word NIHIL when it has no rows, as the reports print an empty list.
+
+    >>> table_or_nihil(pd.DataFrame({"unit": []}), {"unit": "Unit"}).data
+    '<p class="nihil">NIHIL</p>'
+    """
+    return nihil() if frame.empty else table(frame, columns, formats)
+
+
+def _minutes(stats: pd.DataFrame) -> pd.DataFrame:
+    return stats.assign(minutes=stats["mean_hours"] * 60, median_minutes=stats["median_hours"] * 60,
+                        p90_minutes=stats["p90_hours"] * 60)
+
+
+def timing_tables(fastest: pd.DataFrame, slowest: pd.DataFrame, *, what: str, count_header: str,
+                  month_label: str, slowest_decimals: int = 2) -> list[Any]:
+    """Captions and tables of the fastest kelurahan (in minutes) and the slowest (in hours).
+
+    ``what`` names the duration ('koordinasi', 'penyelesaian'). Each table shows
+    the mean, the median and the 90th percentile, as the seed reports do for the mean.
+    """
+    base = {"no": "No", "unit": "Nama Kelurahan", "count": count_header}
+    in_minutes = {"minutes": "Rerata (Menit)", "median_minutes": "Median (Menit)", "p90_minutes": "P90 (Menit)"}
+    in_hours = {"mean_hours": "Rerata (Jam)", "median_hours": "Median (Jam)", "p90_hours": "P90 (Jam)"}
+    hours_format = fmt.number_with(slowest_decimals)
+    return [
+        caption(f"{fmt.count_words(len(fastest))} kelurahan dengan rata-rata waktu {what} tercepat bulan {month_label}"),
+        table(_minutes(fastest), {**base, **in_minutes},
+              {"count": fmt.integer, **{column: fmt.number for column in in_minutes}}),
+        caption(f"{fmt.count_words(len(slowest))} kelurahan dengan rata-rata waktu {what} terlama bulan {month_label}"),
+        table(slowest, {**base, **in_hours}, {"count": fmt.integer, **{column: hours_format for column in in_hours}}),
+    ]
