@@ -10,28 +10,12 @@ from typing import Any
 
 import pandas as pd
 
-TZ = "Asia/Jakarta"
+from crmlib import schema
+from crmlib.schema import DATETIME, TZ
 
-TICKET_DTYPES: dict[str, str] = {
-    "ticket_id": "string",
-    "created_at": "datetime",
-    "channel": "string",
-    "category": "string",
-    "subcategory": "string",
-    "city_code": "string",
-    "kecamatan": "string",
-    "unit_type": "string",
-    "unit": "string",
-    "status": "string",
-    "latitude": "Float64",
-    "longitude": "Float64",
-    "geotagged": "boolean",
-    "responded_at": "datetime",
-    "completed_at": "datetime",
-    "max_tl_hours": "Float64",
-    "rejected_count": "Int64",
-    "source_row": "Int64",
-}
+# Canonical columns with "datetime" for the tz-aware ones, which these helpers parse from text.
+TICKET_DTYPES = {c: "datetime" if d == DATETIME else d for c, d in schema.TICKET_DTYPES.items()}
+COORDINATION_DTYPES = {c: "datetime" if d == DATETIME else d for c, d in schema.COORDINATION_DTYPES.items()}
 
 TICKET_DEFAULTS: dict[str, Any] = {
     "created_at": "2022-06-01 08:00",
@@ -50,17 +34,6 @@ TICKET_DEFAULTS: dict[str, Any] = {
     "completed_at": None,
     "max_tl_hours": 168.0,
     "rejected_count": 0,
-}
-
-COORDINATION_DTYPES: dict[str, str] = {
-    "ticket_id": "string",
-    "city_code": "string",
-    "kecamatan": "string",
-    "unit_type": "string",
-    "unit": "string",
-    "coordinated_at": "datetime",
-    "processed_at": "datetime",
-    "source_row": "Int64",
 }
 
 COORDINATION_DEFAULTS: dict[str, Any] = {

@@ -16,7 +16,6 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -26,28 +25,19 @@ import pandas as pd
 from crmlib import schema
 from crmlib.ingest import load as load_module
 from crmlib.ingest.read import sha256_of
-from crmlib.ingest.settings import Settings
+from crmlib.ingest.settings import Settings, plain
 from crmlib.schema import EXPORT_COLUMNS, Export
 
 # The code that shapes the cached frames: editing it must not serve stale rows.
 LOADING_CODE = (Path(load_module.__file__).parent, Path(schema.__file__))
 
 
-def _plain(value: Any) -> Any:
-    """Settings values as JSON-ready data (read-only mappings become dicts)."""
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
-
-
 def settings_digest(settings: Settings) -> str:
     """SHA-256 of the settings values that loading uses."""
     values = {
-        "mapping": _plain(settings.mapping),
-        "channels": _plain(settings.channels),
-        "aliases": _plain(settings.aliases),
+        "mapping": plain(settings.mapping),
+        "channels": plain(settings.channels),
+        "aliases": plain(settings.aliases),
         "rules": repr(settings.rules),
     }
     return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode("utf-8")).hexdigest()

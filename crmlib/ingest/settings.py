@@ -148,6 +148,19 @@ class _Reader:
         return parse_yaml(data, str(path))
 
 
+def plain(value: Any) -> Any:
+    """A settings value as plain, mutable data: read-only mappings become dicts, tuples lists.
+
+    >>> plain(MappingProxyType({"a": MappingProxyType({"b": (1, 2)})}))
+    {'a': {'b': [1, 2]}}
+    """
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value
+
+
 def _frozen(value: Any) -> Any:
     if isinstance(value, Mapping):
         return MappingProxyType({k: _frozen(v) for k, v in value.items()})

@@ -20,11 +20,12 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from crmlib.cache import load_cached
-from crmlib.errors import InputError
-from crmlib.load import Export, load_export
+from conftest import CORPUS
 
-CORPUS = Path(__file__).parent / "corpus"
+from crmlib.errors import InputError
+from crmlib.ingest.cache import load_cached
+from crmlib.ingest.load import load_export
+from crmlib.schema import Export
 MARKER = "zzsecretzz"
 MISSING_COLUMN = "kolom tidak ada di file"
 
@@ -209,12 +210,12 @@ def count_reasons(frame: pd.DataFrame, expected: dict[str, int]) -> dict[str, in
 @pytest.mark.parametrize(
     "case", [pytest.param(c, id=c.name, marks=[pytest.mark.slow] if c.slow else []) for c in CASES]
 )
-def test_corpus_case(case: Case, tmp_path: Path) -> None:
+def test_corpus_case(case: Case, tmp_path: Path, settings) -> None:
     tickets = path_of(case.tickets, tmp_path)
     coords = path_of(case.coordinations, tmp_path)
     if case.error:
         with pytest.raises(InputError) as info:
-            load_export(tickets, coords)
+            load_export(tickets, coords, settings=settings)
         message = str(info.value)
         assert "\n" not in message
         for part in case.error:
@@ -222,7 +223,7 @@ def test_corpus_case(case: Case, tmp_path: Path) -> None:
         return
 
     started = time.perf_counter()
-    export = load_export(tickets, coords)
+    export = load_export(tickets, coords, settings=settings)
     elapsed = time.perf_counter() - started
     acc = export.accounting
     assert (acc["rows_read"] == acc["rows_used"] + acc["rows_excluded"]).all()
@@ -245,10 +246,9 @@ def test_corpus_has_at_least_25_cases() -> None:
     assert len(CASES) >= 25
 
 
-def test_free_text_never_reaches_the_parquet_cache(tmp_path: Path) -> None:
-    cache = tmp_path / "cache"
-    export = load_cached(CORPUS / "coordinations_tickets.csv", CORPUS / "coordinations_messy.csv",
-                         cache_dir=cache)
+def test_free_text_never_reaches_the_parquet_cache(settings) -> None:
+    cache = settings.cache_dir
+    export = load_cached(CORPUS / "coordinations_tickets.csv", CORPUS / "coordinations_messy.csv", settings=settings)
     files = list(cache.rglob("*.parquet"))
     assert len(files) == 6
     for path in files:

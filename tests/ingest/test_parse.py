@@ -1,9 +1,9 @@
-"""Tests for crmlib.parse: each expected value worked out by hand."""
+"""Tests for crmlib.ingest.parse: each expected value worked out by hand."""
 
 import pandas as pd
 import pytest
 
-from crmlib.parse import (
+from crmlib.ingest.parse import (
     clean_text,
     normalise_channels,
     normalise_statuses,

@@ -1,19 +1,16 @@
-"""Tests for crmlib.clean on raw frames built by hand."""
+"""Tests for crmlib.ingest.clean on raw frames built by hand."""
 
 import dataclasses
 
 import pandas as pd
 import pytest
 
-from crmlib.clean import (
-    accounting_frame,
-    clean_coordinations,
-    clean_tickets,
-    month_bounds,
-    select_city_month,
-)
-from crmlib.load import Export, load_channels, load_mapping
-from crmlib.rules import load_rules
+from crmlib.ingest.areas import UnitResolver
+from crmlib.ingest.clean import accounting_frame, clean_coordinations, clean_tickets
+from crmlib.ingest.settings import load_settings
+
+SETTINGS = load_settings()  # read only: these tests clean frames in memory and write nothing
+RESOLVER = UnitResolver(SETTINGS.aliases)
 
 JKT = "Asia/Jakarta"
 HEADERS = {"ticket_id": "No Laporan", "created_at": "Tanggal Laporan Masuk", "completed_at": "Tanggal TL",
@@ -41,8 +38,8 @@ def raw_tickets(*changes):
 
 def run(*changes, rules=None, missing=()):
     raw = raw_tickets(*changes)
-    return clean_tickets(raw, source_file="t.csv", headers=HEADERS, mapping=load_mapping(),
-                         channels=load_channels(), rules=rules or load_rules(), missing=missing)
+    return clean_tickets(raw, source_file="t.csv", headers=HEADERS, mapping=SETTINGS.mapping,
+                         channels=SETTINGS.channels, rules=rules or SETTINGS.rules, resolver=RESOLVER, missing=missing)
 
 
 def reasons(frame):
@@ -91,7 +88,7 @@ def test_exclusion_reasons_first_wins():
 
 def test_dates_outside_the_rules_window_are_excluded_or_emptied():
     # the window comes from the rules, never from today's date: same file, same result every year
-    rules = dataclasses.replace(load_rules(), plausible_until=ts("2024-01-02 00:00"))
+    rules = dataclasses.replace(SETTINGS.rules, plausible_until=ts("2024-01-02 00:00"))
     tickets, excl, flags = run(
         {"created_at": "01/01/2024 23:00", "completed_at": "", "responded_at": "", "status": "Wait"},  # row 2 used
         {"ticket_id": "JK2206010002", "created_at": "02/01/2024 00:01"},              # row 3 excluded
@@ -176,8 +173,8 @@ def test_skpd_takes_city_from_region_and_mismatch_is_flagged():
 def test_load_problem_rows_are_excluded():
     raw = raw_tickets({}, {"ticket_id": "JK2206010002"})
     raw.loc[1, "load_problem"] = "baris kosong"
-    tickets, excl, _ = clean_tickets(raw, source_file="t.csv", headers=HEADERS, mapping=load_mapping(),
-                                     channels=load_channels(), rules=load_rules())
+    tickets, excl, _ = clean_tickets(raw, source_file="t.csv", headers=HEADERS, mapping=SETTINGS.mapping,
+                                     channels=SETTINGS.channels, rules=SETTINGS.rules, resolver=RESOLVER)
     assert len(tickets) == 1 and reasons(excl) == {3: "baris kosong"}
 
 
@@ -237,8 +234,8 @@ def test_clean_coordinations():
         ["JK2206010001", "KELURAHAN PULO GEBANG", "", ""],                                # 5 no coordinated_at
         ["JK2206010001", "KELURAHAN PULO GEBANG", "01/06/2022 08:10", "01/06/2022 08:40"],  # 6 copy of 2
     ])
-    coords, excl, flags = clean_coordinations(raw, source_file="k.csv", headers=HEADERS, mapping=load_mapping(),
-                                              rules=load_rules())
+    coords, excl, flags = clean_coordinations(raw, source_file="k.csv", headers=HEADERS, mapping=SETTINGS.mapping,
+                                              rules=SETTINGS.rules, resolver=RESOLVER)
     assert coords["source_row"].tolist() == [2, 3]
     assert coords["unit"].tolist() == ["Pulo Gebang", "Cakung Barat"]
     # 08:40 - 08:10 = 30 minutes
@@ -260,39 +257,5 @@ def test_accounting_frame_asserts_rows():
     flags = pd.DataFrame({"source_row": pd.array([2, 2, 3], dtype="Int64")})
     acc = accounting_frame("tickets", "t.csv", 3, used, excl, flags)
     assert acc.iloc[0].tolist() == ["tickets", "t.csv", 3, 2, 1, 2]  # 2 distinct flagged rows
-    with pytest.raises(AssertionError):
+    with pytest.raises(RuntimeError, match="4 rows read != 2 used"):
         accounting_frame("tickets", "t.csv", 4, used, excl, flags)
-
-
-def test_month_bounds():
-    start, end = month_bounds("2022-12")
-    assert (start, end) == (ts("2022-12-01"), ts("2023-01-01"))
-    with pytest.raises(ValueError):
-        month_bounds("2022-13")
-
-
-def test_select_city_month():
-    tickets, _, _ = run(
-        {"ticket_id": "JK2206010001"},                                                 # in
-        {"ticket_id": "JK2206010002", "unit": "KECAMATAN CAKUNG"},                     # in
-        {"ticket_id": "JK2206010003", "unit": "WALIKOTA JAKARTA TIMUR"},               # in
-        {"ticket_id": "JK2206010004", "unit": "DINAS BINA MARGA"},                     # skpd: out
-        {"ticket_id": "JK2206010005", "unit": "KELURAHAN GAMBIR"},                     # jakpus: out
-        {"ticket_id": "JK2206010006", "created_at": "01/07/2022 00:00"},               # July: out
-        {"ticket_id": "JK2206010007", "created_at": "30/06/2022 23:59"},               # in
-        {"ticket_id": "JK2206010008", "created_at": "31/05/2022 23:59"},               # May: out
-    )
-    raw = raw_coordinations([
-        ["JK2206010001", "Pulo Gebang", "01/06/2022 08:10", "01/06/2022 08:40"],
-        ["JK2206010001", "Gambir", "01/06/2022 08:10", "01/06/2022 08:40"],
-        ["JK2206010001", "Pulo Gebang", "01/07/2022 08:10", "01/07/2022 08:40"],
-    ])
-    coords, _, _ = clean_coordinations(raw, source_file="k.csv", headers=HEADERS, mapping=load_mapping(),
-                                       rules=load_rules())
-    export = Export(tickets, coords, pd.DataFrame(), pd.DataFrame(), pd.DataFrame())
-    t, c, scope = select_city_month(export, "jaktim", "2022-06")
-    assert t["ticket_id"].tolist() == ["JK2206010001", "JK2206010002", "JK2206010003", "JK2206010007"]
-    assert c["source_row"].tolist() == [2]
-    assert scope.values.tolist() == [["tickets", 8, 4, 4], ["coordinations", 3, 1, 2]]
-    with pytest.raises(ValueError):
-        select_city_month(export, "bandung", "2022-06")

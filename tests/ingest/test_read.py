@@ -1,4 +1,4 @@
-"""Tests for crmlib.errors and crmlib.load on tiny hand-written files."""
+"""Tests for crmlib.errors and crmlib.ingest.read / load on tiny hand-written files."""
 
 import datetime as dt
 import gzip
@@ -8,14 +8,21 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from crmlib.errors import InputError
-from crmlib.load import header_key, load_export, load_mapping, read_table
+from crmlib.errors import InputError, SettingsError
+from crmlib.ingest.load import load_export
+from crmlib.ingest.read import read_table
+from crmlib.ingest.settings import check_mapping, header_key, load_settings, plain
 
 HEADER = ["No Laporan", "Tanggal Laporan Masuk", "Kanal", "Kategori", "Nama SKPD", "Status", "Latitude",
           "Longitude", "Isi Laporan", "Nama Pelapor"]
 ROW_A = ["JK2206010001", "01/06/2022 08:00", "JAKI", "Sampah", "KELURAHAN PULO GEBANG", "Complete", "-6,2", "106,9",
          "SECRET-A", "SECRET-B"]
 ROW_B = ["JK2206010002", "02/06/2022 09:30", "Twitter", "Jalan", "KECAMATAN CAKUNG", "Wait", "", "", "x", "y"]
+
+
+def load_mapping() -> dict:
+    """The shipped column mapping, as a mutable copy."""
+    return plain(load_settings().mapping)
 
 
 def write_csv(path, rows, sep=";", encoding="utf-8"):
@@ -150,20 +157,20 @@ def test_file_not_found_and_xls(tmp_path):
         read_table(tmp_path / "old.xls", "tickets", load_mapping())
 
 
-def test_load_mapping_refuses_free_text_headers():
+def test_mapping_refuses_free_text_headers():
     mapping = load_mapping()
     mapping["tables"]["tickets"]["columns"]["subcategory"] = {"headers": ["Isi Laporan"], "required": False}
-    with pytest.raises(InputError, match="free-text"):
-        load_mapping(mapping)
+    with pytest.raises(SettingsError, match="free-text"):
+        check_mapping(mapping)
 
 
-def test_load_export_end_to_end(tmp_path):
+def test_load_export_end_to_end(tmp_path, settings):
     tickets = write_csv(tmp_path / "laporan.csv", [HEADER, ROW_A, ROW_B])
     coords = write_csv(tmp_path / "koordinasi.csv", [
         ["No Laporan", "Nama SKPD", "Tanggal Koordinasi", "Tanggal Proses", "Deskripsi"],
         ["JK2206010001", "KELURAHAN PULO GEBANG", "01/06/2022 08:10", "01/06/2022 08:40", "SECRET"],
     ])
-    export = load_export(tickets, coords)
+    export = load_export(tickets, coords, settings=settings)
     assert export.tickets["unit"].tolist() == ["Pulo Gebang", "Kecamatan Cakung"]
     assert export.tickets["unit_type"].tolist() == ["kelurahan", "kecamatan"]
     assert export.tickets["geotagged"].tolist() == [True, False]
