@@ -69,17 +69,22 @@ class SettingsError(InputError):
 
     >>> str(SettingsError("params/rules/crm.yaml", "expected a number > 0, got -6", key="response.max_hours"))
     "crm.yaml, key 'response.max_hours': expected a number > 0, got -6. Fix: correct it in the settings file."
+    >>> str(SettingsError("aliases.yaml", "not valid YAML", line=3, fix="correct the YAML syntax"))
+    'aliases.yaml, line 3: not valid YAML. Fix: correct the YAML syntax.'
     """
 
-    def __init__(self, file: str | Path | None, problem: str, *, key: str | None = None, row: int | None = None,
+    def __init__(self, file: str | Path | None, problem: str, *, key: str | None = None, line: int | None = None,
                  fix: str = "correct it in the settings file") -> None:
         self.key = key
-        super().__init__(file, problem, row=row, fix=fix)
+        self.line = line
+        super().__init__(file, problem, fix=fix)
 
     def _message(self) -> str:
-        text = super()._message()
-        # A settings file is addressed by key, not by column.
-        if self.key is not None:
-            head, _, rest = text.partition(": ")
-            text = f"{head}, key '{self.key}': {rest}"
-        return text
+        # A settings file is addressed by line and key, not by row and column.
+        where = [part for part in (
+            self.file,
+            f"line {self.line}" if self.line is not None else None,
+            f"key '{self.key}'" if self.key is not None else None,
+        ) if part]
+        text = f"{', '.join(where)}: {self.problem}".rstrip(".") + "."
+        return text + (f" Fix: {self.fix.rstrip('.')}." if self.fix else "")

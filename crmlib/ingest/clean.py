@@ -271,7 +271,8 @@ def _max_tl(rows: _Rows, category: pd.Series, rules: Rules) -> pd.Series:
     lookup = {c: float(rules.max_hours_for(c)) for c in category.dropna().unique()}
     default = category.map(lookup).astype("Float64").fillna(rules.default_max_hours)
     shown = default.map({h: f"{h:g}" for h in default.unique()}).astype("string")
-    rows.flag(bad, "max_tl_hours", "Max Waktu TL bukan angka " + quote(text) + "; dipakai batas baku kategori (" + shown + " jam)")
+    rows.flag(bad, "max_tl_hours",
+              "Max Waktu TL bukan angka " + quote(text) + "; dipakai batas baku kategori (" + shown + " jam)")
     not_positive = values.notna() & (values <= 0)
     rows.flag(not_positive, "max_tl_hours",
               "Max Waktu TL tidak positif " + quote(text) + "; dipakai batas baku kategori (" + shown + " jam)")
@@ -359,7 +360,8 @@ def clean_tickets(
 
     responded = _optional_datetime(rows, "responded_at", rules, created, "created_at")
     completed = _optional_datetime(rows, "completed_at", rules, created, "created_at")
-    rows.flag((status == "Complete") & completed.isna(), "completed_at", f"status Complete tanpa {rows.label('completed_at')}")
+    rows.flag((status == "Complete") & completed.isna(), "completed_at",
+              f"status Complete tanpa {rows.label('completed_at')}")
     lat, lon, geotagged = _coordinates(rows)
     return _close(rows, {
         "ticket_id": rows.ticket_id,

@@ -78,7 +78,7 @@ def parse_yaml(data: bytes, name: str) -> Any:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise SettingsError(name, f"not valid YAML ({getattr(exc, 'problem', exc)})",
-                            row=mark.line + 1 if mark else None, fix="correct the YAML syntax") from exc
+                            line=mark.line + 1 if mark else None, fix="correct the YAML syntax") from exc
 
 
 def check_mapping(data: Any, name: str = "column mapping") -> dict[str, Any]:

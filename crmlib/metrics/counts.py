@@ -6,7 +6,7 @@ Shares are percents (0-100), unrounded; formatting rounds them.
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -44,7 +44,8 @@ def top_counts(tickets: pd.DataFrame, by: str | Sequence[str], n: int | None = 5
     data = tickets[keys].assign(_hours=completion_hours(tickets))
     if data[keys].isna().any(axis=None):
         missing = tickets.loc[data[keys].isna().any(axis=1), "ticket_id"].tolist()
-        raise ValueError(f"top_counts: {', '.join(keys)} missing for ticket(s) {missing}; the loader must fill or exclude them.")
+        raise ValueError(f"top_counts: {', '.join(keys)} missing for ticket(s) {missing}; "
+                         "the loader must fill or exclude them.")
     grouped = data.groupby(keys, sort=False)
     table = pd.DataFrame({"count": grouped.size(), "_mean": grouped["_hours"].mean()}).reset_index()
     # reversed so the display name (last key, e.g. 'unit') breaks ties before its type

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from crmlib.metrics.durations import completion_hours
 from crmlib.ingest.rules import Rules
+from crmlib.metrics.durations import completion_hours
 from crmlib.metrics.scores import effective_max_tl_hours, follow_up_scores
 
 LATE_COLUMNS = ["ticket_id", "unit_type", "unit", "category", "subcategory", "created_at", "completed_at",

@@ -11,15 +11,13 @@ import json
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
-
-import nbformat
 
 from crmlib.ingest.settings import Settings
 from crmlib.pipeline import figure_book
-from crmlib.pipeline.context import SYNTHETIC_BANNER, ReportContext, load_context
+from crmlib.pipeline.context import SYNTHETIC_BANNER, Cutoff, load_context
 from crmlib.pipeline.export import to_html, to_pdf
 from crmlib.pipeline.manifest import build_manifest, write_manifest
 from crmlib.pipeline.sections import SectionRun, run_sections, section_notebooks
@@ -46,9 +44,10 @@ def execute_figures(
     work_dir: Path,
     *,
     settings: Settings,
+    notebooks: list[Path] | None = None,
     progress: Callable[[SectionRun, int, int], None] | None = _progress_line,
 ) -> tuple[list[SectionRun], dict]:
-    """Run every section into ``work_dir`` and return the runs and the merged figures."""
+    """Run the sections (default: the shipped ones) into ``work_dir``; return the runs and the merged figures."""
     parameters = {
         "city": city,
         "month": month,
@@ -58,7 +57,7 @@ def execute_figures(
         "params_dir": str(settings.override_dir) if settings.override_dir else None,
         "cache_dir": str(settings.cache_dir),
     }
-    runs = run_sections(section_notebooks(), work_dir, parameters, progress=progress)
+    runs = run_sections(notebooks or section_notebooks(), work_dir, parameters, progress=progress)
     parts = [json.loads(r.figures.read_text(encoding="utf-8")) for r in runs if r.figures.exists()]
     return runs, figure_book.merge(parts)
 
@@ -71,6 +70,7 @@ def build_report(
     *,
     settings: Settings,
     pdf: bool = True,
+    notebooks: list[Path] | None = None,
     progress: Callable[[SectionRun, int, int], None] | None = _progress_line,
 ) -> BuildResult:
     """Build report.html, report.pdf, figures.json, manifest.json and executed/ for one city-month.
@@ -89,7 +89,8 @@ def build_report(
     work = Path(tempfile.mkdtemp(prefix=f".{month}.building-", dir=final.parent))
     try:
         tick = time.perf_counter()
-        runs, figures = execute_figures(city, month, data, coordinations, work, settings=settings, progress=progress)
+        runs, figures = execute_figures(city, month, data, coordinations, work, settings=settings,
+                                        notebooks=notebooks, progress=progress)
         (work / "figures.json").write_text(figure_book.dumps(figures), encoding="utf-8")
         # Per-section figure files and kernel logs served the build only.
         shutil.rmtree(work / "figures")
@@ -108,7 +109,7 @@ def build_report(
             to_pdf(html, work / "report.pdf")
             timings["pdf"] = time.perf_counter() - tick
 
-        params = {"city": city, "month": month, "synthetic_sample": context.synthetic, **cutoff_params(context)}
+        params = {"city": city, "month": month, "synthetic_sample": context.synthetic, **cutoff_params(context.cutoff)}
         write_manifest(build_manifest(context.inputs, params, settings), work / "manifest.json")
         _swap_in(work, final)
     except BaseException:
@@ -118,9 +119,8 @@ def build_report(
     return BuildResult(final, timings)
 
 
-def cutoff_params(context: ReportContext) -> dict[str, str | None]:
+def cutoff_params(cutoff: Cutoff | None) -> dict[str, str | None]:
     """The data's cut-off time as shown in the report, and its source ('settings' or 'export')."""
-    cutoff = context.cutoff
     return {"cutoff": cutoff.recorded if cutoff else None, "cutoff_source": cutoff.source if cutoff else None}
 
 

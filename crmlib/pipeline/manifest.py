@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import platform
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -59,7 +59,7 @@ def build_manifest(inputs: dict[str, Path], params: dict[str, Any], settings: Se
         "packages": package_versions(),
         "python": platform.python_version(),
         "git_commit": git_commit(),
-        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
 
 

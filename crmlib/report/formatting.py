@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from functools import partial
-from typing import Callable
 
 import pandas as pd
 from babel.dates import format_date, format_datetime

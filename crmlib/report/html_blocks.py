@@ -7,8 +7,9 @@ called ``<script>`` prints as text.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from html import escape
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import pandas as pd
 from IPython.display import HTML

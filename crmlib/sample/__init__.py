@@ -20,8 +20,15 @@ from crmlib.ingest.areas import CITY_CODES
 from crmlib.resources import sample_dir
 from crmlib.sample.calibrated import jakpus_july, jaktim_june
 from crmlib.sample.export import (
-    CITY_EXPORT_NAME, COORDINATION_COLUMNS, COORDINATIONS_FILE, HEAD_EXPORT_NAME, TICKET_COLUMNS, TICKETS_FILE,
-    coordinations_frame, gzip_csv, tickets_frame,
+    CITY_EXPORT_NAME,
+    COORDINATION_COLUMNS,
+    COORDINATIONS_FILE,
+    HEAD_EXPORT_NAME,
+    TICKET_COLUMNS,
+    TICKETS_FILE,
+    coordinations_frame,
+    gzip_csv,
+    tickets_frame,
 )  # fmt: skip
 from crmlib.sample.ids import assign_ids
 from crmlib.sample.ordinary import BASE_VOLUME, VOLUME_RANGE, city_profiles, ordinary_month

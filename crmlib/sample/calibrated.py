@@ -7,16 +7,39 @@ import numpy as np
 from crmlib.ingest.areas import kelurahan_of
 from crmlib.sample.ordinary import CityProfile, head_coordinations, ordinary_coordinations
 from crmlib.sample.targets import (
-    JAKPUS_JULY_CATEGORIES, JAKPUS_JULY_CHANNELS, JAKPUS_JULY_EXTRA_UNITS, JAKPUS_JULY_FAST_UNITS, JAKPUS_JULY_LONG,
-    JAKPUS_JULY_SAMPAH_SUBCATS, JAKPUS_JULY_TOP_UNIT, JAKPUS_JULY_TOTAL, JAKPUS_JULY_TOTAL_MINUTES,
-    JAKTIM_COMPLETION_MID, JAKTIM_COORD_MID, JAKTIM_JUNE_CATEGORIES, JAKTIM_JUNE_COMPLETION, JAKTIM_JUNE_COORD,
-    JAKTIM_JUNE_FIXED, JAKTIM_JUNE_HEAD_TICKETS, JAKTIM_JUNE_RESPONDED_LATE, JAKTIM_JUNE_TICKETS, JAKTIM_TIE_ORDER,
+    JAKPUS_JULY_CATEGORIES,
+    JAKPUS_JULY_CHANNELS,
+    JAKPUS_JULY_EXTRA_UNITS,
+    JAKPUS_JULY_FAST_UNITS,
+    JAKPUS_JULY_LONG,
+    JAKPUS_JULY_SAMPAH_SUBCATS,
+    JAKPUS_JULY_TOP_UNIT,
+    JAKPUS_JULY_TOTAL,
+    JAKPUS_JULY_TOTAL_MINUTES,
+    JAKTIM_COMPLETION_MID,
+    JAKTIM_COORD_MID,
+    JAKTIM_JUNE_CATEGORIES,
+    JAKTIM_JUNE_COMPLETION,
+    JAKTIM_JUNE_COORD,
+    JAKTIM_JUNE_FIXED,
+    JAKTIM_JUNE_HEAD_TICKETS,
+    JAKTIM_JUNE_RESPONDED_LATE,
+    JAKTIM_JUNE_TICKETS,
+    JAKTIM_TIE_ORDER,
 )  # fmt: skip
 from crmlib.sample.world import (
-    CHANNELS, SAMPAH, Coordination, Ticket, World, make_distinct, official, pick_subcategory, random_times,
-    response_within, split_sum,
+    CHANNELS,
+    SAMPAH,
+    Coordination,
+    Ticket,
+    World,
+    make_distinct,
+    official,
+    pick_subcategory,
+    random_times,
+    response_within,
+    split_sum,
 )  # fmt: skip
-
 
 # ---- Jakarta Timur, June 2022 ----------------------------------------------
 
@@ -95,7 +118,7 @@ def jaktim_june(rng: np.random.Generator, world: World) -> None:
     coord_counts = {k: v[0] for k, v in plan.items()}
     coord_sums = {k: v[1] for k, v in plan.items()}
     make_distinct(coord_sums, coord_counts)
-    kelurahan = [(str(k), str(l)) for k, l in ref[["kecamatan", "kelurahan"]].itertuples(index=False)]
+    kelurahan = [(str(k), str(name)) for k, name in ref[["kecamatan", "kelurahan"]].itertuples(index=False)]
     via_head = head_coordinations(rng, city, month, tickets, kelurahan)
     by_kel: dict[str, list[Coordination]] = {kel: [] for _k, kel in kelurahan}
     for c in via_head:
@@ -155,7 +178,7 @@ def jakpus_july(rng: np.random.Generator, world: World, profile: CityProfile) ->
     ref = kelurahan_of(city)
     top_name, top_n = JAKPUS_JULY_TOP_UNIT
     units: list[tuple[str, str | None, str | None]] = [
-        ("kelurahan", str(k), str(l)) for k, l in ref[["kecamatan", "kelurahan"]].itertuples(index=False)
+        ("kelurahan", str(k), str(name)) for k, name in ref[["kecamatan", "kelurahan"]].itertuples(index=False)
     ]
     units += [("kecamatan", u.removeprefix("Kecamatan "), u.removeprefix("Kecamatan ")) for u in JAKPUS_JULY_EXTRA_UNITS]
     units.append(("kota", None, None))

@@ -63,7 +63,8 @@ def tickets_frame(world: World) -> pd.DataFrame:
                 t.ticket_id, _when(t.created), t.channel, t.category, t.subcategory,
                 "", "", "", "",  # placeholders filled below, by row number
                 CITY_EXPORT_NAME[t.city],
-                "" if t.kecamatan is None else (KECAMATAN_VARIANTS.get(t.kecamatan, t.kecamatan.upper()) if t.variant else t.kecamatan.upper()),
+                "" if t.kecamatan is None
+                else (KECAMATAN_VARIANTS.get(t.kecamatan, t.kecamatan.upper()) if t.variant else t.kecamatan.upper()),
                 _unit_export_name(t), t.status, _decimal_comma(t.lat), _decimal_comma(t.lon),
                 _when(None if t.response is None else t.created + dt.timedelta(minutes=t.response)),
                 _when(None if t.completion is None else t.created + dt.timedelta(minutes=t.completion)),

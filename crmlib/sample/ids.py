@@ -8,6 +8,7 @@ import numpy as np
 
 from crmlib.sample.world import YEAR, Ticket, World
 
+
 def assign_ids(rng: np.random.Generator, world: World) -> None:
     """'JK' + YYMMDD + a province-wide daily sequence, shared with tickets outside this export."""
     start2022 = dt.datetime(YEAR, 1, 1)

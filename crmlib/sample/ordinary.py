@@ -10,8 +10,17 @@ import pandas as pd
 
 from crmlib.ingest.areas import CITY_CODES, kelurahan_of
 from crmlib.sample.world import (
-    CATEGORIES, CHANNELS, YEAR, Coordination, Ticket, World, max_hours, month_bounds, pick_subcategory,
-    random_times, response_within,
+    CATEGORIES,
+    CHANNELS,
+    YEAR,
+    Coordination,
+    Ticket,
+    World,
+    max_hours,
+    month_bounds,
+    pick_subcategory,
+    random_times,
+    response_within,
 )  # fmt: skip
 
 # Typical tickets per month; the calibrated months override theirs.
@@ -132,7 +141,7 @@ def ordinary_coordinations(
 ) -> None:
     """Add a city-month's coordinations: head-unit tickets passed down, and each kelurahan's own."""
     ref = kelurahan_of(city)
-    kelurahan = [(str(k), str(l)) for k, l in ref[["kecamatan", "kelurahan"]].itertuples(index=False)]
+    kelurahan = [(str(k), str(name)) for k, name in ref[["kecamatan", "kelurahan"]].itertuples(index=False)]
     coords = head_coordinations(rng, city, month, tickets, kelurahan)
     for kec, kel in kelurahan:
         n = int(rng.poisson(profile.coord_rate[kel]))

@@ -72,7 +72,8 @@ JAKPUS_JULY_CATEGORIES = (
     ("Gangguan Ketenteraman dan Ketertiban", 20), ("Saluran Air, Kali & Drainase", 15), ("Pohon", 12),
     ("Penerangan Jalan Umum", 10), ("Fasilitas Umum", 8), (PERIZINAN, 5),
 )  # fmt: skip
-JAKPUS_JULY_SAMPAH_SUBCATS = (("Sampah Lingkungan", 41), ("Sampah di Got/Saluran", 24), ("Sampah Daun", 15), ("Sampah di Trotoar", 10))
+JAKPUS_JULY_SAMPAH_SUBCATS = (
+    ("Sampah Lingkungan", 41), ("Sampah di Got/Saluran", 24), ("Sampah Daun", 15), ("Sampah di Trotoar", 10))
 # Completion-time bins in minutes (right-closed) and how many tickets fall in each.
 JAKPUS_JULY_LONG = (((600, 1200), 21), ((1200, 1800), 8), ((1800, 3600), 2))
 JAKPUS_JULY_TOTAL_MINUTES = 52020  # mean 3.40 h; 3.4 h needs [51255, 52785)

@@ -7,13 +7,14 @@ from types import MappingProxyType
 
 import pandas as pd
 import pytest
-from conftest import CORPUS
 
 import crmlib.ingest.cache
 from crmlib.ingest.cache import cache_key, load_cached, read_cache, write_cache
 from crmlib.ingest.load import load_export
 from crmlib.ingest.settings import load_settings
 from crmlib.resources import default_params_dir
+
+from conftest import CORPUS
 
 
 def test_round_trip_keeps_values_and_dtypes(settings):

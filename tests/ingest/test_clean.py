@@ -15,7 +15,8 @@ RESOLVER = UnitResolver(SETTINGS.aliases)
 JKT = "Asia/Jakarta"
 HEADERS = {"ticket_id": "No Laporan", "created_at": "Tanggal Laporan Masuk", "completed_at": "Tanggal TL",
            "responded_at": "Tanggal Respon", "max_tl_hours": "Max Waktu TL (Jam)", "unit": "Nama SKPD",
-           "channel": "Kanal", "status": "Status", "category": "Kategori", "subcategory": "Rincian Masalah", "coordinated_at": "Tanggal Koordinasi",
+           "channel": "Kanal", "status": "Status", "category": "Kategori", "subcategory": "Rincian Masalah",
+           "coordinated_at": "Tanggal Koordinasi",
            "processed_at": "Tanggal Proses", "latitude": "Latitude", "longitude": "Longitude", "city": "Wilayah"}
 BASE = {"ticket_id": "JK2206010001", "created_at": "01/06/2022 08:00", "channel": "JAKI", "category": "Sampah",
         "subcategory": "Sampah Lingkungan", "city": "JAKARTA TIMUR", "unit": "KELURAHAN PULO GEBANG",
@@ -52,7 +53,8 @@ def test_clean_ticket_values():
     assert len(excl) == 0 and len(flags) == 0
     row = tickets.iloc[0]
     assert row["created_at"] == ts("2022-06-01 08:00")
-    assert (row["city_code"], row["kecamatan"], row["unit_type"], row["unit"]) == ("jaktim", "Cakung", "kelurahan", "Pulo Gebang")
+    assert (row["city_code"], row["kecamatan"], row["unit_type"], row["unit"]) == (
+        "jaktim", "Cakung", "kelurahan", "Pulo Gebang")
     assert row["latitude"] == -6.2 and bool(row["geotagged"])
     assert tickets["unit"].tolist()[1] == "Walikota Jakarta Timur"
     assert tickets["channel"].tolist() == ["JAKI", "SP4N Lapor"]
@@ -229,7 +231,8 @@ def raw_coordinations(rows):
 def test_clean_coordinations():
     raw = raw_coordinations([
         ["JK2206010001", "KELURAHAN PULO GEBANG", "01/06/2022 08:10", "01/06/2022 08:40"],  # 2 used
-        ["JK2206019999", "Cakung Barat", "01/06/2022 09:00", "01/06/2022 08:00"],          # 3 processed early, unknown ticket
+        # row 3: processed early, unknown ticket
+        ["JK2206019999", "Cakung Barat", "01/06/2022 09:00", "01/06/2022 08:00"],
         ["JK2206010001", "KELURAHAN ANTAH", "01/06/2022 09:00", ""],                       # 4 unknown unit
         ["JK2206010001", "KELURAHAN PULO GEBANG", "", ""],                                # 5 no coordinated_at
         ["JK2206010001", "KELURAHAN PULO GEBANG", "01/06/2022 08:10", "01/06/2022 08:40"],  # 6 copy of 2

@@ -11,21 +11,22 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from conftest import CORPUS
-
 from crmlib.errors import InputError
 from crmlib.ingest.cache import load_cached
 from crmlib.ingest.load import load_export
 from crmlib.schema import Export
+
+from conftest import CORPUS
+
 MARKER = "zzsecretzz"
 MISSING_COLUMN = "kolom tidak ada di file"
 

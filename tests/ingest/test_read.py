@@ -57,7 +57,8 @@ def test_read_table_skips_title_rows_and_numbers_source_rows(tmp_path):
 
 
 def test_read_table_comma_csv_with_quotes_and_bom(tmp_path):
-    text = "\ufeff" + ",".join(HEADER) + "\n" + 'JK2206010001,01/06/2022 08:00,JAKI,"Jalan, Trotoar",Cakung,Wait,-6.2,106.9,"a, b",c\n'
+    text = ("\ufeff" + ",".join(HEADER) + "\n"
+            + 'JK2206010001,01/06/2022 08:00,JAKI,"Jalan, Trotoar",Cakung,Wait,-6.2,106.9,"a, b",c\n')
     path = tmp_path / "t.csv"
     path.write_text(text, encoding="utf-8")
     raw = read_table(path, "tickets", load_mapping())

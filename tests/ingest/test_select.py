@@ -3,10 +3,11 @@
 import pandas as pd
 import pytest
 
-import frames
 from crmlib.errors import UsageError
 from crmlib.ingest.select import month_bounds, select_city_month
 from crmlib.schema import Export
+
+import frames
 
 
 def test_month_bounds():

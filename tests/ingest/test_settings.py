@@ -71,7 +71,7 @@ def test_missing_override_folder_is_a_settings_error(tmp_path):
 def test_bad_yaml_in_an_override_names_the_file_and_line(tmp_path):
     (tmp_path / "areas").mkdir()
     (tmp_path / "areas" / "aliases.yaml").write_text("kelurahan:\n  a: [b\n", encoding="utf-8")
-    with pytest.raises(SettingsError, match=r"aliases.yaml, row \d+: not valid YAML"):
+    with pytest.raises(SettingsError, match=r"aliases.yaml, line \d+: not valid YAML"):
         load_settings(tmp_path)
 
 

@@ -7,11 +7,11 @@ import math
 import pandas as pd
 import pytest
 
+from crmlib import metrics as m  # noqa: E402
+from crmlib.ingest.rules import rules_from_dict  # noqa: E402
+
 import frames  # noqa: E402
 from frames import at  # noqa: E402
-
-from crmlib import metrics as m  # noqa: E402
-from crmlib.rules import load_rules, rules_from_dict  # noqa: E402
 
 RULES = rules_from_dict({
     "response": {"max_hours": 6, "inclusive": True},
@@ -127,7 +127,8 @@ def test_top_units_keeps_same_named_units_apart():
     top = m.top_units(t)
     assert list(top.columns) == ["rank", "unit_type", "unit", "count", "share"]
     assert top[["unit_type", "unit", "count"]].values.tolist() == [
-        ["kelurahan", "Timur", 2], ["kelurahan", "Alfa", 1], ["kecamatan", "Kecamatan Timur", 1]]  # Alfa < Kecamatan Timur on the tie
+        # Alfa < Kecamatan Timur on the tie
+        ["kelurahan", "Timur", 2], ["kelurahan", "Alfa", 1], ["kecamatan", "Kecamatan Timur", 1]]
     assert top["share"].tolist() == [50.0, 25.0, 25.0]
 
 
@@ -198,10 +199,10 @@ def test_response_split_at_exactly_the_limit_follows_inclusive():
     assert inclusive["not_responded"] == strict["not_responded"] == 0
 
 
-def test_response_split_default_is_inclusive_as_the_bundled_rules():
+def test_response_split_default_is_inclusive_as_the_bundled_rules(rules):
     t = frames.tickets({"responded_at": at(6)})
     assert m.response_split(t, 6)["within"] == 1
-    assert load_rules().response_inclusive is True  # params/rules/crm.yaml: inclusive: true
+    assert rules.response_inclusive is True  # params/rules/crm.yaml: inclusive: true
 
 
 def test_response_split_seed_shares():

@@ -1,29 +1,16 @@
-"""Tests for crmlib.rules: loading/validation, follow-up score, capaian, grade, plausible dates."""
+"""Tests for crmlib.metrics.scores: follow-up score, capaian, grade, on hand-built frames."""
 
 from __future__ import annotations
 
-import copy
 import math
-from pathlib import Path
 
 import pandas as pd
 import pytest
-import yaml
+
+from crmlib.ingest.rules import rules_from_dict
+from crmlib.metrics.scores import capaian, effective_max_tl_hours, follow_up_score, follow_up_scores, grade
 
 import frames  # noqa: E402
-
-from crmlib.rules import (  # noqa: E402
-    DEFAULT_RULES_PATH,
-    capaian,
-    effective_max_tl_hours,
-    follow_up_score,
-    follow_up_scores,
-    grade,
-    load_rules,
-    max_tl_hours_for,
-    outside_plausible_window,
-    rules_from_dict,
-)
 
 # The same rules as params/rules/crm.yaml, with grades nested under `bands:`.
 DOC = {
@@ -56,164 +43,6 @@ DOC = {
 @pytest.fixture
 def rules():
     return rules_from_dict(DOC)
-
-
-def write(tmp_path: Path, doc: dict) -> Path:
-    path = tmp_path / "rules.yaml"
-    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
-    return path
-
-
-def test_load_rules_reads_every_section(tmp_path):
-    r = load_rules(write(tmp_path, DOC))
-    assert r.response_max_hours == 6.0
-    assert r.response_inclusive is True
-    assert r.default_max_hours == 168.0
-    assert dict(r.max_hours_by_category) == {"Sampah": 48.0}
-    assert r.late_bands == ((1.0, 100.0), (1.5, 80.0), (2.0, 60.0), (math.inf, 40.0))
-    assert r.rejection_min_count == 2
-    assert r.capaian_decimals == 3
-    assert r.grades == ((90.0, "A"), (80.0, "B"), (70.0, "C"), (0.0, "D"))
-    assert r.plausible_from == pd.Timestamp("2015-01-01 00:00", tz="Asia/Jakarta")
-    assert r.plausible_until == pd.Timestamp("2036-01-01 00:00", tz="Asia/Jakarta")  # exclusive: end of 2035-12-31
-
-
-def test_grades_may_also_be_a_bare_list(tmp_path):
-    doc = copy.deepcopy(DOC)
-    doc["grades"] = doc["grades"]["bands"]
-    assert load_rules(write(tmp_path, doc)).grades[0] == (90.0, "A")
-
-
-def test_rules_are_frozen(rules):
-    with pytest.raises(AttributeError):
-        rules.response_max_hours = 8  # type: ignore[misc]
-    with pytest.raises(TypeError):
-        rules.max_hours_by_category["Jalan"] = 1  # type: ignore[index]
-
-
-def test_default_rules_file_loads():
-    assert load_rules().rejection_min_count == 2
-    assert DEFAULT_RULES_PATH.name == "crm.yaml"
-
-
-@pytest.mark.parametrize(
-    ("section", "key", "value", "named"),
-    [
-        ("response", "max_hours", "six", "response.max_hours"),
-        ("response", "max_hours", -1, "response.max_hours"),
-        ("follow_up", "default_max_hours", None, "follow_up.default_max_hours"),
-        ("follow_up", "by_category", {"Sampah": 0}, "follow_up.by_category.Sampah"),
-        ("rejection", "min_count", 0, "rejection.min_count"),
-        ("capaian", "decimals", 1.5, "capaian.decimals"),
-        ("capaian", "method", "median", "capaian.method"),
-        ("response", "inclusive", "yes", "response.inclusive"),
-        ("response", "inclusive", None, "response.inclusive"),
-        ("capaian", "assumed", "yes", "capaian.assumed"),
-        ("grades", "assumed", 1, "grades.assumed"),
-        ("dates", "earliest", "01/01/2015", "dates.earliest"),
-        ("dates", "earliest", "2015-02-30", "dates.earliest"),
-        ("dates", "latest", None, "dates.latest"),
-        ("dates", "latest", "2035-12-31 10:00", "dates.latest"),
-        ("dates", "latest", "2014-12-31", "dates.latest"),  # before earliest
-        ("dates", "latest", "2015-01-01", "dates.latest"),  # equal to earliest
-    ],
-)
-def test_bad_value_names_the_key(tmp_path, section, key, value, named):
-    doc = copy.deepcopy(DOC)
-    doc[section][key] = value
-    with pytest.raises(ValueError, match=f"'{named}'"):
-        load_rules(write(tmp_path, doc))
-
-
-@pytest.mark.parametrize("section", ["rejection", "dates"])
-def test_missing_section_is_named(tmp_path, section):
-    doc = copy.deepcopy(DOC)
-    del doc[section]
-    with pytest.raises(ValueError, match=f"'{section}'"):
-        load_rules(write(tmp_path, doc))
-
-
-def test_assumed_is_read_per_section_and_false_when_absent(rules):
-    # DOC marks response false, follow_up/capaian/dates true, and says nothing for the others.
-    assert dict(rules.assumed) == {"response": False, "follow_up": True, "late_score": False, "rejection": False,
-                                   "capaian": True, "grades": False, "dates": True}
-    doc = copy.deepcopy(DOC)
-    doc["grades"]["assumed"] = True
-    assert rules_from_dict(doc).assumed["grades"] is True
-
-
-def test_default_rules_mark_capaian_and_grades_assumed():
-    # The bundled capaian formula gives 99,961 where the Jakarta Timur seed prints 99,948.
-    r = load_rules()
-    assert r.assumed["capaian"] and r.assumed["grades"]
-
-
-def test_unquoted_yaml_dates_are_read(tmp_path):
-    doc = copy.deepcopy(DOC)
-    del doc["dates"]
-    path = write(tmp_path, doc)
-    with path.open("a", encoding="utf-8") as f:
-        f.write("dates: {earliest: 2022-06-01, latest: 2022-06-30}\n")  # YAML reads these as datetime.date
-    r = load_rules(path)
-    assert r.plausible_from == pd.Timestamp("2022-06-01", tz="Asia/Jakarta")
-    assert r.plausible_until == pd.Timestamp("2022-07-01", tz="Asia/Jakarta")
-    assert r.assumed["dates"] is False
-
-
-def test_outside_plausible_window_is_half_open_in_jakarta_time():
-    doc = copy.deepcopy(DOC)
-    doc["dates"] = {"earliest": "2022-06-01", "latest": "2022-06-30"}
-    r = rules_from_dict(doc)
-    stamps = pd.Series(pd.to_datetime([
-        "2022-05-31 16:59:59",  # 23:59:59 on 31 May in Jakarta (UTC+7): before the window
-        "2022-05-31 17:00:00",  # 00:00 on 1 June in Jakarta: the first plausible instant
-        "2022-06-30 16:59:59",  # 23:59:59 on 30 June in Jakarta: the last day is included
-        "2022-06-30 17:00:00",  # 00:00 on 1 July in Jakarta: plausible_until itself is outside
-        None,
-    ])).dt.tz_localize("UTC")
-    assert outside_plausible_window(stamps, r).tolist() == [True, False, False, True, False]
-
-
-def test_bands_must_increase_and_end_at_infinity(tmp_path):
-    doc = copy.deepcopy(DOC)
-    doc["late_score"]["bands"][1]["max_ratio"] = 0.5
-    with pytest.raises(ValueError, match=r"'late_score.bands\[1\].max_ratio'"):
-        load_rules(write(tmp_path, doc))
-    doc = copy.deepcopy(DOC)
-    doc["late_score"]["bands"][3]["max_ratio"] = 3
-    with pytest.raises(ValueError, match=r"'late_score.bands\[3\].max_ratio'.*inf"):
-        load_rules(write(tmp_path, doc))
-
-
-def test_grades_must_decrease_and_reach_zero(tmp_path):
-    doc = copy.deepcopy(DOC)
-    doc["grades"]["bands"][3]["min"] = 10
-    with pytest.raises(ValueError, match=r"'grades.bands\[3\].min'"):
-        load_rules(write(tmp_path, doc))
-    doc = copy.deepcopy(DOC)
-    doc["grades"]["bands"][1]["min"] = 95
-    with pytest.raises(ValueError, match=r"'grades.bands\[1\].min'.*decreasing"):
-        load_rules(write(tmp_path, doc))
-    doc["grades"] = doc["grades"]["bands"]  # a bare list: the key has no `.bands`
-    with pytest.raises(ValueError, match=r"'grades\[1\].min'"):
-        load_rules(write(tmp_path, doc))
-
-
-def test_invalid_yaml_names_file_and_line(tmp_path):
-    path = tmp_path / "broken.yaml"
-    path.write_text("grades:\n  - {min: 90, grade: A}\n  source: x\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"broken.yaml: line 3"):
-        load_rules(path)
-
-
-def test_missing_file_is_a_value_error(tmp_path):
-    with pytest.raises(ValueError, match="nope.yaml"):
-        load_rules(tmp_path / "nope.yaml")
-
-
-def test_max_tl_hours_for(rules):
-    assert max_tl_hours_for("Sampah", rules) == 48.0
-    assert max_tl_hours_for("Jalan", rules) == 168.0  # no rule of its own: the default
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from crmlib.figures import FigureBook, compare, dumps, merge, to_plain
+from crmlib.pipeline.figure_book import FigureBook, compare, dumps, merge, to_plain
 
 
 def test_to_plain_makes_json_data():

@@ -8,11 +8,14 @@ from html.parser import HTMLParser
 
 import pytest
 
-from crmlib.build import build_report, execute_figures
-from crmlib.cache import DEFAULT_CACHE_DIR, cache_key
-from crmlib.figures import dumps
-from crmlib.rules import load_rules
+from crmlib.ingest.cache import cache_key
+from crmlib.ingest.settings import load_settings
+from crmlib.pipeline.build import build_report, execute_figures
+from crmlib.pipeline.figure_book import dumps
+
 from e2e import month_slice, output_texts, write_export
+
+pytestmark = pytest.mark.e2e
 
 # Unique strings planted in the free-text and identity columns; none may reach an output.
 MARKERS = {
@@ -60,13 +63,14 @@ def hostile(tmp_path_factory):
     tickets.loc[110:169, "Kategori"] = DOLLAR_CATEGORY  # 60 rows: charted among the top categories
     data = write_export(tickets, root / "laporan.csv")
     coords = write_export(coordinations, root / "koordinasi.csv")
-    report = build_report("jaktim", "2022-06", data, coords, out_root=root / "outputs", progress=None).out_dir
-    return root, report, data, coords
+    settings = load_settings(outputs_dir=root / "outputs")
+    report = build_report("jaktim", "2022-06", data, coords, settings=settings, progress=None).out_dir
+    return settings, report, data, coords
 
 
 def test_no_personal_data_in_any_output(hostile):
-    _, report, _, _ = hostile
-    texts = output_texts(report, DEFAULT_CACHE_DIR)
+    settings, report, _, _ = hostile
+    texts = output_texts(report, settings.cache_dir)
     assert any(name.endswith(".pdf") for name in texts) and any(name.endswith(".parquet") for name in texts)
     assert any(name.endswith(".ipynb") for name in texts)
     # the PDF's text layer is readable: the check below could find a marker there
@@ -124,10 +128,11 @@ def test_hostile_rows_are_accounted_for(hostile):
 
 @pytest.mark.slow
 def test_ten_runs_give_byte_identical_figures(hostile, tmp_path):
-    root, report, data, coords = hostile
+    settings, report, data, coords = hostile
     recorded = (report / "figures.json").read_bytes()
     for run in range(9):  # the fixture's build is the first of ten
         if run == 0:  # once from the export itself, not the parquet cache the build left
-            shutil.rmtree(DEFAULT_CACHE_DIR / cache_key(data, coords, rules=load_rules()))  # as the build keys it
-        _, figures = execute_figures("jaktim", "2022-06", data, coords, tmp_path / f"run{run}", progress=None)
+            shutil.rmtree(settings.cache_dir / cache_key(data, coords, settings))  # as the build keys it
+        _, figures = execute_figures("jaktim", "2022-06", data, coords, tmp_path / f"run{run}", settings=settings,
+                                     progress=None)
         assert dumps(figures).encode("utf-8") == recorded, f"run {run + 2} differs"

@@ -5,12 +5,14 @@ import ast
 import nbformat
 import pytest
 
-from crmlib.execute import KERNEL_NAME, section_notebooks
+from crmlib.pipeline.sections import KERNEL_NAME, section_notebooks
 
 NOTEBOOKS = section_notebooks()
 # What a thin notebook may import: the library, display, and pandas for a Period.
 ALLOWED_IMPORTS = {"crmlib", "IPython", "pandas"}
 MAX_CELL_LINES = 25
+SETUP = ("ctx = setup(city, month, data, coordinations, params_dir=params_dir, cache_dir=cache_dir, "
+         "figures_path=figures_path)")
 
 
 def test_every_report_section_has_a_notebook():
@@ -36,8 +38,16 @@ def test_notebook_is_parameterized_for_papermill(path):
     first = notebook.cells[0]
     assert "parameters" in first.metadata.get("tags", [])
     names = {t.id for node in ast.parse(first.source).body for t in getattr(node, "targets", [])}
-    assert names == {"city", "month", "data", "coordinations", "figures_path"}
+    assert names == {"city", "month", "data", "coordinations", "params_dir", "cache_dir", "figures_path"}
     assert notebook.metadata.kernelspec.name == KERNEL_NAME
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_makes_one_setup_call(path):
+    notebook = nbformat.read(path, as_version=4)
+    setup = notebook.cells[1].source
+    assert SETUP in setup and "from crmlib.pipeline.context import setup" in setup
+    assert sum(cell.source.count("setup(") for cell in notebook.cells) == 1
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -59,11 +69,13 @@ def test_notebook_is_thin(path):
             assert roots <= ALLOWED_IMPORTS, f"{path.name}: imports {roots - ALLOWED_IMPORTS}"
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_runs_alone_with_its_defaults(path):
+def test_notebook_runs_alone_with_its_defaults(path, tmp_path, monkeypatch):
     """As an analyst opens it in JupyterLab: no parameters injected, the bundled sample."""
     from nbclient import NotebookClient
+
+    monkeypatch.setenv("CRM_OUTPUTS", str(tmp_path))  # `make lab` sets it to the checkout's outputs/
 
     notebook = nbformat.read(path, as_version=4)
     NotebookClient(notebook, kernel_name=KERNEL_NAME, timeout=300,

@@ -1,7 +1,7 @@
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from crmlib.stitch import TOC_MARKER, slug, stitch
+from crmlib.pipeline.stitch import TOC_MARKER, slug, stitch
 
 
 def _write(tmp_path, name, cells):

@@ -1,4 +1,4 @@
-"""Tests for crmlib.fmt: Indonesian number, percent and date display with half-up rounding."""
+"""Tests for crmlib.report.formatting: Indonesian number, percent and date display with half-up rounding."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from crmlib import fmt
+from crmlib.metrics.rounding import round_half_up
+from crmlib.report import formatting as fmt
 
 DASH = "\u2013"
 
@@ -135,5 +136,5 @@ def test_count_words_rejects_fraction():
 
 
 def test_round_half_up_returns_decimal():
-    assert fmt.round_half_up(10.625) == Decimal("10.63")
-    assert fmt.round_half_up(7, 0) == Decimal("7")
+    assert round_half_up(10.625) == Decimal("10.63")
+    assert round_half_up(7, 0) == Decimal("7")

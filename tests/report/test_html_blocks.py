@@ -1,6 +1,7 @@
 import pandas as pd
 
-from crmlib import narrative, show
+from crmlib.report import html_blocks as show
+from crmlib.report import narrative
 
 SCRIPT = '<script>alert("x")</script>'
 

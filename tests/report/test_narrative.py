@@ -1,8 +1,7 @@
 import pandas as pd
 import pytest
 
-from crmlib import narrative
-from crmlib.rules import load_rules
+from crmlib.report import narrative
 
 
 def test_response_summary_with_seed_002_figures():
@@ -109,9 +108,9 @@ def test_capaian_summary_carries_the_caveat_when_assumed():
                     "lihat params/rules/crm.yaml)")
 
 
-def test_capaian_caveat_follows_the_bundled_rules():
+def test_capaian_caveat_follows_the_bundled_rules(rules):
     # params/rules/crm.yaml marks capaian assumed: the report prints the caveat
-    r = load_rules()
+    r = rules
     assert "rumus asumsi" in narrative.capaian_caveat(r.assumed["capaian"], r.assumed["grades"])
 
 

@@ -11,9 +11,12 @@ import pandas as pd
 import pytest
 
 from crmlib import sample
+from crmlib.ingest.areas import UnitResolver, city_code_of, reference
+from crmlib.ingest.settings import load_settings
+from crmlib.resources import sample_dir
 from crmlib.sample import export, world
-from crmlib.areas import city_code_of, reference, resolve_unit
-from crmlib.paths import SAMPLE_DIR
+
+resolve_unit = UnitResolver(load_settings().aliases).resolve
 
 
 # ---- helpers, on tiny hand-worked inputs --------------------------------------
@@ -98,7 +101,7 @@ def test_write_sample_writes_the_generated_bytes(tmp_path, fresh):
 
 @pytest.mark.slow
 def test_shipped_sample_is_what_the_generator_makes(fresh):
-    shipped = tuple((SAMPLE_DIR / name).read_bytes() for name in (sample.TICKETS_FILE, sample.COORDINATIONS_FILE))
+    shipped = tuple((sample_dir() / name).read_bytes() for name in (sample.TICKETS_FILE, sample.COORDINATIONS_FILE))
     assert shipped == fresh, "the bundled sample is stale: run `make sample` and commit it"
 
 
@@ -191,5 +194,5 @@ def test_placeholders_are_synthetic(frames):
 
 
 def test_shipped_readme_says_synthetic():
-    text = (SAMPLE_DIR / "README.md").read_text(encoding="utf-8")
+    text = (sample_dir() / "README.md").read_text(encoding="utf-8")
     assert re.search(r"SYNTHETIC", text)

@@ -1,0 +1,50 @@
+"""The command line's error policy: what the user must fix is one line; a bug keeps its traceback."""
+
+import subprocess
+import sys
+
+import pytest
+
+import crmlib.pipeline.build
+from crmlib.pipeline.cli import main
+from crmlib.resources import default_params_dir
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--city", "jaktim", "--month", "2022-13"], "error: month '2022-13' is not YYYY-MM"),
+    (["--city", "bandung", "--month", "2022-06"], "error: unknown city 'bandung'"),
+    (["--city", "jaktim", "--month", "2021-06"], "error: laporan_sintetis_2022.csv.gz: no complaints for jaktim in 2021-06"),
+    (["--city", "jaktim", "--month", "2022-06", "--data", "missing.csv"], "error: missing.csv: file not found"),
+    (["--city", "jaktim", "--month", "2022-06", "--params", "no-such-folder"],
+     "error: no-such-folder: the params folder does not exist"),
+])
+def test_user_errors_print_one_line_without_traceback(args, message, tmp_path):
+    done = subprocess.run([sys.executable, "-m", "crmlib", "build", *args, "--outputs", str(tmp_path)],
+                          capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.startswith(message), done.stderr
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+
+
+def test_a_broken_settings_file_is_one_line_naming_file_and_key(tmp_path, capsys):
+    (tmp_path / "rules").mkdir()
+    shipped = (default_params_dir() / "rules" / "crm.yaml").read_text(encoding="utf-8")
+    assert "  max_hours: 6\n" in shipped
+    (tmp_path / "rules" / "crm.yaml").write_text(shipped.replace("  max_hours: 6\n", "  max_hours: -6\n"),
+                                                 encoding="utf-8")
+    code = main(["build", "--city", "jaktim", "--month", "2022-06", "--params", str(tmp_path),
+                 "--outputs", str(tmp_path / "out")])
+    assert code == 2
+    assert capsys.readouterr().err == ("error: crm.yaml, key 'response.max_hours': expected a number > 0, got -6. "
+                                       "Fix: correct it in the rules file.\n")
+
+
+@pytest.mark.parametrize("bug", [ValueError("cannot reshape array"), KeyError("unit_type"), AssertionError()])
+def test_a_bug_is_not_passed_off_as_a_user_error(bug, tmp_path, monkeypatch):
+    """A ValueError from our code or pandas is a bug: it leaves main() with its traceback."""
+    def broken_build(*args, **kwargs):
+        raise bug
+
+    monkeypatch.setattr(crmlib.pipeline.build, "build_report", broken_build)
+    with pytest.raises(type(bug)):
+        main(["build", "--city", "jaktim", "--month", "2022-06", "--outputs", str(tmp_path)])

@@ -1,0 +1,77 @@
+"""Tests for crmlib.pipeline.context: synthetic detection and the cut-off time, on small files and frames."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from crmlib.pipeline.build import cutoff_params
+from crmlib.pipeline.context import ReportContext, is_synthetic, latest_in_export, resolve_cutoff, sample_inputs
+from crmlib.schema import Export
+
+import frames
+from conftest import CORPUS
+
+SAMPLE = sample_inputs()
+CORPUS_TICKETS = CORPUS / "coordinations_tickets.csv"
+
+
+def test_copy_of_the_sample_is_synthetic_and_an_edited_copy_is_not(tmp_path):
+    copy = tmp_path / "export.csv.gz"
+    shutil.copy(SAMPLE["tickets"], copy)
+    assert is_synthetic(SAMPLE["tickets"]) and is_synthetic(copy)
+    edited = bytearray(copy.read_bytes())
+    edited[-1] ^= 0xFF  # same size, other bytes
+    copy.write_bytes(bytes(edited))
+    assert not is_synthetic(copy)
+    copy.write_bytes(b"No Laporan;Status\n")
+    assert not is_synthetic(copy)
+
+
+def small_export(with_coordinations: bool = True) -> Export:
+    """Two June tickets in jaktim; a jakpus coordination processed on 1 July 10:05, the latest time of all."""
+    ticket_rows = frames.tickets(
+        {"created_at": "2022-06-01 08:00", "responded_at": "2022-06-01 09:30", "completed_at": "2022-06-03 16:15"},
+        {"created_at": "2022-06-29 22:10"},
+    )
+    coordination_rows = frames.coordinations(
+        {"city_code": "jakpus", "coordinated_at": "2022-06-30 07:00", "processed_at": "2022-07-01 10:05"})
+    if not with_coordinations:
+        coordination_rows = coordination_rows.iloc[0:0]
+    return Export(ticket_rows, coordination_rows, exclusions=pd.DataFrame(), flags=pd.DataFrame(),
+                  accounting=pd.DataFrame())
+
+
+def test_latest_time_covers_the_whole_export():
+    assert latest_in_export(small_export()) == pd.Timestamp("2022-07-01 10:05", tz="Asia/Jakarta")
+    # without the coordination: the second ticket's creation (29 June 22:10) beats the first's completion (3 June)
+    assert latest_in_export(small_export(with_coordinations=False)) == pd.Timestamp("2022-06-29 22:10",
+                                                                                    tz="Asia/Jakarta")
+
+
+@pytest.mark.parametrize(("setting", "label", "params"), [
+    ("2022-07-11 08:34", "11 Juli 2022 08:34", {"cutoff": "2022-07-11T08:34:00+07:00", "cutoff_source": "settings"}),
+    ("2022-08-09", "9 Agustus 2022", {"cutoff": "2022-08-09", "cutoff_source": "settings"}),
+    (None, "1 Juli 2022 10:05 (data terakhir dalam ekspor)",
+     {"cutoff": "2022-07-01T10:05:00+07:00", "cutoff_source": "export"}),
+])
+def test_cutoff_from_settings_else_from_the_export(setting, label, params):
+    cutoff = resolve_cutoff(setting, small_export())
+    assert cutoff.label == label
+    assert cutoff_params(cutoff) == params
+
+
+def test_no_cutoff_without_settings_or_times():
+    export = small_export(with_coordinations=False)
+    empty = Export(export.tickets.iloc[0:0], export.coordinations, export.exclusions, export.flags, export.accounting)
+    assert resolve_cutoff(None, empty) is None
+    assert cutoff_params(None) == {"cutoff": None, "cutoff_source": None}
+
+
+def test_context_is_synthetic_by_content(tmp_path, settings):
+    copy = tmp_path / "laporan.csv.gz"
+    shutil.copy(SAMPLE["tickets"], copy)
+    assert ReportContext("jaktim", "2022-06", settings, {"tickets": copy}).synthetic
+    assert not ReportContext("jaktim", "2022-06", settings, {"tickets": CORPUS_TICKETS}).synthetic
