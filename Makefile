@@ -8,11 +8,13 @@ CITY ?= jaktim
 MONTH ?= 2022-06
 DATA ?=
 COORD ?=
+PARAMS ?=
 STAMP := $(VENV)/.installed
 
-BUILD_ARGS := --city $(CITY) --month $(MONTH) $(if $(DATA),--data $(DATA)) $(if $(COORD),--coordinations $(COORD))
+BUILD_ARGS := --city $(CITY) --month $(MONTH) $(if $(DATA),--data $(DATA)) $(if $(COORD),--coordinations $(COORD)) \
+	$(if $(PARAMS),--params $(PARAMS))
 
-.PHONY: setup report verify test lab bench sample clean
+.PHONY: setup report verify test test-fast lab bench sample clean
 
 setup: $(STAMP)
 
@@ -31,11 +33,15 @@ verify: $(STAMP)
 	$(PY) -m crmlib verify --city $(CITY) --month $(MONTH)
 
 test: $(STAMP)
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -q
+
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -m "not e2e"
 
 lab: $(STAMP)
 	$(PY) -m pip install --quiet -e ".[lab]"
-	$(VENV)/bin/jupyter lab notebooks/
+	CRM_OUTPUTS=$(CURDIR)/outputs $(VENV)/bin/jupyter lab notebooks/
 
 bench: $(STAMP)
 	$(PY) scripts/bench.py --city $(CITY) --month $(MONTH)

@@ -51,17 +51,14 @@ class InputError(UserError):
         self.fix = fix
         super().__init__(self._message())
 
+    def _where(self) -> list[str | None]:
+        return [self.file, f"row {self.row}" if self.row is not None else None,
+                f"column '{self.column}'" if self.column is not None else None]
+
     def _message(self) -> str:
-        where = [part for part in (
-            self.file,
-            f"row {self.row}" if self.row is not None else None,
-            f"column '{self.column}'" if self.column is not None else None,
-        ) if part]
-        text = f"{', '.join(where)}: {self.problem}" if where else self.problem
-        text = text.rstrip(".") + "."
-        if self.fix:
-            text += f" Fix: {self.fix.rstrip('.')}."
-        return text
+        where = ", ".join(part for part in self._where() if part)
+        text = (f"{where}: {self.problem}" if where else self.problem).rstrip(".") + "."
+        return text + (f" Fix: {self.fix.rstrip('.')}." if self.fix else "")
 
 
 class SettingsError(InputError):
@@ -79,12 +76,7 @@ class SettingsError(InputError):
         self.line = line
         super().__init__(file, problem, fix=fix)
 
-    def _message(self) -> str:
+    def _where(self) -> list[str | None]:
         # A settings file is addressed by line and key, not by row and column.
-        where = [part for part in (
-            self.file,
-            f"line {self.line}" if self.line is not None else None,
-            f"key '{self.key}'" if self.key is not None else None,
-        ) if part]
-        text = f"{', '.join(where)}: {self.problem}".rstrip(".") + "."
-        return text + (f" Fix: {self.fix.rstrip('.')}." if self.fix else "")
+        return [self.file, f"line {self.line}" if self.line is not None else None,
+                f"key '{self.key}'" if self.key is not None else None]

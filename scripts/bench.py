@@ -13,7 +13,7 @@ from pathlib import Path
 
 # Heavy imports live in the functions: the section pool's workers are spawned
 # and re-import this script, and should not pay for pandas or the build here.
-from crmlib.execute import KERNEL_NAME, section_notebooks, skip_iri_grammar
+from crmlib.pipeline.sections import KERNEL_NAME, section_notebooks, skip_iri_grammar
 
 skip_iri_grammar()
 
@@ -31,7 +31,7 @@ def combined_notebook(paths: list[Path]):
     return merged
 
 
-def floor_seconds(city: str, month: str, work: Path) -> float:
+def floor_seconds(city: str, month: str, work: Path, cache_dir: Path) -> float:
     """Execute every section in one kernel, one notebook, and return the wall time."""
     import nbformat
     import papermill
@@ -40,7 +40,8 @@ def floor_seconds(city: str, month: str, work: Path) -> float:
     nbformat.write(combined_notebook(section_notebooks()), source)
     start = time.perf_counter()
     papermill.execute_notebook(str(source), str(work / "all_sections.out.ipynb"),
-                               parameters={"city": city, "month": month, "figures_path": str(work / "f.json")},
+                               parameters={"city": city, "month": month, "cache_dir": str(cache_dir),
+                                           "figures_path": str(work / "f.json")},
                                kernel_name=KERNEL_NAME, progress_bar=False, cwd=str(source.parent),
                                shutdown_kernel="immediate")
     return time.perf_counter() - start
@@ -48,7 +49,8 @@ def floor_seconds(city: str, month: str, work: Path) -> float:
 
 def main() -> None:
     """Build once to warm the cache, then time a build and the floor."""
-    from crmlib.build import build_report
+    from crmlib.ingest.settings import load_settings
+    from crmlib.pipeline.build import build_report
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--city", default="jaktim")
@@ -57,10 +59,11 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        build_report(args.city, args.month, out_root=work / "warm", progress=None)
-        builds = [build_report(args.city, args.month, out_root=work / f"b{i}", progress=None).timings
-                  for i in range(args.repeat)]
-        floors = [floor_seconds(args.city, args.month, work) for _ in range(args.repeat)]
+        settings = load_settings(outputs_dir=work / "outputs", cache_dir=work / "cache")
+        build_report(args.city, args.month, settings=settings, progress=None)  # warms the cache
+        builds = [build_report(args.city, args.month, settings=settings, progress=None).timings
+                  for _ in range(args.repeat)]
+        floors = [floor_seconds(args.city, args.month, work, settings.cache_dir) for _ in range(args.repeat)]
     best = min(builds, key=lambda t: t["total"])
     floor = min(floors)
     print(f"cores: {os.cpu_count()}, sections: {len(section_notebooks())}, best of {args.repeat}")

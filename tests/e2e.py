@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 from pypdf import PdfReader
 
-from crmlib.context import SAMPLE_COORDINATIONS, SAMPLE_TICKETS
+from crmlib.pipeline.context import sample_inputs
 
 
 def read_export(path: Path) -> pd.DataFrame:
@@ -24,9 +24,10 @@ def write_export(frame: pd.DataFrame, path: Path) -> Path:
 def month_slice(city_label: str, month: str, tmp: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Tickets of one city-month and that month's coordinations, from the bundled sample."""
     mm, yyyy = month[5:], month[:4]
-    tickets = read_export(SAMPLE_TICKETS)
+    sample = sample_inputs()
+    tickets = read_export(sample["tickets"])
     tickets = tickets[(tickets["Wilayah"] == city_label) & tickets["Tanggal Laporan Masuk"].str[3:10].eq(f"{mm}/{yyyy}")]
-    coordinations = read_export(SAMPLE_COORDINATIONS)
+    coordinations = read_export(sample["coordinations"])
     coordinations = coordinations[coordinations["Tanggal Koordinasi"].str[3:10].eq(f"{mm}/{yyyy}")]
     return tickets.reset_index(drop=True), coordinations.reset_index(drop=True)
 

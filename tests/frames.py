@@ -1,4 +1,4 @@
-"""Build small canonical tickets/coordinations frames for tests from a few dicts.
+"""Build small canonical tickets/coordinations frames for tests from a few dicts, and a rules document.
 
 Each dict gives only the columns a test cares about; the others get a neutral
 default. Times are 'YYYY-MM-DD HH:MM' strings in Asia/Jakarta (or None).
@@ -6,6 +6,7 @@ default. Times are 'YYYY-MM-DD HH:MM' strings in Asia/Jakarta (or None).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pandas as pd
@@ -78,3 +79,31 @@ def coordinations(*rows: dict[str, Any]) -> pd.DataFrame:
 def at(hours_after: float, start: str = "2022-06-01 08:00") -> str:
     """Time string `hours_after` hours after `start` (for completed_at etc.)."""
     return (pd.Timestamp(start) + pd.Timedelta(hours=hours_after)).strftime("%Y-%m-%d %H:%M:%S")
+
+
+# The same rules as params/rules/crm.yaml, with grades nested under `bands:`.
+RULES_DOC: dict[str, Any] = {
+    "response": {"max_hours": 6, "inclusive": True, "source": "s", "assumed": False},
+    "follow_up": {"default_max_hours": 168, "by_category": {"Sampah": 48}, "source": "s", "assumed": True},
+    "late_score": {
+        "bands": [
+            {"max_ratio": 1.0, "score": 100},
+            {"max_ratio": 1.5, "score": 80},
+            {"max_ratio": 2.0, "score": 60},
+            {"max_ratio": math.inf, "score": 40},
+        ],
+        "source": "s",
+    },
+    "rejection": {"min_count": 2},
+    "capaian": {"method": "mean_follow_up_score", "decimals": 3, "assumed": True},
+    "grades": {
+        "bands": [
+            {"min": 90, "grade": "A"},
+            {"min": 80, "grade": "B"},
+            {"min": 70, "grade": "C"},
+            {"min": 0, "grade": "D"},
+        ],
+        "source": "s",
+    },
+    "dates": {"earliest": "2015-01-01", "latest": "2035-12-31", "source": "s", "assumed": True},
+}

@@ -209,7 +209,8 @@ def count_reasons(frame: pd.DataFrame, expected: dict[str, int]) -> dict[str, in
 
 
 @pytest.mark.parametrize(
-    "case", [pytest.param(c, id=c.name, marks=[pytest.mark.slow] if c.slow else []) for c in CASES]
+    # A slow case loads at scale: it runs with the end-to-end tests, not in the fast loop.
+    "case", [pytest.param(c, id=c.name, marks=[pytest.mark.e2e] if c.slow else []) for c in CASES]
 )
 def test_corpus_case(case: Case, tmp_path: Path, settings) -> None:
     tickets = path_of(case.tickets, tmp_path)

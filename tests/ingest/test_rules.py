@@ -15,32 +15,9 @@ from crmlib.ingest.clean import outside_plausible_window
 from crmlib.ingest.rules import rules_from_dict
 from crmlib.ingest.settings import load_settings
 
-# The same rules as params/rules/crm.yaml, with grades nested under `bands:`.
-DOC = {
-    "response": {"max_hours": 6, "inclusive": True, "source": "s", "assumed": False},
-    "follow_up": {"default_max_hours": 168, "by_category": {"Sampah": 48}, "source": "s", "assumed": True},
-    "late_score": {
-        "bands": [
-            {"max_ratio": 1.0, "score": 100},
-            {"max_ratio": 1.5, "score": 80},
-            {"max_ratio": 2.0, "score": 60},
-            {"max_ratio": math.inf, "score": 40},
-        ],
-        "source": "s",
-    },
-    "rejection": {"min_count": 2},
-    "capaian": {"method": "mean_follow_up_score", "decimals": 3, "assumed": True},
-    "grades": {
-        "bands": [
-            {"min": 90, "grade": "A"},
-            {"min": 80, "grade": "B"},
-            {"min": 70, "grade": "C"},
-            {"min": 0, "grade": "D"},
-        ],
-        "source": "s",
-    },
-    "dates": {"earliest": "2015-01-01", "latest": "2035-12-31", "source": "s", "assumed": True},
-}
+import frames
+
+DOC = frames.RULES_DOC
 
 
 @pytest.fixture

@@ -7,11 +7,11 @@ import math
 import pandas as pd
 import pytest
 
-from crmlib import metrics as m  # noqa: E402
-from crmlib.ingest.rules import rules_from_dict  # noqa: E402
+from crmlib import metrics as m
+from crmlib.ingest.rules import rules_from_dict
 
-import frames  # noqa: E402
-from frames import at  # noqa: E402
+import frames
+from frames import at
 
 RULES = rules_from_dict({
     "response": {"max_hours": 6, "inclusive": True},
