@@ -106,4 +106,5 @@ RULES_DOC: dict[str, Any] = {
         "source": "s",
     },
     "dates": {"earliest": "2015-01-01", "latest": "2035-12-31", "source": "s", "assumed": True},
+    "durations": {"max_days": 90, "source": "s", "assumed": True},
 }

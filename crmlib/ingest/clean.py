@@ -13,9 +13,15 @@ from typing import Any
 
 import pandas as pd
 
+from crmlib.errors import InputError
 from crmlib.ingest import areas
 from crmlib.ingest.parse import (
+    DATE_ORDERS,
+    DAY_FIRST,
+    MONTH_FIRST,
+    MONTH_NAMES,
     clean_text,
+    date_order_votes,
     normalise_channels,
     normalise_statuses,
     parse_datetimes,
@@ -36,10 +42,18 @@ from crmlib.schema import (
 DKI_BBOX = {"lat_min": -6.40, "lat_max": -5.10, "lon_min": 106.35, "lon_max": 107.00}
 # Shown for a blank category, sub-category or channel: the ticket still counts.
 BLANK_LABEL = "(kosong)"
+DATE_COLUMNS = {"tickets": ("created_at", "responded_at", "completed_at"),
+                "coordinations": ("coordinated_at", "processed_at")}
+# More rejections of one follow-up than this is a typing error, not a count.
+MAX_REJECTIONS = 100
+ORDER_LABELS = {DAY_FIRST: "hari/bulan/tahun", MONTH_FIRST: "bulan/hari/tahun"}
+ORDER_FORMATS = {DAY_FIRST: "dd/mm/yyyy", MONTH_FIRST: "mm/dd/yyyy"}
 
 # Cell values quoted in a reason must look like a date or a number: a shifted
 # row could otherwise carry free text into a date column and into the report.
-_QUOTABLE = re.compile(r"^[0-9:/\-.,+ T]{1,30}$")
+# Their words may only be month names and the few words exports put in such cells.
+_QUOTABLE = re.compile(r"^[0-9A-Za-z:/\-.,+ ]{1,30}$")
+_QUOTABLE_WORDS = frozenset(MONTH_NAMES) | {"t", "z", "e", "inf", "infinity", "nan", "null", "none", "na", "n", "a"}
 # Names (unit, status, channel) are quoted when short and free of contact-like
 # content (an '@' or a run of digits), so a misplaced cell cannot leak identity.
 _NAME_LIKE = re.compile(r"^(?!.*@)(?!.*\d{5}).{1,60}$")
@@ -49,10 +63,14 @@ HIDDEN = "(isi tidak ditampilkan)"
 def quote(values: pd.Series) -> pd.Series:
     """Cell values safe to show in a reason (dates, numbers), else a placeholder.
 
-    >>> quote(pd.Series(["31/02/2022", "rumah Pak X"])).tolist()
-    ["'31/02/2022'", '(isi tidak ditampilkan)']
+    >>> quote(pd.Series(["31/02/2022", "rumah Pak X", "2022-06-30T17:30:00Z", "NULL", "3 Juni 2022"])).tolist()
+    ["'31/02/2022'", '(isi tidak ditampilkan)', "'2022-06-30T17:30:00Z'", "'NULL'", "'3 Juni 2022'"]
     """
-    return _quote_matching(values, _QUOTABLE)
+    text = values.astype("string")
+    words = text.str.casefold().str.findall(r"[a-z]+")
+    safe = text.str.fullmatch(_QUOTABLE.pattern).fillna(False).astype(bool) & words.map(
+        lambda found: isinstance(found, list) and set(found) <= _QUOTABLE_WORDS)
+    return ("'" + text + "'").where(safe, HIDDEN)
 
 
 def quote_name(values: pd.Series) -> pd.Series:
@@ -82,6 +100,7 @@ class _Rows:
         self.column = pd.Series(pd.NA, index=raw.index, dtype="string")
         self.ticket_id = pd.Series(pd.NA, index=raw.index, dtype="string")
         self.flag_frames: list[pd.DataFrame] = []
+        self.notes: list[dict[str, Any]] = []  # flags on the whole file, not on a row
 
     def label(self, column: str) -> str:
         """The column's header as the file writes it."""
@@ -115,6 +134,11 @@ class _Rows:
             "reason": reasons,
         }))
 
+    def note(self, column: str, reason: str) -> None:
+        """Flag the whole file's column (no row number), e.g. the order its dates are read in."""
+        self.notes.append({"table": self.table, "source_file": self.source_file, "source_row": pd.NA,
+                           "ticket_id": pd.NA, "column": self.label(column), "reason": reason})
+
     def exclusions(self) -> pd.DataFrame:
         out = self.reason.notna()
         frame = pd.DataFrame({
@@ -128,10 +152,12 @@ class _Rows:
         return frame.astype(row_frame_dtypes(EXCLUSION_COLUMNS)).reset_index(drop=True)
 
     def flags(self) -> pd.DataFrame:
-        if not self.flag_frames:
-            frame = pd.DataFrame(columns=FLAG_COLUMNS)
-        else:
-            frame = pd.concat(self.flag_frames).sort_index(kind="stable")
+        """Flags of the rows still used (a row flagged, then excluded, keeps only its exclusion), then file notes."""
+        frames = [f for f in self.flag_frames if len(f)]
+        frame = pd.concat(frames).sort_index(kind="stable") if frames else pd.DataFrame(columns=FLAG_COLUMNS)
+        frame = frame[frame.index.isin(self.used[self.used].index)]
+        notes = pd.DataFrame(self.notes, columns=FLAG_COLUMNS)
+        frame = pd.concat([f for f in (frame, notes) if len(f)]) if len(notes) else frame
         return frame.astype(row_frame_dtypes(FLAG_COLUMNS)).reset_index(drop=True)
 
 
@@ -169,24 +195,58 @@ def outside_plausible_window(values: pd.Series, rules: Rules) -> pd.Series:
     return values.notna() & ((values < rules.plausible_from) | (values >= rules.plausible_until))
 
 
-def _required_datetime(rows: _Rows, column: str, rules: Rules) -> pd.Series:
+def _date_orders(rows: _Rows, columns: Sequence[str], declared: str) -> dict[str, str]:
+    """The day/month order of each date column: from its own values, else the file's other date columns,
+    else the mapping's ``date_order``; undecidable under ``auto`` is an error naming the column."""
+    votes = {c: date_order_votes(_column(rows.raw, c)) for c in columns if rows.has(c)}
+
+    def verdict(day_first: int, month_first: int) -> str | None:
+        return DAY_FIRST if day_first > month_first else MONTH_FIRST if month_first > day_first else None
+
+    in_file = verdict(sum(v[0] for v in votes.values()), sum(v[1] for v in votes.values()))
+    orders = {}
+    for column in columns:
+        day_first, month_first = votes.get(column, (0, 0))
+        order = verdict(day_first, month_first) or in_file or (declared if declared in DATE_ORDERS else None)
+        if order is None:
+            text = _column(rows.raw, column)
+            parts = text.str.extract(r"^\s*([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]")
+            either = text[parts[0].notna() & (parts[0] != parts[1])]
+            if either.empty:  # every numeric date reads the same both ways
+                order = DAY_FIRST
+            else:
+                raise InputError(rows.source_file, f"cannot tell day/month from month/day: no date in the file has a "
+                                 f"day over 12 (e.g. {quote(either.head(1)).iloc[0]})", column=rows.label(column),
+                                 fix="set date_order: day_first or month_first in the column mapping (params/columns/)")
+        orders[column] = order
+        label = rows.label(column)
+        if day_first and month_first:
+            rows.note(column, f"{label} memuat tanggal hari/bulan ({day_first}) dan bulan/hari ({month_first}); "
+                              f"dibaca {ORDER_LABELS[order]}, tanggal yang tidak cocok tidak terbaca")
+        elif order != declared and (day_first or month_first) and declared in DATE_ORDERS:
+            rows.note(column, f"{label} ditulis {ORDER_LABELS[order]} (bukan {ORDER_LABELS[declared]} sesuai "
+                              "pemetaan kolom); dibaca sesuai data")
+    return orders
+
+
+def _required_datetime(rows: _Rows, column: str, rules: Rules, order: str) -> pd.Series:
     """Parse a date every row needs; exclude rows where it is blank, unreadable or implausible."""
     label = rows.label(column)
     text = _column(rows.raw, column)
-    values, bad = parse_datetimes(text)
+    values, bad = parse_datetimes(text, order=order)
     rows.exclude(text.isna(), column, f"{label} kosong")
-    rows.exclude(bad, column, f"{label} tidak terbaca: " + quote(text) + "; gunakan dd/mm/yyyy HH:MM")
+    rows.exclude(bad, column, f"{label} tidak terbaca: " + quote(text) + f"; gunakan {ORDER_FORMATS[order]} HH:MM")
     rows.exclude(outside_plausible_window(values, rules), column,
                  f"{label} di luar rentang wajar (" + values.dt.strftime("%Y-%m-%d").astype("string") + ")")
     return values.where(rows.used)
 
 
-def _optional_datetime(rows: _Rows, column: str, rules: Rules,
+def _optional_datetime(rows: _Rows, column: str, rules: Rules, order: str,
                        after: pd.Series, after_column: str) -> pd.Series:
-    """Parse a date that may be missing; flag and empty it when unreadable, implausible or too early."""
+    """Parse a date that may be missing; flag and empty it when unreadable, implausible, too early or too late."""
     label, after_label = rows.label(column), rows.label(after_column)
     text = _column(rows.raw, column)
-    values, bad = parse_datetimes(text)
+    values, bad = parse_datetimes(text, order=order)
     rows.flag(bad, column, f"{label} tidak terbaca: " + quote(text) + f"; {label} dikosongkan")
     implausible = outside_plausible_window(values, rules)
     rows.flag(implausible, column, f"{label} di luar rentang wajar ("
@@ -194,7 +254,34 @@ def _optional_datetime(rows: _Rows, column: str, rules: Rules,
     values = values.mask(implausible)
     early = values.notna() & after.notna() & (values < after)
     rows.flag(early, column, f"{label} sebelum {after_label}; {label} dikosongkan")
-    return values.mask(early)
+    values = values.mask(early)
+    days = rules.max_duration.days
+    late = (values - after) > rules.max_duration
+    rows.flag(late, column, f"{label} lebih dari {days} hari setelah {after_label} ("
+              + values.dt.strftime("%Y-%m-%d").astype("string") + f"); {label} dikosongkan")
+    return values.mask(late.fillna(False).astype(bool))
+
+
+def _exclude_isolated_times(rows: _Rows, column: str, values: pd.Series, rules: Rules) -> None:
+    """Exclude the latest time of a column while it stands apart from all the others.
+
+    Apart: more than the maximum duration after the next latest time, and more
+    than ten times the widest gap among the others (so a sparse file keeps its
+    dates). One mistyped future date would otherwise become the export's latest
+    time, and the report's cut-off.
+    """
+    label = rows.label(column)
+    while True:
+        used = values.where(rows.used).dropna().sort_values()
+        if len(used) < 3:
+            return
+        top_gap, widest_other = used.iloc[-1] - used.iloc[-2], used.iloc[:-1].diff().max()
+        if top_gap <= rules.max_duration or top_gap <= 10 * widest_other:
+            return
+        top = used.index[-1]
+        rows.exclude(pd.Series(values.index == top, index=values.index), column,
+                     f"{label} jauh setelah semua tanggal lain dalam berkas ({values[top].strftime('%Y-%m-%d')}, "
+                     f"lebih dari {rules.max_duration.days} hari setelahnya)")
 
 
 def _resolve_units(rows: _Rows, resolver: areas.UnitResolver) -> pd.DataFrame:
@@ -225,14 +312,18 @@ def _resolve_units(rows: _Rows, resolver: areas.UnitResolver) -> pd.DataFrame:
     return out
 
 
-def _exclude_duplicates(rows: _Rows, columns: list[str]) -> None:
-    """Exclude exact copies of an earlier used row, then every row of a ticket id used twice."""
+def _exclude_duplicates(rows: _Rows, values: pd.DataFrame) -> None:
+    """Exclude copies of an earlier used row, then every row of a ticket id used twice with other content.
+
+    Rows are compared on their canonical values, so two spellings of one time
+    ('03/06/2022 16:15' and '2022-06-03T16:15') or of one unit are the same.
+    """
     used = rows.used
-    values = pd.DataFrame({c: _column(rows.raw, c) for c in columns if c in rows.raw.columns})[used]
+    keys = values[used].astype("string").fillna("\x00")
     first_row = rows.raw.loc[used, "source_row"].groupby(
-        [values[c].fillna("\x00") for c in values.columns], sort=False, dropna=False
+        [keys[c] for c in keys.columns], sort=False, dropna=False
     ).transform("first")
-    copy = values.duplicated(keep="first")
+    copy = keys.duplicated(keep="first")
     rows.exclude(copy.reindex(rows.raw.index, fill_value=False),
                  None, "duplikat identik dari baris " + first_row.astype("string"))
 
@@ -248,7 +339,8 @@ def _exclude_duplicates(rows: _Rows, columns: list[str]) -> None:
     reasons = pd.Series(pd.NA, index=rows.raw.index, dtype="string")
     for index in clash[clash].index:
         others = [str(r) for r in groups[rows.ticket_id[index]] if r != rows.raw.at[index, "source_row"]]
-        reasons[index] = f"No Laporan ganda dengan isi berbeda (juga di baris {', '.join(others)}); semua baris dikeluarkan"
+        reasons[index] = (f"No Laporan ganda dengan isi berbeda (juga di baris {', '.join(others)}); "
+                          "semua baris dikeluarkan")
     rows.exclude(reasons.notna(), "ticket_id", reasons)
 
 
@@ -276,7 +368,12 @@ def _max_tl(rows: _Rows, category: pd.Series, rules: Rules) -> pd.Series:
     not_positive = values.notna() & (values <= 0)
     rows.flag(not_positive, "max_tl_hours",
               "Max Waktu TL tidak positif " + quote(text) + "; dipakai batas baku kategori (" + shown + " jam)")
-    return values.mask(not_positive).fillna(default).astype("Float64")
+    # No follow-up may take longer than the durations rule: a larger maximum is a typing error.
+    limit = rules.max_duration / pd.Timedelta(hours=1)
+    too_long = values.notna() & (values > limit)
+    rows.flag(too_long, "max_tl_hours", f"Max Waktu TL lebih dari {limit:g} jam " + quote(text)
+              + "; dipakai batas baku kategori (" + shown + " jam)")
+    return values.mask(not_positive | too_long).fillna(default).astype("Float64")
 
 
 def _coordinates(rows: _Rows) -> tuple[pd.Series, pd.Series, pd.Series]:
@@ -296,8 +393,9 @@ def _coordinates(rows: _Rows) -> tuple[pd.Series, pd.Series, pd.Series]:
 def _rejected_count(rows: _Rows) -> pd.Series:
     text = _column(rows.raw, "rejected_count")
     values, bad = parse_numbers(text)
-    invalid = bad | (values.notna() & ((values < 0) | (values % 1 != 0))).fillna(False)
-    rows.flag(invalid, "rejected_count", "Jumlah TL Ditolak bukan bilangan bulat >= 0 " + quote(text) + "; dikosongkan")
+    invalid = bad | (values.notna() & ((values < 0) | (values > MAX_REJECTIONS) | (values % 1 != 0))).fillna(False)
+    rows.flag(invalid, "rejected_count",
+              f"Jumlah TL Ditolak bukan bilangan bulat 0-{MAX_REJECTIONS} " + quote(text) + "; dikosongkan")
     # A blank cell in a present column means no rejection; an absent column stays unknown.
     if rows.has("rejected_count"):
         values = values.mask(text.isna(), 0)
@@ -306,20 +404,23 @@ def _rejected_count(rows: _Rows) -> pd.Series:
 
 def _open(table: str, raw: pd.DataFrame, when: str, source_file: str, headers: Mapping[str, str],
           mapping: Mapping[str, Any], missing: Sequence[str], rules: Rules,
-          resolver: areas.UnitResolver) -> tuple[_Rows, pd.Series, pd.DataFrame]:
-    """The steps both tables share: load problems, ticket ids, the required date, units, duplicates."""
+          resolver: areas.UnitResolver) -> tuple[_Rows, pd.Series, pd.DataFrame, dict[str, str]]:
+    """The steps both tables share: load problems, ticket ids, date orders, the required date, units."""
     rows = _Rows(table, source_file, _cleaned(raw), headers, missing)
     rows.exclude(rows.raw["load_problem"].notna(), None, rows.raw["load_problem"])
     _ticket_ids(rows, mapping)
-    when_values = _required_datetime(rows, when, rules)
+    orders = _date_orders(rows, DATE_COLUMNS[table], mapping.get("date_order", "auto"))
+    when_values = _required_datetime(rows, when, rules, orders[when])
+    _exclude_isolated_times(rows, when, when_values, rules)
     units = _resolve_units(rows, resolver)
-    _exclude_duplicates(rows, list(mapping["tables"][table]["columns"]))
-    return rows, when_values, units
+    return rows, when_values.where(rows.used), units, orders
 
 
 def _close(rows: _Rows, columns: dict[str, pd.Series], dtypes: Mapping[str, str]) -> tuple[pd.DataFrame, ...]:
-    """The used rows as a canonical frame, with the exclusions and flags; rows in = used + excluded."""
-    frame = pd.DataFrame(columns)[rows.used].reset_index(drop=True)
+    """Duplicates out, then the used rows as a canonical frame, with the exclusions and flags; rows in = used + excluded."""
+    values = pd.DataFrame(columns)
+    _exclude_duplicates(rows, values.drop(columns="source_row"))
+    frame = values[rows.used].reset_index(drop=True)
     for column, dtype in dtypes.items():
         if dtype.startswith("datetime64"):
             frame[column] = _to_ns(frame[column])
@@ -342,8 +443,8 @@ def clean_tickets(
     missing: Sequence[str] = (),
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Turn raw ticket rows into (tickets, exclusions, flags); rows in = used + excluded."""
-    rows, created, units = _open("tickets", raw, "created_at", source_file, headers, mapping, missing, rules,
-                                 resolver)
+    rows, created, units, orders = _open("tickets", raw, "created_at", source_file, headers, mapping, missing,
+                                         rules, resolver)
     raw = rows.raw
     # A complaint without a known status has no place in the status recap.
     status_text = _column(raw, "status")
@@ -358,8 +459,8 @@ def clean_tickets(
     category = _blank_as_label(rows, _column(raw, "category"), "category")
     subcategory = _blank_as_label(rows, _column(raw, "subcategory"), "subcategory")
 
-    responded = _optional_datetime(rows, "responded_at", rules, created, "created_at")
-    completed = _optional_datetime(rows, "completed_at", rules, created, "created_at")
+    responded = _optional_datetime(rows, "responded_at", rules, orders["responded_at"], created, "created_at")
+    completed = _optional_datetime(rows, "completed_at", rules, orders["completed_at"], created, "created_at")
     rows.flag((status == "Complete") & completed.isna(), "completed_at",
               f"status Complete tanpa {rows.label('completed_at')}")
     lat, lon, geotagged = _coordinates(rows)
@@ -393,9 +494,9 @@ def clean_coordinations(
     missing: Sequence[str] = (),
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Turn raw coordination rows into (coordinations, exclusions, flags); rows in = used + excluded."""
-    rows, coordinated, units = _open("coordinations", raw, "coordinated_at", source_file, headers, mapping,
-                                     missing, rules, resolver)
-    processed = _optional_datetime(rows, "processed_at", rules, coordinated, "coordinated_at")
+    rows, coordinated, units, orders = _open("coordinations", raw, "coordinated_at", source_file, headers, mapping,
+                                             missing, rules, resolver)
+    processed = _optional_datetime(rows, "processed_at", rules, orders["processed_at"], coordinated, "coordinated_at")
     return _close(rows, {
         "ticket_id": rows.ticket_id,
         **units,

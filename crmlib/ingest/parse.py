@@ -8,6 +8,7 @@ read. Blank cells are missing values, never bad.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -15,43 +16,154 @@ import pandas as pd
 
 from crmlib.schema import TZ
 
-# Tried in order; the first format that reads a cell wins. Day-first formats
-# come first because CRM exports write dd/mm/yyyy.
-DATETIME_FORMATS: tuple[str, ...] = (
-    "%d/%m/%Y %H:%M",
-    "%d/%m/%Y %H:%M:%S",
-    "%d/%m/%Y",
-    "%d-%m-%Y %H:%M",
-    "%d-%m-%Y %H:%M:%S",
-    "%d-%m-%Y",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%d",
-    "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%dT%H:%M",
-    "%Y-%m-%d %H:%M:%S.%f",
-    "%Y-%m-%dT%H:%M:%S.%f",
-)
-
 # Excel stores dates as days since 1899-12-30 (its 1900 leap-year bug included).
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 # Serials outside this range are not dates anyone meant (100000 is the year 2173).
 EXCEL_SERIAL_RANGE = (1.0, 100000.0)
+DAY_FIRST, MONTH_FIRST = "day_first", "month_first"
+DATE_ORDERS = (DAY_FIRST, MONTH_FIRST)
 
-_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
-_SERIAL = r"\d+(?:[.,]\d+)?"
+_NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+_SERIAL = r"[0-9]+(?:[.,][0-9]+)?"
+# A time of day after a date: 16:15, 16.15, 16:15:30, 16:15:30.123456.
+_TIME = r"(?:[ T](?P<H>[0-9]{1,2})[:.](?P<M>[0-9]{2})(?:[:.](?P<S>[0-9]{2})(?:\.(?P<f>[0-9]{1,6}))?)?)?"
+# 03/06/2022, 3-6-2022, 03.06.2022: day and month in an order the column decides.
+_NUMERIC_DATE = re.compile(r"^(?P<a>[0-9]{1,2})[/.-](?P<b>[0-9]{1,2})[/.-](?P<y>[0-9]{4})" + _TIME + "$")
+# ISO 8601, with an optional offset or Z.
+_ISO_DATE = re.compile(r"^(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})" + _TIME
+                       + r"\s*(?P<tz>Z|[+-][0-9]{2}:?[0-9]{2})?$", re.IGNORECASE)
+# 3 Juni 2022 16:15, as the reports print dates, or 03 Jun 2022.
+_NAMED_DATE = re.compile(r"^(?P<d>[0-9]{1,2})\s+(?P<name>[^\W\d_]+)\.?\s+(?P<y>[0-9]{4})" + _TIME + "$")
+
+
+def _month_numbers() -> dict[str, int]:
+    """Indonesian and English month names and abbreviations, case-folded -> month number."""
+    from babel.dates import get_month_names
+
+    names: dict[str, int] = {}
+    for locale in ("id", "en"):
+        for width in ("wide", "abbreviated"):
+            for number, name in get_month_names(width, locale=locale).items():
+                names[str(name).casefold().rstrip(".")] = number
+    # Spellings Babel does not give that exports use.
+    names.update({"agt": 8, "ags": 8, "sept": 9, "okt": 10, "des": 12, "nop": 11, "pebruari": 2})
+    return names
+
+
+MONTH_NAMES = _month_numbers()
+# Every Unicode decimal digit (Arabic-Indic, Devanagari, full-width ...) to its ASCII digit.
+_DIGITS = str.maketrans({chr(c): str(unicodedata.digit(chr(c))) for c in range(0x110000)
+                         if unicodedata.category(chr(c)) == "Nd" and not chr(c).isascii()})
+
+
+def normalise_cell(text: str) -> str | None:
+    r"""One cell as the package reads it: NFKC, every digit ASCII, control and format characters gone,
+    whitespace collapsed; None when nothing is left.
+
+    >>> normalise_cell("  Ｓａｍｐａｈ\u202e  ٣\x00 ")
+    'Sampah 3'
+    """
+    text = unicodedata.normalize("NFKC", text).translate(_DIGITS)
+    # Cc (NUL, escapes) and Cf (bidi overrides, zero-width marks) can hide or reorder what a reader sees.
+    text = "".join(ch if ch.isspace() or unicodedata.category(ch) not in ("Cc", "Cf") else "" for ch in text)
+    return " ".join(text.split()) or None
 
 
 def clean_text(series: pd.Series) -> pd.Series:
-    """Trim cells and collapse inner whitespace; blank cells become NA (``string`` dtype).
+    """Each cell through :func:`normalise_cell`; blank cells become NA (``string`` dtype).
 
-    >>> clean_text(pd.Series(["  a  b ", "", None])).tolist()
-    ['a b', <NA>, <NA>]
+    >>> clean_text(pd.Series(["  a  b ", "", None, "\u200b"])).tolist()
+    ['a b', <NA>, <NA>, <NA>]
     """
     # Exports repeat few distinct values in many rows: clean each distinct value once.
     codes, uniques = pd.factorize(series.astype("string"), use_na_sentinel=True)
-    cleaned = np.array([" ".join(str(u).split()) or None for u in uniques] + [None], dtype=object)
+    cleaned = np.array([normalise_cell(str(u)) for u in uniques] + [None], dtype=object)
     return pd.Series(cleaned[codes], index=series.index, dtype="string")
+
+
+def date_order_votes(series: pd.Series) -> tuple[int, int]:
+    """Cells of a date column that only read day-first, and that only read month-first.
+
+    A numeric date is decided when one of its first two numbers is over 12.
+
+    >>> date_order_votes(pd.Series(["13/06/2022", "06/13/2022", "06/07/2022 08:00", "2022-06-13"]))
+    (1, 1)
+    """
+    parts = clean_text(series).str.extract(_NUMERIC_DATE.pattern)[["a", "b"]].astype("Float64")
+    first_over, second_over = parts["a"] > 12, parts["b"] > 12
+    return int((first_over & ~second_over).sum()), int((second_over & ~first_over).sum())
+
+
+def _stamps(parts: pd.DataFrame) -> pd.Series:
+    """Naive datetimes (microseconds) from year/month/day/H/M/S/f text columns; NaT where not a real date."""
+    fraction = parts["f"].fillna("").str.ljust(6, "0").replace("", "000000")
+    text = (parts["y"] + "-" + parts["m"].str.zfill(2) + "-" + parts["d"].str.zfill(2) + "T"
+            + parts["H"].fillna("0").str.zfill(2) + ":" + parts["M"].fillna("00") + ":" + parts["S"].fillna("00")
+            + "." + fraction)
+    stamps = pd.to_datetime(text, format="%Y-%m-%dT%H:%M:%S.%f", errors="coerce")
+    return stamps.astype("datetime64[us]")
+
+
+def parse_datetimes(series: pd.Series, tz: str = TZ, order: str = DAY_FIRST) -> tuple[pd.Series, pd.Series]:
+    """Parse export date cells to tz-aware datetimes; return (values, bad).
+
+    Reads dd/mm/yyyy (or mm/dd/yyyy with ``order="month_first"``) with ``/``,
+    ``-`` or ``.``; ISO yyyy-mm-dd with ``T`` or a space and an optional offset
+    or ``Z``; '3 Juni 2022 16:15' with a month name; Excel serial days. A time
+    of day may follow, with ``:`` or ``.``. Times without an offset are Jakarta
+    wall time; times with one are converted to Jakarta. Values keep microsecond
+    resolution so that a year like 3020 survives to be judged implausible by
+    the caller instead of overflowing.
+
+    >>> values, bad = parse_datetimes(pd.Series(["03/06/2022 16:15", "44715.5", "2022-06-03T09:15:00Z",
+    ...                                          "3 Juni 2022 16.15", "31/02/2022", ""]))
+    >>> values.dt.strftime("%Y-%m-%d %H:%M").tolist()
+    ['2022-06-03 16:15', '2022-06-03 12:00', '2022-06-03 16:15', '2022-06-03 16:15', nan, nan]
+    >>> bad.tolist()
+    [False, False, False, False, True, False]
+    """
+    if order not in DATE_ORDERS:
+        raise ValueError(f"parse_datetimes: order must be one of {DATE_ORDERS}, got {order!r}")
+    text = clean_text(series).reset_index(drop=True)
+    wall = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")  # Jakarta wall time
+    utc = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us, UTC]")  # cells with an offset
+
+    serial = text.str.fullmatch(_SERIAL).fillna(False).astype(bool)
+    if serial.any():
+        days = pd.to_numeric(text[serial].str.replace(",", ".", regex=False)).astype("float64")
+        days = days[days.between(*EXCEL_SERIAL_RANGE)]
+        wall[days.index] = (EXCEL_EPOCH + pd.to_timedelta(days, unit="D")).dt.round("s").astype("datetime64[us]")
+
+    numeric = text.str.extract(_NUMERIC_DATE.pattern).dropna(subset=["y"])
+    if len(numeric):
+        day, month = ("a", "b") if order == DAY_FIRST else ("b", "a")
+        wall[numeric.index] = _stamps(numeric.rename(columns={day: "d", month: "m"}))
+
+    iso = text.str.extract(_ISO_DATE.pattern, flags=re.IGNORECASE).dropna(subset=["y"])
+    if len(iso):
+        stamps = _stamps(iso)
+        naive = iso["tz"].isna()
+        wall[naive[naive].index] = stamps[naive]
+        if (~naive).any():
+            offset = iso.loc[~naive, "tz"].str.upper().replace("Z", "+00:00").str.replace(
+                r"^([+-][0-9]{2}):?([0-9]{2})$", r"\1:\2", regex=True)
+            minutes = (offset.str[0].map({"+": 1, "-": -1}) * (offset.str[1:3].astype(int) * 60
+                                                               + offset.str[4:6].astype(int)))
+            shifted = stamps[~naive] - pd.to_timedelta(minutes, unit="min")
+            utc[shifted.index] = shifted.dt.tz_localize("UTC")
+
+    named = text.str.extract(_NAMED_DATE.pattern).dropna(subset=["y"])
+    if len(named):
+        named["m"] = named["name"].str.casefold().map(MONTH_NAMES).astype("Int64").astype("string")
+        named = named.dropna(subset=["m"])
+        wall[named.index] = _stamps(named)
+
+    values = wall.dt.tz_localize(tz)
+    has_offset = utc.notna()
+    values[has_offset] = utc[has_offset].dt.tz_convert(tz)
+    bad = text.notna() & values.isna()
+    values.index = series.index
+    return values, pd.Series(bad.to_numpy(), index=series.index, dtype="bool")
 
 
 def spelling_key(text: str) -> str:
@@ -63,59 +175,17 @@ def spelling_key(text: str) -> str:
     return re.sub(r"[^0-9a-z]", "", str(text).casefold())
 
 
-def parse_datetimes(series: pd.Series, tz: str = TZ) -> tuple[pd.Series, pd.Series]:
-    """Parse export date cells to tz-aware datetimes; return (values, bad).
-
-    Accepts dd/mm/yyyy [HH:MM[:SS]], dd-mm-yyyy [...], ISO yyyy-mm-dd [HH:MM[:SS]]
-    and Excel serial days. Naive times are taken as Jakarta time. Values keep
-    microsecond resolution so that a year like 3020 survives to be judged
-    implausible by the caller instead of overflowing.
-
-    >>> values, bad = parse_datetimes(pd.Series(["03/06/2022 16:15", "44715.5", "31/02/2022", ""]))
-    >>> values.dt.strftime("%Y-%m-%d %H:%M").tolist()
-    ['2022-06-03 16:15', '2022-06-03 12:00', nan, nan]
-    >>> bad.tolist()
-    [False, False, True, False]
-    """
-    text = clean_text(series).reset_index(drop=True)
-    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
-    todo = text.notna().to_numpy(copy=True)
-
-    serial = todo & text.str.fullmatch(_SERIAL).fillna(False).to_numpy(dtype=bool)
-    if serial.any():
-        days = pd.to_numeric(text[serial].str.replace(",", ".", regex=False)).astype("float64")
-        in_range = days.between(*EXCEL_SERIAL_RANGE)
-        stamps = (EXCEL_EPOCH + pd.to_timedelta(days[in_range], unit="D")).dt.round("s")
-        out.loc[stamps.index] = stamps.astype("datetime64[us]")
-        todo[stamps.index] = False
-        # Out-of-range serials stay in `todo`: no format below reads them, so they end bad.
-
-    for fmt in DATETIME_FORMATS:
-        if not todo.any():
-            break
-        positions = np.flatnonzero(todo)
-        parsed = pd.to_datetime(text.iloc[positions], format=fmt, errors="coerce")
-        ok = parsed.notna().to_numpy()
-        if ok.any():
-            out.iloc[positions[ok]] = parsed[ok].astype("datetime64[us]").to_numpy()
-            todo[positions[ok]] = False
-
-    values = out.dt.tz_localize(tz)
-    values.index = series.index
-    bad = pd.Series(todo, index=series.index, dtype="bool")
-    return values, bad
-
-
 def parse_numbers(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Parse numbers written with a decimal comma or dot; return (Float64 values, bad).
 
-    When both separators appear, the last one is the decimal mark.
+    When both separators appear, the last one is the decimal mark. Digits of
+    any script are read; 'inf', 'NaN' and numbers too large for a float are bad.
 
-    >>> values, bad = parse_numbers(pd.Series(["-6,2145", "106.8", "1.234,5", "48 jam", ""]))
+    >>> values, bad = parse_numbers(pd.Series(["-6,2145", "106.8", "1.234,5", "48 jam", "", "٤٨", "inf", "1e999"]))
     >>> values.tolist()
-    [-6.2145, 106.8, 1234.5, <NA>, <NA>]
+    [-6.2145, 106.8, 1234.5, <NA>, <NA>, 48.0, <NA>, <NA>]
     >>> bad.tolist()
-    [False, False, False, True, False]
+    [False, False, False, True, False, False, True, True]
     """
     text = clean_text(series).str.replace(r"\s", "", regex=True)
     has_comma = text.str.contains(",", regex=False).fillna(False)
@@ -127,7 +197,9 @@ def parse_numbers(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     readable = text.str.fullmatch(_NUMBER).fillna(False).astype(bool)
     values = pd.Series(pd.NA, index=series.index, dtype="Float64")
     if readable.any():
-        values = values.mask(readable, pd.to_numeric(text.where(readable), errors="coerce").astype("Float64"))
+        numbers = pd.to_numeric(text.where(readable), errors="coerce").astype("float64")
+        readable &= np.isfinite(numbers)
+        values = values.mask(readable, numbers.astype("Float64"))
     bad = text.notna() & ~readable
     return values, bad.astype("bool")
 

@@ -23,7 +23,7 @@ from crmlib.schema import TZ
 
 CAPAIAN_METHODS = ("mean_follow_up_score",)
 # Sections of the rules file; each may carry `assumed: true` (our reading, not a published rule).
-SECTIONS = ("response", "follow_up", "late_score", "rejection", "capaian", "grades", "dates")
+SECTIONS = ("response", "follow_up", "late_score", "rejection", "capaian", "grades", "dates", "durations")
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,8 @@ class Rules:
     # plausible_until is EXCLUSIVE, the midnight that ends the file's `dates.latest` day.
     plausible_from: pd.Timestamp
     plausible_until: pd.Timestamp
+    # Longer than this from start to end, a response, completion or coordination is a typing error.
+    max_duration: pd.Timedelta
     # section name -> marked `assumed: true` in the file (False when the mark is absent)
     assumed: Mapping[str, bool]
 
@@ -211,5 +213,7 @@ def rules_from_dict(data: Any, path: Path | str = "crm.yaml") -> Rules:
         grades=_grades(data, path),
         plausible_from=plausible_from,
         plausible_until=plausible_until,
+        max_duration=pd.Timedelta(days=_number(_section(data, "durations", path).get("max_days"),
+                                               "durations.max_days", path)),
         assumed=MappingProxyType({name: _assumed(data.get(name), name, path) for name in SECTIONS}),
     )

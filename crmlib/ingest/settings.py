@@ -32,6 +32,7 @@ ALIASES_FILE = "areas/aliases.yaml"
 RULES_FILE = "rules/crm.yaml"
 COMMON_CITY_FILE = "cities/_common.yaml"
 TABLES = ("tickets", "coordinations")
+DATE_ORDER_SETTINGS = ("auto", "day_first", "month_first")
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,9 @@ def check_mapping(data: Any, name: str = "column mapping") -> dict[str, Any]:
                                     fix="remove them from the column's headers")
     if not isinstance(data.get("statuses"), Mapping):
         raise SettingsError(name, "no 'statuses' section", fix="map status spellings to canonical statuses")
+    if data.get("date_order", "auto") not in DATE_ORDER_SETTINGS:
+        raise SettingsError(name, f"expected one of {', '.join(DATE_ORDER_SETTINGS)}, got {data['date_order']!r}",
+                            key="date_order")
     return dict(data)
 
 

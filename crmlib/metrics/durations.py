@@ -137,28 +137,37 @@ def units_faster_than(stats: pd.DataFrame, hours: float = 1.0) -> pd.DataFrame:
     return fastest(stats[stats["mean_hours"] < hours], n=None)
 
 
-def completion_histogram(hours: pd.Series, width: float = 10, min_bins: int = 6) -> pd.DataFrame:
+def completion_histogram(hours: pd.Series, width: float = 10, min_bins: int = 6, max_bins: int = 18) -> pd.DataFrame:
     """Counts of hours in right-closed bins [0,w], (w,2w], ... labelled '0-10', '11-20', ...
 
-    At least min_bins bins, more if the data reaches further; share is the
-    percent (0-100) of the non-NA hours.
+    At least min_bins bins, more if the data reaches further, at most max_bins:
+    the last one is then open ('> 170'), so the table and chart stay one page
+    whatever the data. share is the percent (0-100) of the non-NA hours.
 
     >>> completion_histogram(pd.Series([0.0, 10.0, 10.5, 25.0]), min_bins=3)[["label", "count"]].to_dict("list")
     {'label': ['0-10', '11-20', '21-30'], 'count': [2, 1, 1]}
+    >>> completion_histogram(pd.Series([5.0, 35.0, 900.0]), min_bins=2, max_bins=3)[["label", "count"]].to_dict("list")
+    {'label': ['0-10', '11-20', '> 20'], 'count': [1, 0, 2]}
     """
     if width <= 0:
         raise ValueError(f"completion_histogram: width must be > 0, got {width!r}.")
+    if max_bins < max(min_bins, 2):
+        raise ValueError(f"completion_histogram: max_bins must be >= min_bins and 2, got {max_bins!r}.")
     values = pd.Series(hours, dtype="Float64").dropna().to_numpy(dtype=float)
     if (values < 0).any():
         raise ValueError("completion_histogram: negative hours; the loader should have set them to NA.")
     needed = int(math.ceil(values.max() / width)) if values.size else 0
-    n_bins = max(min_bins, needed, 1)
-    # bin k holds (k*w, (k+1)*w]; 0 goes to the first bin
-    index = np.maximum(np.ceil(values / width).astype(int) - 1, 0)
+    n_bins = min(max(min_bins, needed, 1), max_bins)
+    open_last = needed > max_bins
+    # bin k holds (k*w, (k+1)*w]; 0 goes to the first bin; beyond the last bin, the last (open) one
+    index = np.minimum(np.maximum(np.ceil(values / width).astype(int) - 1, 0), n_bins - 1)
     counts = np.bincount(index, minlength=n_bins)
     lowers = [k * width for k in range(n_bins)]
     uppers = [(k + 1) * width for k in range(n_bins)]
     labels = [f"{_num(lo) + (1 if k else 0)}-{_num(up)}" for k, (lo, up) in enumerate(zip(lowers, uppers))]
+    if open_last:
+        uppers[-1] = math.inf
+        labels[-1] = f"> {_num(lowers[-1])}"
     total = int(values.size)
     return pd.DataFrame({
         "label": pd.Series(labels, dtype="string"),

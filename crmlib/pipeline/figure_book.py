@@ -40,7 +40,8 @@ def to_plain(value: Any) -> Any:
     if isinstance(value, (int, np.integer)):
         return int(value)
     if isinstance(value, (float, np.floating)):
-        return None if math.isnan(value) else round(float(value), FLOAT_DIGITS)
+        # NaN and the open end of a histogram bin (inf) are not JSON numbers.
+        return None if not math.isfinite(value) else round(float(value), FLOAT_DIGITS)
     if isinstance(value, pd.Timestamp):
         return value.isoformat()
     return str(value)

@@ -5,6 +5,7 @@ import dataclasses
 import pandas as pd
 import pytest
 
+from crmlib.errors import InputError
 from crmlib.ingest.areas import UnitResolver
 from crmlib.ingest.clean import accounting_frame, clean_coordinations, clean_tickets
 from crmlib.ingest.settings import load_settings
@@ -262,3 +263,32 @@ def test_accounting_frame_asserts_rows():
     assert acc.iloc[0].tolist() == ["tickets", "t.csv", 3, 2, 1, 2]  # 2 distinct flagged rows
     with pytest.raises(RuntimeError, match="4 rows read != 2 used"):
         accounting_frame("tickets", "t.csv", 4, used, excl, flags)
+
+
+def test_date_order_undecidable_under_auto_is_refused_with_an_example():
+    mapping = {**SETTINGS.mapping, "date_order": "auto"}
+    raw = raw_tickets({"created_at": "01/06/2022 08:00", "responded_at": "", "completed_at": ""})
+    with pytest.raises(InputError) as caught:
+        clean_tickets(raw, source_file="t.csv", headers=HEADERS, mapping=mapping, channels=SETTINGS.channels,
+                      rules=SETTINGS.rules, resolver=RESOLVER)
+    assert str(caught.value) == (
+        "t.csv, column 'Tanggal Laporan Masuk': cannot tell day/month from month/day: no date in the file has a "
+        "day over 12 (e.g. '01/06/2022 08:00'). Fix: set date_order: day_first or month_first in the column "
+        "mapping (params/columns/).")
+    # One value over 12 anywhere in the file settles every date column of it.
+    raw = raw_tickets({"created_at": "01/06/2022 08:00", "responded_at": "", "completed_at": "13/06/2022 09:00"})
+    tickets, _, _ = clean_tickets(raw, source_file="t.csv", headers=HEADERS, mapping=mapping,
+                                  channels=SETTINGS.channels, rules=SETTINGS.rules, resolver=RESOLVER)
+    assert tickets["created_at"].tolist() == [ts("2022-06-01 08:00")]
+
+
+def test_a_column_mixing_both_orders_is_read_by_the_majority_and_noted():
+    tickets, excl, flags = run(
+        {"ticket_id": "JK2206010001", "created_at": "13/06/2022 08:00"},
+        {"ticket_id": "JK2206010002", "created_at": "14/06/2022 08:00"},
+        {"ticket_id": "JK2206010003", "created_at": "06/15/2022 08:00"},  # month-first: unreadable day-first
+    )
+    assert reasons(excl) == {4: "Tanggal Laporan Masuk tidak terbaca: '06/15/2022 08:00'; gunakan dd/mm/yyyy HH:MM"}
+    note = flags[flags["source_row"].isna()]["reason"].tolist()
+    assert note == ["Tanggal Laporan Masuk memuat tanggal hari/bulan (2) dan bulan/hari (1); dibaca hari/bulan/tahun, "
+                    "tanggal yang tidak cocok tidak terbaca"]

@@ -29,6 +29,7 @@ from conftest import CORPUS
 
 MARKER = "zzsecretzz"
 MISSING_COLUMN = "kolom tidak ada di file"
+JKT = "Asia/Jakarta"
 
 
 def xlsx_junk_rows(tmp: Path) -> Path:
@@ -167,7 +168,7 @@ CASES = [
                             + ["Disposisi", "Koordinasi", "Menunggu Validasi", "TL Ditolak", "Complete"])),
     Case("extra unknown columns ignored", "extra_unknown_columns.csv", read=1, used=1),
     Case("unparseable completed_at and responded_at", "unparseable_completed_at.csv", read=1, used=1,
-         flagged={"Tanggal TL tidak terbaca: '06/13/2022 11:00'": 1, "Tanggal Respon tidak terbaca": 1,
+         flagged={"Tanggal TL tidak terbaca: '31/02/2022 11:00'": 1, "Tanggal Respon tidak terbaca": 1,
                   "status Complete tanpa Tanggal TL": 1}),
     Case("coordinates outside DKI", "coordinates_outside_dki.csv", read=3, used=3,
          flagged={"koordinat di luar DKI Jakarta": 1, "hanya satu koordinat terisi": 1},
@@ -193,6 +194,39 @@ CASES = [
          excluded={"unit tidak dikenal: 'KELURAHAN ANTAH'": 1, "Tanggal Koordinasi tidak terbaca": 1,
                    "duplikat identik dari baris 7": 1},
          flagged={"Tanggal Proses sebelum Tanggal Koordinasi": 1}),
+    # Round two: dates, durations and numbers that used to be read wrongly or not at all.
+    Case("month-first dates settled by the data", "month_first_dates.csv", read=3, used=3,
+         flagged={"ditulis bulan/hari/tahun": 3, "status Complete tanpa Tanggal TL": 1},
+         check=check_column("created_at", [pd.Timestamp(t, tz=JKT) for t in
+                                           ("2022-06-13 08:00", "2022-06-02 09:00", "2022-06-25 10:00")])),
+    Case("ISO times with an offset or Z", "iso_offsets_and_z.csv", read=3, used=3,
+         flagged={"status Complete tanpa Tanggal TL": 1},
+         # 09:15Z, 16:15+07:00 and 21:30-05:00 (the day before) are 16:15, 16:15 and 09:30 in Jakarta
+         check=check_column("created_at", [pd.Timestamp(t, tz=JKT) for t in
+                                           ("2022-06-03 16:15", "2022-06-03 16:15", "2022-06-03 09:30")])),
+    Case("Indonesian month names", "indonesian_month_names.csv", read=4, used=3,
+         excluded={"Tanggal Laporan Masuk tidak terbaca: (isi tidak ditampilkan)": 1},  # '4 Juno 2022'
+         check=check_column("completed_at", [pd.Timestamp(t, tz=JKT) for t in
+                                             ("2022-06-04 08:00", "2022-08-17 10:00", "2022-12-02 09:00")])),
+    Case("one time in two spellings is one ticket", "one_time_two_spellings.csv", read=3, used=2,
+         excluded={"duplikat identik dari baris 2": 1}),
+    Case("follow-up with a mistyped year", "mistyped_year_follow_up.csv", read=3, used=3,
+         flagged={"Tanggal TL lebih dari 90 hari setelah Tanggal Laporan Masuk (2032-06-05)": 1,
+                  "Tanggal Respon lebih dari 90 hari setelah Tanggal Laporan Masuk (2023-06-01)": 1,
+                  "status Complete tanpa Tanggal TL": 1},
+         check=check_column("completed_at", [pd.NaT, pd.Timestamp("2022-06-02 09:00", tz=JKT),
+                                             pd.Timestamp("2022-08-20 10:00", tz=JKT)])),
+    Case("one creation date years after the rest", "isolated_future_creation.csv", read=6, used=5,
+         excluded={"jauh setelah semua tanggal lain dalam berkas (2031-06-01": 1},
+         flagged={"status Complete tanpa Tanggal TL": 5}),
+    Case("numbers out of range or not finite", "numbers_out_of_range.csv", read=3, used=3,
+         flagged={"Max Waktu TL bukan angka 'inf'": 1, "Max Waktu TL bukan angka '1e999'": 1,
+                  "Max Waktu TL lebih dari 2160 jam '99999'": 1,
+                  "Jumlah TL Ditolak bukan bilangan bulat 0-100 '99999999999999999999'": 1,
+                  "Latitude tidak terbaca 'NaN'": 1, "hanya satu koordinat terisi": 1},
+         check=check_column("rejected_count", [pd.NA, 0, 0])),
+    Case("digits of other scripts", "unicode_digits.csv", read=2, used=2,
+         check=check_first("created_at", pd.Timestamp("2022-06-03 16:15", tz=JKT))),
     Case("200k rows with one copy", big_csv, read=200_001, used=200_000,
          excluded={"duplikat identik dari baris 2": 1}, flagged={MISSING_COLUMN: 5}, slow=True),
 ]

@@ -22,6 +22,7 @@ RULES = rules_from_dict({
     "capaian": {"method": "mean_follow_up_score", "decimals": 3},
     "grades": [{"min": 90, "grade": "A"}, {"min": 0, "grade": "D"}],
     "dates": {"earliest": "2015-01-01", "latest": "2035-12-31"},
+    "durations": {"max_days": 90},
 })
 
 # A made-up city: kecamatan 'Timur' (kelurahan 'Zeta', 'Alfa', 'Timur') then 'Barat' (kelurahan 'Mawar').
