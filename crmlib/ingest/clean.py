@@ -52,8 +52,10 @@ ORDER_FORMATS = {DAY_FIRST: "dd/mm/yyyy", MONTH_FIRST: "mm/dd/yyyy"}
 # Cell values quoted in a reason must look like a date or a number: a shifted
 # row could otherwise carry free text into a date column and into the report.
 # Their words may only be month names and the few words exports put in such cells.
-_QUOTABLE = re.compile(r"^[0-9A-Za-z:/\-.,+ ]{1,30}$")
-_QUOTABLE_WORDS = frozenset(MONTH_NAMES) | {"t", "z", "e", "inf", "infinity", "nan", "null", "none", "na", "n", "a"}
+_QUOTABLE_WORDS = sorted(set(MONTH_NAMES) | {"t", "z", "e", "inf", "infinity", "nan", "null", "none", "na", "n/a"},
+                         key=len, reverse=True)
+_QUOTABLE = re.compile(r"(?i)(?=.{1,30}$)(?:[0-9:/\-.,+ ]|(?<![a-z])(?:" + "|".join(map(re.escape, _QUOTABLE_WORDS))
+                       + r")(?![a-z]))+")
 # Names (unit, status, channel) are quoted when short and free of contact-like
 # content (an '@' or a run of digits), so a misplaced cell cannot leak identity.
 _NAME_LIKE = re.compile(r"^(?!.*@)(?!.*\d{5}).{1,60}$")
@@ -66,11 +68,7 @@ def quote(values: pd.Series) -> pd.Series:
     >>> quote(pd.Series(["31/02/2022", "rumah Pak X", "2022-06-30T17:30:00Z", "NULL", "3 Juni 2022"])).tolist()
     ["'31/02/2022'", '(isi tidak ditampilkan)', "'2022-06-30T17:30:00Z'", "'NULL'", "'3 Juni 2022'"]
     """
-    text = values.astype("string")
-    words = text.str.casefold().str.findall(r"[a-z]+")
-    safe = text.str.fullmatch(_QUOTABLE.pattern).fillna(False).astype(bool) & words.map(
-        lambda found: isinstance(found, list) and set(found) <= _QUOTABLE_WORDS)
-    return ("'" + text + "'").where(safe, HIDDEN)
+    return _quote_matching(values, _QUOTABLE)
 
 
 def quote_name(values: pd.Series) -> pd.Series:
@@ -229,6 +227,14 @@ def _date_orders(rows: _Rows, columns: Sequence[str], declared: str) -> dict[str
     return orders
 
 
+def _days(values: pd.Series, mask: pd.Series) -> pd.Series:
+    """'2032-06-05' where mask is True (for a reason), NA elsewhere: formatting every row would cost seconds."""
+    days = pd.Series(pd.NA, index=values.index, dtype="string")
+    if mask.any():
+        days[mask] = values[mask].dt.strftime("%Y-%m-%d").astype("string")
+    return days
+
+
 def _required_datetime(rows: _Rows, column: str, rules: Rules, order: str) -> pd.Series:
     """Parse a date every row needs; exclude rows where it is blank, unreadable or implausible."""
     label = rows.label(column)
@@ -236,8 +242,8 @@ def _required_datetime(rows: _Rows, column: str, rules: Rules, order: str) -> pd
     values, bad = parse_datetimes(text, order=order)
     rows.exclude(text.isna(), column, f"{label} kosong")
     rows.exclude(bad, column, f"{label} tidak terbaca: " + quote(text) + f"; gunakan {ORDER_FORMATS[order]} HH:MM")
-    rows.exclude(outside_plausible_window(values, rules), column,
-                 f"{label} di luar rentang wajar (" + values.dt.strftime("%Y-%m-%d").astype("string") + ")")
+    outside = outside_plausible_window(values, rules)
+    rows.exclude(outside, column, f"{label} di luar rentang wajar (" + _days(values, outside) + ")")
     return values.where(rows.used)
 
 
@@ -249,17 +255,17 @@ def _optional_datetime(rows: _Rows, column: str, rules: Rules, order: str,
     values, bad = parse_datetimes(text, order=order)
     rows.flag(bad, column, f"{label} tidak terbaca: " + quote(text) + f"; {label} dikosongkan")
     implausible = outside_plausible_window(values, rules)
-    rows.flag(implausible, column, f"{label} di luar rentang wajar ("
-              + values.dt.strftime("%Y-%m-%d").astype("string") + f"); {label} dikosongkan")
+    rows.flag(implausible, column, f"{label} di luar rentang wajar (" + _days(values, implausible)
+              + f"); {label} dikosongkan")
     values = values.mask(implausible)
     early = values.notna() & after.notna() & (values < after)
     rows.flag(early, column, f"{label} sebelum {after_label}; {label} dikosongkan")
     values = values.mask(early)
     days = rules.max_duration.days
-    late = (values - after) > rules.max_duration
-    rows.flag(late, column, f"{label} lebih dari {days} hari setelah {after_label} ("
-              + values.dt.strftime("%Y-%m-%d").astype("string") + f"); {label} dikosongkan")
-    return values.mask(late.fillna(False).astype(bool))
+    late = ((values - after) > rules.max_duration).fillna(False).astype(bool)
+    rows.flag(late, column, f"{label} lebih dari {days} hari setelah {after_label} (" + _days(values, late)
+              + f"); {label} dikosongkan")
+    return values.mask(late)
 
 
 def _exclude_isolated_times(rows: _Rows, column: str, values: pd.Series, rules: Rules) -> None:
@@ -319,11 +325,10 @@ def _exclude_duplicates(rows: _Rows, values: pd.DataFrame) -> None:
     ('03/06/2022 16:15' and '2022-06-03T16:15') or of one unit are the same.
     """
     used = rows.used
-    keys = values[used].astype("string").fillna("\x00")
-    first_row = rows.raw.loc[used, "source_row"].groupby(
-        [keys[c] for c in keys.columns], sort=False, dropna=False
-    ).transform("first")
-    copy = keys.duplicated(keep="first")
+    keys = values[used]
+    groups = keys.groupby(list(keys.columns), sort=False, dropna=False).ngroup()
+    first_row = rows.raw.loc[used, "source_row"].groupby(groups, sort=False).transform("first")
+    copy = groups.duplicated(keep="first")
     rows.exclude(copy.reindex(rows.raw.index, fill_value=False),
                  None, "duplikat identik dari baris " + first_row.astype("string"))
 

@@ -22,7 +22,13 @@ EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 EXCEL_SERIAL_RANGE = (1.0, 100000.0)
 DAY_FIRST, MONTH_FIRST = "day_first", "month_first"
 DATE_ORDERS = (DAY_FIRST, MONTH_FIRST)
+_ISO_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M")
+_FAST_FORMATS = {
+    DAY_FIRST: ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y", *_ISO_FORMATS),
+    MONTH_FIRST: ("%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y", *_ISO_FORMATS),
+}
 
+_CLEAN_CELL = r"[\x21-\x7e]+(?: [\x21-\x7e]+)*"
 _NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 _SERIAL = r"[0-9]+(?:[.,][0-9]+)?"
 # A time of day after a date: 16:15, 16.15, 16:15:30, 16:15:30.123456.
@@ -63,6 +69,8 @@ def normalise_cell(text: str) -> str | None:
     >>> normalise_cell("  Ｓａｍｐａｈ\u202e  ٣\x00 ")
     'Sampah 3'
     """
+    if text.isascii() and text.isprintable():  # nearly every cell: nothing to normalise but spaces
+        return " ".join(text.split()) or None
     text = unicodedata.normalize("NFKC", text).translate(_DIGITS)
     # Cc (NUL, escapes) and Cf (bidi overrides, zero-width marks) can hide or reorder what a reader sees.
     text = "".join(ch if ch.isspace() or unicodedata.category(ch) not in ("Cc", "Cf") else "" for ch in text)
@@ -75,10 +83,16 @@ def clean_text(series: pd.Series) -> pd.Series:
     >>> clean_text(pd.Series(["  a  b ", "", None, "\u200b"])).tolist()
     ['a b', <NA>, <NA>, <NA>]
     """
-    # Exports repeat few distinct values in many rows: clean each distinct value once.
-    codes, uniques = pd.factorize(series.astype("string"), use_na_sentinel=True)
-    cleaned = np.array([normalise_cell(str(u)) for u in uniques] + [None], dtype=object)
-    return pd.Series(cleaned[codes], index=series.index, dtype="string")
+    text = series.astype("string")
+    # Most cells are already clean (printable ASCII, single spaces): only the others go through Python,
+    # and each distinct one once.
+    dirty = ~text.str.fullmatch(_CLEAN_CELL).fillna(False).astype(bool) & text.notna()
+    if dirty.any():
+        codes, uniques = pd.factorize(text[dirty], use_na_sentinel=True)
+        cleaned = np.array([normalise_cell(str(u)) for u in uniques] + [None], dtype=object)
+        text = text.copy()
+        text[dirty] = pd.array(cleaned[codes], dtype="string")
+    return text
 
 
 def date_order_votes(series: pd.Series) -> tuple[int, int]:
@@ -89,9 +103,13 @@ def date_order_votes(series: pd.Series) -> tuple[int, int]:
     >>> date_order_votes(pd.Series(["13/06/2022", "06/13/2022", "06/07/2022 08:00", "2022-06-13"]))
     (1, 1)
     """
-    parts = clean_text(series).str.extract(_NUMERIC_DATE.pattern)[["a", "b"]].astype("Float64")
-    first_over, second_over = parts["a"] > 12, parts["b"] > 12
-    return int((first_over & ~second_over).sum()), int((second_over & ~first_over).sum())
+    # Dates repeat where times do not: look at each distinct date part once.
+    dates = clean_text(series).str.split(" ", n=1).str[0].value_counts()
+    parts = dates.index.to_series().str.extract(_NUMERIC_DATE.pattern)[["a", "b"]].astype("Float64")
+    first_over = (parts["a"] > 12).to_numpy(dtype=bool, na_value=False)
+    second_over = (parts["b"] > 12).to_numpy(dtype=bool, na_value=False)
+    counts = dates.to_numpy()
+    return int(counts[first_over & ~second_over].sum()), int(counts[second_over & ~first_over].sum())
 
 
 def _stamps(parts: pd.DataFrame) -> pd.Series:
@@ -128,6 +146,18 @@ def parse_datetimes(series: pd.Series, tz: str = TZ, order: str = DAY_FIRST) -> 
     wall = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")  # Jakarta wall time
     utc = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us, UTC]")  # cells with an offset
 
+    # Fast path: the layouts exports write, through pandas' own parser; the patterns below read the rest.
+    todo = text.notna().to_numpy(copy=True)
+    for fmt in _FAST_FORMATS[order]:
+        positions = np.flatnonzero(todo)
+        if not len(positions):
+            return _finish(wall, utc, text, series, tz)
+        parsed = pd.to_datetime(text.iloc[positions], format=fmt, errors="coerce")
+        ok = parsed.notna().to_numpy()
+        wall.iloc[positions[ok]] = parsed[ok].astype("datetime64[us]").to_numpy()
+        todo[positions[ok]] = False
+    text = text.where(todo)
+
     serial = text.str.fullmatch(_SERIAL).fillna(False).astype(bool)
     if serial.any():
         days = pd.to_numeric(text[serial].str.replace(",", ".", regex=False)).astype("float64")
@@ -158,9 +188,15 @@ def parse_datetimes(series: pd.Series, tz: str = TZ, order: str = DAY_FIRST) -> 
         named = named.dropna(subset=["m"])
         wall[named.index] = _stamps(named)
 
+    return _finish(wall, utc, clean_text(series).reset_index(drop=True), series, tz)
+
+
+def _finish(wall: pd.Series, utc: pd.Series, text: pd.Series, series: pd.Series, tz: str) -> tuple[pd.Series, pd.Series]:
+    """Jakarta times from wall times and offset times; bad where a non-blank cell gave neither."""
     values = wall.dt.tz_localize(tz)
     has_offset = utc.notna()
-    values[has_offset] = utc[has_offset].dt.tz_convert(tz)
+    if has_offset.any():
+        values[has_offset] = utc[has_offset].dt.tz_convert(tz)
     bad = text.notna() & values.isna()
     values.index = series.index
     return values, pd.Series(bad.to_numpy(), index=series.index, dtype="bool")
