@@ -10,7 +10,9 @@ file and loading again uses the new spellings.
 
 from __future__ import annotations
 
+import difflib
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -139,6 +141,33 @@ def _index() -> dict[tuple[str, str], list[UnitRef]]:
             UnitRef(city, "kota", None, head_unit(city))
         )
     return index
+
+
+@lru_cache(maxsize=1)
+def _official_names() -> dict[str, str]:
+    """name_key -> official display name, for every kelurahan and kecamatan."""
+    ref = reference()
+    return {name_key(n): str(n) for n in (*ref["kelurahan"], *ref["kecamatan"].drop_duplicates())}
+
+
+def similar_official_name(raw: str) -> str | None:
+    """The official kelurahan or kecamatan name an unknown spelling is closest to, if it is close.
+
+    >>> similar_official_name("KELURAHAN PULO GEBNG"), similar_official_name("rumah Pak Budi")
+    ('Pulo Gebang', None)
+    """
+    names = _official_names()
+    match = difflib.get_close_matches(name_key(raw), list(names), n=1, cutoff=0.85)
+    return names[match[0]] if match else None
+
+
+def has_non_latin_letters(raw: str) -> bool:
+    """True when a name holds letters of another script, such as a Cyrillic 'е' that looks like a Latin 'e'.
+
+    >>> has_non_latin_letters("Pulo G\u0435bang"), has_non_latin_letters("Pulo Gebang")
+    (True, False)
+    """
+    return any(ch.isalpha() and not unicodedata.name(ch, "").startswith("LATIN") for ch in str(raw))
 
 
 def _starts_with_any(upper: str, prefixes: list[str]) -> str | None:

@@ -26,6 +26,7 @@ from crmlib.ingest.parse import (
     normalise_statuses,
     parse_datetimes,
     parse_numbers,
+    unify_spellings,
 )
 from crmlib.ingest.rules import Rules
 from crmlib.schema import (
@@ -60,6 +61,8 @@ _QUOTABLE = re.compile(r"(?i)(?=.{1,30}$)(?:[0-9:/\-.,+ ]|(?<![a-z])(?:" + "|".j
 # content (an '@' or a run of digits), so a misplaced cell cannot leak identity.
 _NAME_LIKE = re.compile(r"^(?!.*@)(?!.*\d{5}).{1,60}$")
 HIDDEN = "(isi tidak ditampilkan)"
+# How the names of units open in exports: such a name is a unit's, not a person's.
+_UNIT_OPENING = re.compile(r"(?i)^(KELURAHAN|KEL\.?|KECAMATAN|KEC\.?|WALI ?KOTA|SUKU DINAS|SUDIN|DINAS|BADAN|UPT)\b")
 
 
 def quote(values: pd.Series) -> pd.Series:
@@ -311,11 +314,27 @@ def _resolve_units(rows: _Rows, resolver: areas.UnitResolver) -> pd.DataFrame:
         "unit": [r.unit if r else None for r in refs],
     }, index=rows.raw.index).astype("string")
     rows.exclude(unit.isna(), "unit", "Nama SKPD kosong")
-    rows.exclude(out["unit"].isna(), "unit",
-                 "unit tidak dikenal: " + quote_name(unit) + "; tambahkan ejaannya di params/areas/aliases.yaml")
+    rows.exclude(out["unit"].isna(), "unit", _unknown_unit_reasons(unit.where(out["unit"].isna())))
     mismatch = city_hint.notna() & out["city_code"].notna() & (city_hint != out["city_code"])
     rows.flag(mismatch, "city", "Wilayah tidak sesuai dengan wilayah unit; dipakai wilayah unit")
     return out
+
+
+def _unknown_unit_reasons(names: pd.Series) -> pd.Series:
+    """Why each unknown unit name was not resolved; a name is quoted only when it cannot identify anyone:
+    it is close to an official name, or opens like a unit (KELURAHAN ..., DINAS ...)."""
+    reasons: dict[str, str] = {}
+    for name in names.dropna().unique():
+        similar = areas.similar_official_name(name)
+        safe = similar or _UNIT_OPENING.match(name)
+        text = quote_name(pd.Series([name])).iloc[0] if safe else HIDDEN
+        if areas.has_non_latin_letters(name):
+            reasons[name] = (f"unit tidak dikenal: {text} memuat huruf bukan Latin yang mirip huruf Latin"
+                             + (f" (mirip {similar})" if similar else "") + "; perbaiki ejaannya di ekspor")
+        else:
+            reasons[name] = (f"unit tidak dikenal: {text}" + (f" (mirip {similar})" if similar else "")
+                             + "; tambahkan ejaannya di params/areas/aliases.yaml")
+    return names.map(reasons).astype("string")
 
 
 def _exclude_duplicates(rows: _Rows, values: pd.DataFrame) -> None:
@@ -347,6 +366,15 @@ def _exclude_duplicates(rows: _Rows, values: pd.DataFrame) -> None:
         reasons[index] = (f"No Laporan ganda dengan isi berbeda (juga di baris {', '.join(others)}); "
                           "semua baris dikeluarkan")
     rows.exclude(reasons.notna(), "ticket_id", reasons)
+
+
+def _unified(rows: _Rows, values: pd.Series, column: str) -> pd.Series:
+    """A grouping column with one spelling per label that differs only in case, each merge noted once."""
+    unified, merged = unify_spellings(values.where(rows.used))
+    for kept, others in merged.items():
+        shown = ", ".join(quote_name(pd.Series(others)))
+        rows.note(column, f"{rows.label(column)}: ejaan {shown} digabung dengan {quote_name(pd.Series([kept])).iloc[0]}")
+    return unified.where(rows.used, values)
 
 
 def _blank_as_label(rows: _Rows, values: pd.Series, column: str) -> pd.Series:
@@ -460,9 +488,9 @@ def clean_tickets(
 
     channel, channel_unknown = normalise_channels(_column(raw, "channel"), channels)
     rows.flag(channel_unknown, "channel", "kanal tidak dikenal: " + quote_name(channel) + "; label dipakai apa adanya")
-    channel = _blank_as_label(rows, channel, "channel")
-    category = _blank_as_label(rows, _column(raw, "category"), "category")
-    subcategory = _blank_as_label(rows, _column(raw, "subcategory"), "subcategory")
+    channel = _blank_as_label(rows, _unified(rows, channel, "channel"), "channel")
+    category = _blank_as_label(rows, _unified(rows, _column(raw, "category"), "category"), "category")
+    subcategory = _blank_as_label(rows, _unified(rows, _column(raw, "subcategory"), "subcategory"), "subcategory")
 
     responded = _optional_datetime(rows, "responded_at", rules, orders["responded_at"], created, "created_at")
     completed = _optional_datetime(rows, "completed_at", rules, orders["completed_at"], created, "created_at")

@@ -280,3 +280,28 @@ def normalise_channels(series: pd.Series, channels: Mapping[str, Sequence[str]])
     (['SP4N Lapor', 'Radio'], [False, True])
     """
     return _normalise(series, channels, keep_unknown=True)
+
+
+def unify_spellings(series: pd.Series) -> tuple[pd.Series, dict[str, list[str]]]:
+    """One spelling per label that differs only in case: the most frequent one (ties: the first in sort order).
+
+    Returns the values and, per kept spelling, the others it replaced.
+
+    >>> values, merged = unify_spellings(pd.Series(["Sampah", "SAMPAH", "Sampah", "Jalan", None]))
+    >>> values.tolist(), merged
+    (['Sampah', 'Sampah', 'Sampah', 'Jalan', <NA>], {'Sampah': ['SAMPAH']})
+    """
+    text = series.astype("string")
+    counts = text.value_counts()
+    if counts.empty:
+        return text, {}
+    spellings = pd.DataFrame({"spelling": counts.index.astype(str), "count": counts.to_numpy()})
+    spellings["key"] = spellings["spelling"].str.casefold()
+    spellings = spellings.sort_values(["key", "count", "spelling"], ascending=[True, False, True], kind="stable")
+    kept = spellings.groupby("key", sort=False)["spelling"].transform("first")
+    replace = dict(zip(spellings["spelling"], kept))
+    merged = {k: sorted(spellings.loc[(kept == k) & (spellings["spelling"] != k), "spelling"])
+              for k in sorted(set(kept[kept != spellings["spelling"]]))}
+    if not merged:
+        return text, {}
+    return text.map(replace).astype("string"), merged

@@ -227,6 +227,21 @@ CASES = [
          check=check_column("rejected_count", [pd.NA, 0, 0])),
     Case("digits of other scripts", "unicode_digits.csv", read=2, used=2,
          check=check_first("created_at", pd.Timestamp("2022-06-03 16:15", tz=JKT))),
+    # Round two: text that splits or disguises one thing.
+    Case("one label in several cases", "case_variants_of_one_label.csv", read=4, used=4,
+         flagged={"kanal tidak dikenal": 3, "Kanal: ejaan 'RADIO WARGA' digabung dengan 'Radio Warga'": 1,
+                  "Kategori: ejaan 'SAMPAH', 'sampah' digabung dengan 'Sampah'": 1,
+                  "Rincian Masalah: ejaan 'SAMPAH LINGKUNGAN' digabung dengan 'Sampah Lingkungan'": 1},
+         check=check_column("category", ["Sampah"] * 4)),
+    Case("control, bidi and zero-width characters", "control_and_bidi_characters.csv", read=2, used=2,
+         check=lambda e: (check_column("category", ["Sampah", "Sampah"])(e),
+                          check_column("subcategory", ["Sampah Lingkungan"] * 2)(e),
+                          check_column("status", ["Complete", "Complete"])(e),
+                          check_column("channel", ["JAKI", "JAKI"])(e))),
+    Case("full-width and look-alike letters in unit names", "fullwidth_and_lookalike_units.csv", read=3, used=1,
+         excluded={"'KELURAHAN PULO G\u0415BANG' memuat huruf bukan Latin yang mirip huruf Latin (mirip Pulo Gebang)": 1,
+                   "unit tidak dikenal: (isi tidak ditampilkan)": 1},  # a person's name is not quoted
+         check=check_first("unit", "Pulo Gebang")),
     Case("200k rows with one copy", big_csv, read=200_001, used=200_000,
          excluded={"duplikat identik dari baris 2": 1}, flagged={MISSING_COLUMN: 5}, slow=True),
 ]
