@@ -11,8 +11,9 @@ COORD ?=
 PARAMS ?=
 STAMP := $(VENV)/.installed
 
-BUILD_ARGS := --city $(CITY) --month $(MONTH) $(if $(DATA),--data $(DATA)) $(if $(COORD),--coordinations $(COORD)) \
-	$(if $(PARAMS),--params $(PARAMS))
+# Quoted, so paths with spaces reach the command whole.
+BUILD_ARGS := --city "$(CITY)" --month "$(MONTH)" $(if $(DATA),--data "$(DATA)") \
+	$(if $(COORD),--coordinations "$(COORD)") $(if $(PARAMS),--params "$(PARAMS)")
 
 .PHONY: setup report verify test test-fast lab bench sample clean
 
@@ -30,7 +31,7 @@ report: $(STAMP)
 	$(PY) -m crmlib build $(BUILD_ARGS)
 
 verify: $(STAMP)
-	$(PY) -m crmlib verify --city $(CITY) --month $(MONTH)
+	$(PY) -m crmlib verify --city "$(CITY)" --month "$(MONTH)"
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -44,7 +44,7 @@ class InputError(UserError):
         fix: str | None = None,
     ) -> None:
         # File name only: full paths can carry user names and are noise in a report.
-        self.file = Path(file).name if file is not None else None
+        self.file = (Path(file).name or str(file)) if file is not None else None
         self.row = row
         self.column = column
         self.problem = problem

@@ -13,10 +13,9 @@ import gzip
 import hashlib
 import io
 import math
-import re
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +26,6 @@ from crmlib.ingest.settings import header_key
 
 # How far down a sheet the header row may sit below title rows.
 HEADER_SEARCH_ROWS = 20
-# A header cell: a short label without '@' or long digit runs (not an e-mail or phone number).
-_HEADER_LIKE = re.compile(r"(?!.*@)(?!.*\d{5})[^\n]{1,40}")
 CSV_DELIMITERS = (";", ",", "\t")
 ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 
@@ -72,38 +69,58 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def _xlsx_rows(path: Path, sheet: str | int | None) -> list[list[str]]:
+def _sheet_rows(ws) -> list[list[str]]:
+    rows: list[list[str]] = []
+    expected = 1
+    for row in ws.iter_rows(min_row=1, values_only=False):
+        # Read-only sheets may skip empty rows; pad so list index = sheet row - 1.
+        number = next((c.row for c in row if getattr(c, "row", None)), expected)
+        rows.extend([] for _ in range(number - expected))
+        rows.append([_cell_text(c.value) for c in row])
+        expected = number + 1
+    return rows
+
+
+def _xlsx_grid(name: str, data: bytes, sheet: str | int | None,
+               required: list[list[str]]) -> tuple[list[list[str]], int]:
+    """The rows of the sheet holding the table: the named one, else the first whose rows hold the header."""
     from openpyxl import load_workbook
 
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise InputError(path, f"not a readable xlsx workbook ({type(exc).__name__})",
+        raise InputError(name, f"not a readable xlsx workbook ({type(exc).__name__})",
                          fix="open it in a spreadsheet and save it again as .xlsx") from exc
     try:
-        if sheet is None:
-            ws = book.worksheets[0]
-        elif isinstance(sheet, int):
-            ws = book.worksheets[sheet]
-        elif sheet in book.sheetnames:
-            ws = book[sheet]
+        if sheet is not None:
+            if isinstance(sheet, int) and 0 <= sheet < len(book.worksheets):
+                sheets = [book.worksheets[sheet]]
+            elif sheet in book.sheetnames:
+                sheets = [book[sheet]]
+            else:
+                raise InputError(name, f"no sheet named '{sheet}' (sheets: {', '.join(book.sheetnames)})",
+                                 fix="set 'sheet' in the column mapping")
         else:
-            raise InputError(path, f"no sheet named '{sheet}' (sheets: {', '.join(book.sheetnames)})",
-                             fix="set 'sheet' in the column mapping")
-        rows: list[list[str]] = []
-        expected = 1
-        for row in ws.iter_rows(min_row=1, values_only=False):
-            # Read-only sheets may skip empty rows; pad so list index = sheet row - 1.
-            number = next((c.row for c in row if getattr(c, "row", None)), expected)
-            rows.extend([] for _ in range(number - expected))
-            rows.append([_cell_text(c.value) for c in row])
-            expected = number + 1
-        return rows
+            sheets = book.worksheets
+        first: list[list[str]] = []
+        for ws in sheets:
+            rows = _sheet_rows(ws)
+            index, _ = _find_header(rows, required)
+            if index >= 0:
+                return rows, index
+            first = first or rows
+        return first, -1
     finally:
         book.close()
 
 
 def _decode(data: bytes) -> tuple[str, str]:
+    # Excel's "Unicode text" export is UTF-16 with a byte-order mark.
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            pass
     for encoding in ENCODINGS:
         try:
             return data.decode(encoding), encoding
@@ -112,9 +129,21 @@ def _decode(data: bytes) -> tuple[str, str]:
     raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
 
 
-def _csv_rows(text: str, delimiter: str, limit: int | None = None) -> list[list[str]]:
+def _csv_rows(name: str, text: str, delimiter: str, limit: int | None = None) -> list[list[str]]:
+    """The file's records as lists of cells; a record the csv reader refuses is an error naming its row."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return list(islice(reader, limit)) if limit else list(reader)
+    rows: list[list[str]] = []
+    try:
+        for row in reader:
+            rows.append(row)
+            if limit and len(rows) >= limit:
+                break
+    except csv.Error as exc:
+        too_long = "field larger than field limit" in str(exc)
+        raise InputError(name, f"a cell holds more than {csv.field_size_limit():,} characters" if too_long
+                         else f"not a readable csv record ({exc})", row=len(rows) + 1,
+                         fix="check that row in the export (a quote left open swallows the rows after it)") from exc
+    return rows
 
 
 def _header_score(row: list[str], required: list[list[str]]) -> int:
@@ -134,36 +163,45 @@ def _find_header(rows: list[list[str]], required: list[list[str]]) -> tuple[int,
     return -1, best
 
 
-def _read_grid(path: Path, data: bytes, sheet: Any, required: list[list[str]]) -> tuple[list[list[str]], int, str | None]:
-    """All rows of the file as text cells, the header's index and the encoding used."""
-    suffixes = [s.lower() for s in path.suffixes]
-    if suffixes[-1:] == [".xlsx"] or suffixes[-1:] == [".xlsm"]:
-        rows = _xlsx_rows(path, sheet)
-        index, _ = _find_header(rows, required)
-        return rows, index, None
-    if suffixes[-1:] == [".xls"]:
-        raise InputError(path, "old .xls workbooks are not read", fix="save the sheet as .xlsx or .csv")
+def _read_grid(name: str, data: bytes, sheet: Any,
+               required: list[list[str]]) -> tuple[list[list[str]], int, str | None, bool]:
+    """All rows of the file as text cells, the header's index, the encoding, and whether it is a csv.
+
+    The format is told by the content, not the name: an xlsx saved as .csv is still read as a workbook.
+    """
+    if data[:4] == b"PK\x03\x04":
+        rows, index = _xlsx_grid(name, data, sheet, required)
+        return rows, index, None, False
+    if data[:4] == b"\xd0\xcf\x11\xe0":  # an OLE compound file: the old binary workbook
+        raise InputError(name, "old .xls workbooks are not read", fix="save the sheet as .xlsx or .csv")
     if data[:2] == b"\x1f\x8b":
         try:
             data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise InputError(path, "damaged gzip file", fix="compress the export again or use the plain .csv") from exc
+        except (OSError, EOFError, zlib.error) as exc:
+            raise InputError(name, "damaged gzip file", fix="compress the export again or use the plain .csv") from exc
+        if data[:4] == b"PK\x03\x04":
+            rows, index = _xlsx_grid(name, data, sheet, required)
+            return rows, index, None, False
     text, encoding = _decode(data)
     if not text.strip():
-        return [], -1, encoding
+        return [], -1, encoding, True
     # The delimiter is the one under which a header row shows up (decimal commas
     # in data rows make counting characters unreliable).
     best = (-1, -1, CSV_DELIMITERS[0])
     for delimiter in CSV_DELIMITERS:
-        index, score = _find_header(_csv_rows(text, delimiter, HEADER_SEARCH_ROWS), required)
+        index, score = _find_header(_csv_rows(name, text, delimiter, HEADER_SEARCH_ROWS), required)
         if index >= 0 and (best[0] < 0 or score > best[1] or (score == best[1] and index < best[0])):
             best = (index, score, delimiter)
     index, _, delimiter = best
-    try:
-        rows = _csv_rows(text, delimiter)
-    except csv.Error as exc:
-        raise InputError(path, f"not a readable csv file ({exc})", fix="export the table again as csv") from exc
-    return rows, index, encoding
+    return _csv_rows(name, text, delimiter), index, encoding, True
+
+
+def _known_headers(mapping: Mapping[str, Any]) -> set[str]:
+    """Header keys the mapping names, for any table, free-text ones included."""
+    known = {header_key(h) for h in mapping.get("free_text") or []}
+    for spec in mapping["tables"].values():
+        known |= {header_key(h) for col in spec["columns"].values() for h in col["headers"]}
+    return known
 
 
 def read_table(path: str | Path, table: str, mapping: Mapping[str, Any]) -> RawTable:
@@ -181,18 +219,21 @@ def read_table(path: str | Path, table: str, mapping: Mapping[str, Any]) -> RawT
         raise InputError(name, f"cannot read the file ({exc.strerror})", fix="check the file's permissions") from exc
     if not data.strip():
         raise InputError(name, "the file is empty", fix=f"export the {table} table again")
-    rows, header_index, encoding = _read_grid(path, data, spec.get("sheet"), list(required.values()))
+    rows, header_index, encoding, is_csv = _read_grid(name, data, spec.get("sheet"), list(required.values()))
     if not any(any(c.strip() for c in r) for r in rows):
         raise InputError(name, "the file is empty", fix=f"export the {table} table again")
     if header_index < 0:
         first = next(i for i, r in enumerate(rows) if any(c.strip() for c in r))
-        # Only cells that look like headers are quoted: the row may be data, with a name or phone in it.
+        # Only cells that are headers the mapping knows are quoted: the row may be data, with a name or phone in it.
         cells = [c.strip() for c in rows[first] if c.strip()]
-        found = ", ".join(f"'{c}'" for c in cells if _HEADER_LIKE.fullmatch(c)) or "no header-like cells"
+        known = _known_headers(mapping)
+        headers_found = [c for c in cells if header_key(c) in known]
+        found = (", ".join(f"'{c}'" for c in headers_found) if headers_found
+                 else "none like a header")
         expected = ", ".join(f"'{s[0]}'" for s in required.values())
         raise InputError(
             name, f"no header row in the first {HEADER_SEARCH_ROWS} rows; expected {expected}; "
-            f"row {first + 1} has {len(cells)} cells: {found}",
+            f"row {first + 1} has {len(cells)} cells, {found}",
             fix=f"use the {mapping.get('name', 'mapped')} export layout or add the header spellings to the column mapping",
         )
     header = rows[header_index]
@@ -235,6 +276,8 @@ def read_table(path: str | Path, table: str, mapping: Mapping[str, Any]) -> RawT
                          fix=f"export the {table} table again with its rows")
 
     width = len(header)
+    # Cells a csv row must have: up to the last named header (a trailing delimiter adds an empty one).
+    needed = max(i for i, c in enumerate(header) if c.strip()) + 1
     frame = pd.DataFrame(
         {column: pd.Series([r[i] if i < len(r) else "" for r in body], dtype="string") for column, i in positions.items()}
     )
@@ -245,7 +288,10 @@ def read_table(path: str | Path, table: str, mapping: Mapping[str, Any]) -> RawT
     problems = [
         "baris kosong" if not any(c.strip() for c in r)
         else f"baris berisi {len(r)} kolom, header {width} kolom (pemisah di dalam teks?)"
-        if len(r) > width and any(c.strip() for c in r[width:]) else None
+        if len(r) > width and any(c.strip() for c in r[width:])
+        # A missing cell would shift every later value into the wrong column.
+        else f"baris berisi {len(r)} kolom, header {needed} kolom (sel hilang)" if is_csv and len(r) < needed
+        else None
         for r in body
     ]
     frame["load_problem"] = pd.Series(problems, dtype="string")

@@ -21,6 +21,7 @@ import yaml
 from crmlib import resources
 from crmlib.errors import SettingsError
 from crmlib.ingest import areas
+from crmlib.ingest.parse import normalise_cell
 from crmlib.ingest.rules import Rules, rules_from_dict
 from crmlib.ingest.select import check_month
 
@@ -64,10 +65,10 @@ class Settings:
 def header_key(text: Any) -> str:
     """Comparison key for a header: trimmed, whitespace collapsed, case folded.
 
-    >>> header_key("  Max Waktu   TL (Jam) ")
-    'max waktu tl (jam)'
+    >>> header_key("  Max Waktu   TL (Jam) "), header_key("No\u200b Laporan")
+    ('max waktu tl (jam)', 'no laporan')
     """
-    return " ".join(str(text).split()).casefold()
+    return (normalise_cell(str(text)) or "").casefold()
 
 
 def parse_yaml(data: bytes, name: str) -> Any:

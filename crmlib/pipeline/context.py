@@ -8,6 +8,7 @@ that print settings alone never read it.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from crmlib import resources
-from crmlib.errors import InputError
+from crmlib.errors import InputError, UsageError
 from crmlib.ingest import areas
 from crmlib.ingest.cache import load_cached
 from crmlib.ingest.read import sha256_of
@@ -96,15 +97,22 @@ def resolve_cutoff(setting: Any, export: Export) -> Cutoff | None:
 
 
 def resolve_inputs(data: str | Path | None = None, coordinations: str | Path | None = None) -> dict[str, Path]:
-    """Input files of a report: the given export, or the bundled synthetic sample."""
+    """Input files of a report: the given export, or the bundled synthetic sample; each must be a readable file."""
     if data is None:
+        if coordinations is not None:
+            raise UsageError("a coordinations file (COORD, --coordinations) needs its tickets file (DATA, --data): "
+                             "the bundled sample's tickets do not go with other coordinations")
         return sample_inputs()
     inputs = {"tickets": Path(data)}
     if coordinations is not None:
         inputs["coordinations"] = Path(coordinations)
     for path in inputs.values():
         if not path.exists():
-            raise InputError(file=str(path), problem="file not found", fix="check the DATA/COORD path")
+            raise InputError(path, "file not found", fix="check the DATA/COORD path")
+        if not path.is_file():
+            raise InputError(path, "is a folder, not a file", fix="give the export file itself as DATA/COORD")
+        if not os.access(path, os.R_OK):
+            raise InputError(path, "cannot be read (permission denied)", fix="check the file's permissions")
     return inputs
 
 

@@ -10,6 +10,7 @@ Pelapor, No HP, Email Pelapor) is in no canonical frame.
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -67,6 +68,49 @@ def big_csv(tmp: Path, n: int = 200_000) -> Path:
     frame = pd.concat([frame, frame.iloc[[0]]], ignore_index=True)
     path = tmp / "besar.csv"
     frame.to_csv(path, sep=";", index=False)
+    return path
+
+
+def _sample_rows(n: int) -> list[list[str]]:
+    header = ["No Laporan", "Tanggal Laporan Masuk", "Kanal", "Kategori", "Nama SKPD", "Status", "Isi Laporan"]
+    rows = [[f"JK22060100{i:02d}", "01/06/2022 08:00", "JAKI", "Sampah", "KELURAHAN PULO GEBANG", "Wait",
+             "ZZSECRETZZ"] for i in range(1, n + 1)]
+    return [header, *rows]
+
+
+def oversized_cell(tmp: Path) -> Path:
+    rows = _sample_rows(3)
+    rows[2][-1] = "x" * 200_000  # data row 2 is row 3 of the file
+    path = tmp / "sel_besar.csv"
+    path.write_text("\n".join(";".join(r) for r in rows) + "\n", encoding="utf-8")
+    return path
+
+
+def damaged_gzip(tmp: Path) -> Path:
+    data = gzip.compress(("\n".join(";".join(r) for r in _sample_rows(200)) + "\n").encode())
+    path = tmp / "laporan.csv.gz"
+    path.write_bytes(data[:40] + bytes(b ^ 0x5A for b in data[40:80]) + data[80:])  # the header survives, the body not
+    return path
+
+
+def xlsx_named_csv(tmp: Path) -> Path:
+    book = Workbook()
+    for row in _sample_rows(2):
+        book.active.append(row)
+    path = tmp / "laporan.csv"  # a workbook saved under a csv name
+    book.save(path)
+    return path
+
+
+def table_on_second_sheet(tmp: Path) -> Path:
+    book = Workbook()
+    book.active.title = "Ringkasan"
+    book.active.append(["Rekap bulan Juni", 508])
+    sheet = book.create_sheet("Data")
+    for row in _sample_rows(2):
+        sheet.append(row)
+    path = tmp / "laporan.xlsx"
+    book.save(path)
     return path
 
 
@@ -242,6 +286,17 @@ CASES = [
          excluded={"'KELURAHAN PULO G\u0415BANG' memuat huruf bukan Latin yang mirip huruf Latin (mirip Pulo Gebang)": 1,
                    "unit tidak dikenal: (isi tidak ditampilkan)": 1},  # a person's name is not quoted
          check=check_first("unit", "Pulo Gebang")),
+    # Round two: files that are not what their name says, or are damaged.
+    Case("a cell over the csv field limit", oversized_cell,
+         error=("sel_besar.csv, row 3: a cell holds more than 131,072 characters",)),
+    Case("damaged gzip body", damaged_gzip, error=("laporan.csv.gz: damaged gzip file",)),
+    Case("xlsx saved with a .csv name", xlsx_named_csv, read=2, used=2, flagged={MISSING_COLUMN: 8}),
+    Case("Excel Unicode text: UTF-16, tabs", "utf16_tab_export.csv", read=1, used=1,
+         check=check_first("category", "Pelayanan Caf\u00e9")),
+    Case("table on the workbook's second sheet", table_on_second_sheet, read=2, used=2, flagged={MISSING_COLUMN: 8}),
+    Case("zero-width characters in headers", "zero_width_header.csv", read=1, used=1),
+    Case("a row with a missing cell", "missing_cell_row.csv", read=3, used=2,
+         excluded={"baris berisi 18 kolom, header 19 kolom (sel hilang)": 1}),
     Case("200k rows with one copy", big_csv, read=200_001, used=200_000,
          excluded={"duplikat identik dari baris 2": 1}, flagged={MISSING_COLUMN: 5}, slow=True),
 ]

@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -17,8 +18,14 @@ from crmlib.resources import default_params_dir
     (["--city", "jaktim", "--month", "2022-06", "--data", "missing.csv"], "error: missing.csv: file not found"),
     (["--city", "jaktim", "--month", "2022-06", "--params", "no-such-folder"],
      "error: no-such-folder: the params folder does not exist"),
+    (["--city", "jaktim", "--month", "2022-06", "--data", "ekspor"], "error: ekspor: is a folder, not a file"),
+    (["--city", "jaktim", "--month", "2022-06", "--data", "kosong.csv"], "error: kosong.csv: the file is empty"),
+    (["--city", "jaktim", "--month", "2022-06", "--coordinations", "kosong.csv"],
+     "error: a coordinations file (COORD, --coordinations) needs its tickets file (DATA, --data)"),
 ])
 def test_user_errors_print_one_line_without_traceback(args, message, tmp_path):
+    (tmp_path / "kosong.csv").write_bytes(b"")
+    (tmp_path / "ekspor").mkdir()
     done = subprocess.run([sys.executable, "-m", "crmlib", "build", *args, "--outputs", str(tmp_path)],
                           capture_output=True, text=True, cwd=tmp_path)
     assert done.returncode == 2
@@ -48,3 +55,12 @@ def test_a_bug_is_not_passed_off_as_a_user_error(bug, tmp_path, monkeypatch):
     monkeypatch.setattr(crmlib.pipeline.build, "build_report", broken_build)
     with pytest.raises(type(bug)):
         main(["build", "--city", "jaktim", "--month", "2022-06", "--outputs", str(tmp_path)])
+
+
+def test_make_passes_paths_with_spaces_whole():
+    checkout = Path(__file__).resolve().parents[2]
+    done = subprocess.run(["make", "-n", "-o", ".venv/.installed", "report", "DATA=my exports/laporan juni.csv",
+                           "COORD=my exports/koordinasi juni.csv"], cwd=checkout, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert '--data "my exports/laporan juni.csv" --coordinations "my exports/koordinasi juni.csv"' in " ".join(
+        done.stdout.split())
