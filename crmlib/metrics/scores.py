@@ -62,10 +62,10 @@ def capaian(tickets: pd.DataFrame, rules: Rules) -> float:
     return float(round_half_up(float(scores.mean()), rules.capaian_decimals))
 
 
-def grade(capaian: float, rules: Rules) -> str:
-    """Grade of a capaian: the first grade whose min it reaches; NaN raises ValueError."""
+def grade(capaian: float, rules: Rules) -> str | None:
+    """Grade of a capaian: the first grade whose min it reaches; None without a capaian (nothing completed yet)."""
     if pd.isna(capaian):
-        raise ValueError("grade: capaian is NaN (no scored tickets this month), so there is no grade.")
+        return None
     for minimum, label in rules.grades:
         if capaian >= minimum:
             return label

@@ -109,5 +109,5 @@ def main(argv: list[str] | None = None) -> int:
         if not error.user_error:
             # A bug in a section: show where it happened, as the notebook recorded it.
             print(error.traceback, file=sys.stderr)
-        print(" ".join([f"error: {error}.", *getattr(error, "__notes__", [])]), file=sys.stderr)
+        print(" ".join([f"error: {str(error).rstrip('.')}.", *getattr(error, "__notes__", [])]), file=sys.stderr)
         return 1

@@ -82,8 +82,11 @@ def response_summary(total: int, capaian: float, split: dict[str, float], month_
                      sla_hours: float, channels: int, *, inclusive: bool, capaian_assumed: bool) -> str:
     """'... jumlah pengaduan sebanyak 508 pengaduan dengan nilai capaian 99,961% ...'."""
     within, later = _RESPONSE_PHRASES[inclusive]
+    # Without a completed complaint there is no follow-up score, so no capaian to print.
+    capaian_part = ("dengan nilai capaian {capaian}{caveat}" if not pd.isna(capaian)
+                    else "(nilai capaian belum dapat dihitung karena belum ada aduan yang selesai)")
     return _sentence(
-        "Jumlah pengaduan pada bulan {bulan} sebanyak {total} pengaduan dengan nilai capaian {capaian}{caveat} "
+        f"Jumlah pengaduan pada bulan {{bulan}} sebanyak {{total}} pengaduan {capaian_part} "
         "dari {kanal} kanal pengaduan dalam aplikasi CRM. Dari {total} aduan, terdapat {within} aduan "
         f"({{within_pct}}) yang direspon {within} dan {{later}} aduan ({{later_pct}}) yang direspon {later}.",
         plain={"caveat": capaian_caveat(capaian_assumed)},
@@ -121,7 +124,13 @@ def top_share(kind: str, name: str, count: int, total: int, month_label: str) ->
 
 
 def completion_summary(stats: dict[str, float], histogram: pd.DataFrame) -> str:
-    """Mean, median and p90 completion time, and the share finished in the first bin."""
+    """Mean, median and p90 completion time, and the share finished in the first bin; or that none is completed.
+
+    >>> completion_summary({"count": 0}, pd.DataFrame())
+    'Belum ada aduan yang selesai, sehingga waktu penyelesaian belum dapat dihitung.'
+    """
+    if not stats["count"]:
+        return _sentence("Belum ada aduan yang selesai, sehingga waktu penyelesaian belum dapat dihitung.")
     first = histogram.iloc[0]
     return _sentence(
         "Rata-rata waktu yang dibutuhkan untuk menyelesaikan 1 aduan adalah {mean} jam (median {median} jam, "
@@ -131,6 +140,18 @@ def completion_summary(stats: dict[str, float], histogram: pd.DataFrame) -> str:
         n=fmt.integer(stats["count"]), first=fmt.integer(first["count"]), share=fmt.percent(first["share"]),
         label=first["label"],
     )
+
+
+def response_time_summary(stats: dict[str, float]) -> str:
+    """'Waktu respon rata-rata 1,23 jam, median ..., persentil ke-90 ... jam.', or that no complaint was responded to.
+
+    >>> response_time_summary({"count": 0})
+    'Belum ada aduan yang direspon, sehingga waktu respon belum dapat dihitung.'
+    """
+    if not stats["count"]:
+        return _sentence("Belum ada aduan yang direspon, sehingga waktu respon belum dapat dihitung.")
+    return _sentence("Waktu respon rata-rata {mean} jam, median {median} jam, persentil ke-90 {p90} jam.",
+                     mean=fmt.number(stats["mean"]), median=fmt.number(stats["median"]), p90=fmt.number(stats["p90"]))
 
 
 def rejected_summary(rejected: pd.DataFrame, min_count: int, month_label: str) -> str:
@@ -167,9 +188,13 @@ def late_summary(late: pd.DataFrame, completed: int, not_completed: int) -> str:
     ) + end
 
 
-def capaian_summary(city_label: str, month_label: str, capaian: float, grade: str, *,
+def capaian_summary(city_label: str, month_label: str, capaian: float, grade: str | None, *,
                     capaian_assumed: bool, grades_assumed: bool) -> str:
-    """'Capaian Walikota ... pada Bulan Juli 2022 adalah 100 dengan Peringkat A.', with the assumption caveat."""
+    """'Capaian Walikota ... pada Bulan Juli 2022 adalah 100 dengan Peringkat A.', with the assumption caveat;
+    without a completed complaint, that there is no capaian yet."""
+    if grade is None or pd.isna(capaian):
+        return _sentence("Capaian {kota} pada bulan {bulan} belum dapat dihitung karena belum ada aduan yang selesai, "
+                         "sehingga belum ada nilai tindak lanjut.", kota=city_label, bulan=month_label)
     return _sentence(
         "Capaian {kota} secara kumulatif pada bulan {bulan} adalah {capaian} dengan Peringkat {grade}.{caveat}",
         plain={"caveat": capaian_caveat(capaian_assumed, grades_assumed)},

@@ -9,7 +9,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from crmlib.report import formatting as fmt
-from crmlib.report.html_blocks import Formatter, caption, nihil, table
+from crmlib.report.html_blocks import Formatter, caption, nihil, paragraph, table
 
 COUNT_SHARE_FORMATS: dict[str, Formatter] = {"count": fmt.integer, "share": fmt.percent}
 
@@ -55,11 +55,14 @@ def timing_tables(fastest: pd.DataFrame, slowest: pd.DataFrame, *, what: str, co
 
     ``what`` names the duration ('koordinasi', 'penyelesaian'). Each table shows
     the mean, the median and the 90th percentile, as the seed reports do for the mean.
+    Without any such duration in the month, one sentence says so.
     """
     base = {"no": "No", "unit": "Nama Kelurahan", "count": count_header}
     in_minutes = {"minutes": "Rerata (Menit)", "median_minutes": "Median (Menit)", "p90_minutes": "P90 (Menit)"}
     in_hours = {"mean_hours": "Rerata (Jam)", "median_hours": "Median (Jam)", "p90_hours": "P90 (Jam)"}
     hours_format = fmt.number_with(slowest_decimals)
+    if fastest.empty and slowest.empty:
+        return [paragraph("Belum ada data waktu {what} kelurahan pada bulan {bulan}.", what=what, bulan=month_label)]
     return [
         caption(f"{fmt.count_words(len(fastest))} kelurahan dengan rata-rata waktu {what} tercepat bulan {month_label}"),
         table(_minutes(fastest), {**base, **in_minutes},

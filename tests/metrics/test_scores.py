@@ -102,6 +102,6 @@ def test_grade_bounds(rules, value, expected):
     assert grade(value, rules) == expected
 
 
-def test_grade_of_nan_raises(rules):
-    with pytest.raises(ValueError, match="NaN"):
-        grade(math.nan, rules)
+def test_no_capaian_has_no_grade(rules):
+    # a month with no completed complaint has no capaian, and so no grade
+    assert grade(math.nan, rules) is None

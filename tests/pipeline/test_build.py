@@ -147,3 +147,26 @@ def test_failed_build_leaves_the_previous_report(tmp_path, settings):
     # the failed attempt is kept aside for inspection, with the notebook that broke
     assert sorted(p.name for p in first.parent.iterdir()) == [".2022-07.failed", "2022-07"]
     assert (first.parent / ".2022-07.failed" / "executed" / "99_broken.ipynb").exists()
+
+
+def test_a_month_with_only_required_columns_and_nothing_completed_builds(tmp_path, settings):
+    """No completion, response, coordination or coordinate: every section says so and the report is made."""
+    data = tmp_path / "minimal.csv"
+    data.write_text(
+        "No Laporan;Tanggal Laporan Masuk;Kanal;Kategori;Nama SKPD;Status\n"
+        "JK2206010001;01/06/2022 08:00;JAKI;Sampah;KELURAHAN PULO GEBANG;Wait\n"
+        "JK2206020001;02/06/2022 09:00;Twitter;Jalan;KELURAHAN CAKUNG BARAT;In Progres\n"
+        "JK2206150001;15/06/2022 10:00;JAKI;Sampah;KECAMATAN CAKUNG;Wait\n", encoding="utf-8")
+    report = build_report("jaktim", "2022-06", data, settings=settings, pdf=False, progress=None).out_dir
+    figures = json.loads((report / "figures.json").read_text())
+    assert (figures["total_complaints"], figures["capaian"], figures["grade"]) == (3, None, None)
+    html = (report / "report.html").read_text()
+    for sentence in [
+        "(nilai capaian belum dapat dihitung karena belum ada aduan yang selesai)",
+        "Belum ada aduan yang direspon, sehingga waktu respon belum dapat dihitung.",
+        "Belum ada data waktu <strong>koordinasi</strong> kelurahan pada bulan <strong>Juni 2022</strong>.",
+        "Belum ada aduan yang selesai, sehingga waktu penyelesaian belum dapat dihitung.",
+        "belum dapat dihitung karena belum ada aduan yang selesai, sehingga belum ada nilai tindak lanjut.",
+        "Belum ada aduan yang selesai, sehingga ketepatan waktu tindak lanjut belum dapat dinilai",
+    ]:
+        assert sentence in html, sentence
