@@ -7,17 +7,21 @@ the failed attempt is kept as ``.<month>.failed`` beside it for inspection.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from crmlib.errors import InputError
+from crmlib.ingest.read import sha256_of
 from crmlib.ingest.settings import Settings
 from crmlib.pipeline import figure_book
-from crmlib.pipeline.context import SYNTHETIC_BANNER, Cutoff, load_context
+from crmlib.pipeline.context import SYNTHETIC_BANNER, Cutoff, ReportContext, load_context
 from crmlib.pipeline.export import to_html, to_pdf
 from crmlib.pipeline.manifest import build_manifest, write_manifest
 from crmlib.pipeline.sections import SectionRun, run_sections, section_notebooks
@@ -82,10 +86,24 @@ def build_report(
     # Load once here: bad input fails before any kernel starts, and the
     # sections then read the parquet cache instead of parsing the export again.
     context = load_context(city, month, data, coordinations, settings=settings)
+    # A report is of one input: the files are hashed now and again before the report is swapped in.
+    input_hashes = {role: sha256_of(path) for role, path in context.inputs.items()}
     timings["load"] = time.perf_counter() - start
 
     final = report_dir(settings, city, month)
     final.parent.mkdir(parents=True, exist_ok=True)
+    with _exclusive(final):
+        _remove_stale_builds(final)
+        return _build_into(final, context, input_hashes, data, coordinations, settings=settings, pdf=pdf,
+                           notebooks=notebooks, progress=progress, timings=timings, start=start)
+
+
+def _build_into(final: Path, context: ReportContext, input_hashes: dict[str, str], data: str | Path | None,
+                coordinations: str | Path | None, *, settings: Settings, pdf: bool, notebooks: list[Path] | None,
+                progress: Callable[[SectionRun, int, int], None] | None, timings: dict[str, float],
+                start: float) -> BuildResult:
+    """The build itself, in a temporary folder swapped in at the end (the caller holds the city-month's lock)."""
+    city, month = context.city, context.month
     work = Path(tempfile.mkdtemp(prefix=f".{month}.building-", dir=final.parent))
     try:
         tick = time.perf_counter()
@@ -110,6 +128,10 @@ def build_report(
             timings["pdf"] = time.perf_counter() - tick
 
         params = {"city": city, "month": month, "synthetic_sample": context.synthetic, **cutoff_params(context.cutoff)}
+        for role, path in context.inputs.items():
+            if sha256_of(path) != input_hashes[role]:
+                raise InputError(path, "the file changed while the report was being built",
+                                 fix="build the report again once the export is final")
         write_manifest(build_manifest(context.inputs, params, settings), work / "manifest.json")
         _swap_in(work, final)
     except BaseException:
@@ -127,6 +149,27 @@ def cutoff_params(cutoff: Cutoff | None) -> dict[str, str | None]:
 def report_dir(settings: Settings, city: str, month: str) -> Path:
     """Where a city-month report is written."""
     return settings.outputs_dir / city / month
+
+
+@contextmanager
+def _exclusive(final: Path) -> Iterator[None]:
+    """Hold the city-month's lock: a second build of the same report waits for the first."""
+    with open(final.with_name(f".{final.name}.lock"), "a+b") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"waiting for another build of {final.parent.name} {final.name} to finish", flush=True)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _remove_stale_builds(final: Path) -> None:
+    """Remove the temporary folders of builds of this report that were killed: under the lock, none is running."""
+    for stale in final.parent.glob(f".{final.name}.building-*"):
+        shutil.rmtree(stale, ignore_errors=True)
 
 
 def failed_dir(final: Path) -> Path:

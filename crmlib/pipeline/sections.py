@@ -6,6 +6,7 @@ import multiprocessing
 import os
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -120,6 +121,20 @@ def _worker_kernel(kernel_name: str, cwd: Path):
     return _KERNEL
 
 
+def _die_with(parent: int) -> None:
+    """Pool-worker initializer: exit when the build process is gone, even killed with SIGKILL.
+
+    The worker's kernel watches the worker the same way (ipykernel's parent
+    poller), so a killed build leaves no process behind.
+    """
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
+
+
 def _reset_namespace(kernel) -> None:
     """Clear the kernel's variables and execution count, so no section sees another's state."""
     client = kernel.blocking_client()
@@ -184,7 +199,8 @@ def run_sections(
     workers = workers or min(len(notebooks), os.cpu_count() or 1)
     runs: list[SectionRun] = []
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_die_with,
+                             initargs=(os.getpid(),)) as pool:
         futures = [pool.submit(_run_one, nb, out_dir, parameters, kernel_name) for nb in notebooks]
         try:
             for future in as_completed(futures):

@@ -72,6 +72,13 @@ def changed_settings(recorded: dict[str, Any], now: dict[str, Any]) -> list[str]
     return sorted(name for name in set(before) | set(after) if before.get(name) != after.get(name))
 
 
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UsageError(f"{path} is unreadable ({exc}); build the report again") from exc
+
+
 def read_audit(city: str, month: str, settings: Settings) -> Audit:
     """Read a built report's manifest and figures and check its files, without re-running anything.
 
@@ -82,12 +89,15 @@ def read_audit(city: str, month: str, settings: Settings) -> Audit:
     manifest_path = report / "manifest.json"
     if not manifest_path.exists():
         raise UsageError(f"no report at {report}; build it first with make report CITY={city} MONTH={month}")
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    if "settings" not in manifest:
-        raise UsageError(f"{manifest_path} was written by an older version that did not record its settings; "
-                         "build the report again")
-    inputs = {role: Path(entry["path"]) for role, entry in manifest["inputs"].items()}
-    recorded_settings = manifest["settings"]
+    manifest = _read_json(manifest_path)
+    if not isinstance(manifest, dict) or "settings" not in manifest:
+        raise UsageError(f"{manifest_path} does not record the report's settings (damaged, or written by an older "
+                         "version); build the report again")
+    try:
+        inputs = {role: Path(entry["path"]) for role, entry in manifest["inputs"].items()}
+        recorded_settings = dict(manifest["settings"])
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise UsageError(f"{manifest_path} is incomplete ({type(exc).__name__}: {exc}); build the report again") from exc
     try:
         used = load_settings(recorded_settings["override_dir"], outputs_dir=settings.outputs_dir,
                              cache_dir=settings.cache_dir)
@@ -98,7 +108,7 @@ def read_audit(city: str, month: str, settings: Settings) -> Audit:
         city=city,
         month=month,
         inputs=inputs,
-        recorded=json.loads((report / "figures.json").read_text(encoding="utf-8")),
+        recorded=_read_json(report / "figures.json"),
         missing_inputs=[role for role, path in inputs.items() if not path.exists()],
         changed_inputs=changed_inputs(manifest["inputs"]),
         changed_settings=changed,
