@@ -53,7 +53,8 @@ ORDER_FORMATS = {DAY_FIRST: "dd/mm/yyyy", MONTH_FIRST: "mm/dd/yyyy"}
 # Cell values quoted in a reason must look like a date or a number: a shifted
 # row could otherwise carry free text into a date column and into the report.
 # Their words may only be month names and the few words exports put in such cells.
-_QUOTABLE_WORDS = sorted(set(MONTH_NAMES) | {"t", "z", "e", "inf", "infinity", "nan", "null", "none", "na", "n/a"},
+_QUOTABLE_WORDS = sorted(set(MONTH_NAMES) | {"t", "z", "e", "inf", "infinity", "nan", "null", "none", "na", "n/a",
+                                               "st", "nd", "rd", "th", "am", "pm", "wib"},
                          key=len, reverse=True)
 _QUOTABLE = re.compile(r"(?i)(?=.{1,30}$)(?:[0-9:/\-.,+ ]|(?<![a-z])(?:" + "|".join(map(re.escape, _QUOTABLE_WORDS))
                        + r")(?![a-z]))+")

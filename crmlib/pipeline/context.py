@@ -116,6 +116,24 @@ def resolve_inputs(data: str | Path | None = None, coordinations: str | Path | N
     return inputs
 
 
+def no_complaints_error(export: Export, tickets_file: Path, city: str, month: str) -> InputError:
+    """Why a city-month has no complaint: when rows were excluded, how many and the first reason, as an example.
+
+    Excluded rows cannot be placed in a month (often their date is what was
+    wrong), so the count is of the whole file.
+    """
+    excluded = export.exclusions[export.exclusions["table"] == "tickets"]
+    if excluded.empty:
+        return InputError(tickets_file, f"no complaints for {city} in {month}",
+                          fix="check CITY and MONTH, or that the export covers that month")
+    first = excluded.sort_values("source_row", kind="stable").iloc[0]
+    read = int(export.accounting.loc[export.accounting["table"] == "tickets", "rows_read"].sum())
+    return InputError(
+        tickets_file, f"no complaints for {city} in {month}, and {len(excluded)} of the file's {read} rows were "
+        f"excluded; e.g. row {first['source_row']}: {first['reason']}",
+        fix="correct those rows or the column mapping, or check CITY and MONTH")
+
+
 @dataclass(frozen=True)
 class ReportContext:
     """The settings of one city-month report and, loaded on first use, its data."""
@@ -135,11 +153,7 @@ class ReportContext:
     def _selection(self) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         tickets, coordinations, scope = select_city_month(self.export, self.city, self.month)
         if tickets.empty:
-            raise InputError(
-                file=self.inputs["tickets"].name,
-                problem=f"no complaints for {self.city} in {self.month}",
-                fix="check CITY and MONTH, or that the export covers that month",
-            )
+            raise no_complaints_error(self.export, self.inputs["tickets"], self.city, self.month)
         return tickets, coordinations, scope
 
     @property

@@ -20,12 +20,19 @@ from crmlib.resources import default_params_dir
      "error: no-such-folder: the params folder does not exist"),
     (["--city", "jaktim", "--month", "2022-06", "--data", "ekspor"], "error: ekspor: is a folder, not a file"),
     (["--city", "jaktim", "--month", "2022-06", "--data", "kosong.csv"], "error: kosong.csv: the file is empty"),
+    (["--city", "jaktim", "--month", "2022-06", "--data", "tanggal_kata.csv"],
+     "error: tanggal_kata.csv: no complaints for jaktim in 2022-06, and 2 of the file's 2 rows were excluded; "
+     "e.g. row 2: Tanggal Laporan Masuk tidak terbaca: 'June 1st 2022 08:00'"),
     (["--city", "jaktim", "--month", "2022-06", "--coordinations", "kosong.csv"],
      "error: a coordinations file (COORD, --coordinations) needs its tickets file (DATA, --data)"),
 ])
 def test_user_errors_print_one_line_without_traceback(args, message, tmp_path):
     (tmp_path / "kosong.csv").write_bytes(b"")
     (tmp_path / "ekspor").mkdir()
+    (tmp_path / "tanggal_kata.csv").write_text(  # every date in a format no reader knows
+        "No Laporan;Tanggal Laporan Masuk;Kanal;Kategori;Nama SKPD;Status\n"
+        "JK2206010001;June 1st 2022 08:00;JAKI;Sampah;KELURAHAN PULO GEBANG;Wait\n"
+        "JK2206020001;June 2nd 2022 09:00;JAKI;Jalan;KELURAHAN CAKUNG BARAT;Wait\n", encoding="utf-8")
     done = subprocess.run([sys.executable, "-m", "crmlib", "build", *args, "--outputs", str(tmp_path)],
                           capture_output=True, text=True, cwd=tmp_path)
     assert done.returncode == 2
