@@ -66,26 +66,34 @@ HIDDEN = "(isi tidak ditampilkan)"
 _UNIT_OPENING = re.compile(r"(?i)^(KELURAHAN|KEL\.?|KECAMATAN|KEC\.?|WALI ?KOTA|SUKU DINAS|SUDIN|DINAS|BADAN|UPT)\b")
 
 
-def quote(values: pd.Series) -> pd.Series:
+def quote(values: pd.Series, where: pd.Series | None = None) -> pd.Series:
     """Cell values safe to show in a reason (dates, numbers), else a placeholder.
 
     >>> quote(pd.Series(["31/02/2022", "rumah Pak X", "2022-06-30T17:30:00Z", "NULL", "3 Juni 2022"])).tolist()
     ["'31/02/2022'", '(isi tidak ditampilkan)', "'2022-06-30T17:30:00Z'", "'NULL'", "'3 Juni 2022'"]
     """
-    return _quote_matching(values, _QUOTABLE)
+    return _quote_matching(values, _QUOTABLE, where)
 
 
-def quote_name(values: pd.Series) -> pd.Series:
+def quote_name(values: pd.Series, where: pd.Series | None = None) -> pd.Series:
     """Names safe to show in a reason (short, no e-mail or phone-like digits), else a placeholder.
 
     >>> quote_name(pd.Series(["KELURAHAN PULO GEBNG", "budi@contoh.id", "0812345678"])).tolist()
     ["'KELURAHAN PULO GEBNG'", '(isi tidak ditampilkan)', '(isi tidak ditampilkan)']
     """
-    return _quote_matching(values, _NAME_LIKE)
+    return _quote_matching(values, _NAME_LIKE, where)
 
 
-def _quote_matching(values: pd.Series, pattern: re.Pattern[str]) -> pd.Series:
+def _quote_matching(values: pd.Series, pattern: re.Pattern[str], where: pd.Series | None = None) -> pd.Series:
+    """Quoted values that fully match the pattern, else HIDDEN; only where ``where`` is True (NA elsewhere),
+    because reasons are built for whole columns and most rows need none."""
     text = values.astype("string")
+    if where is not None:
+        out = pd.Series(pd.NA, index=values.index, dtype="string")
+        mask = where.fillna(False).astype(bool)
+        if mask.any():
+            out[mask] = _quote_matching(text[mask], pattern)
+        return out
     safe = text.str.fullmatch(pattern.pattern).fillna(False).astype(bool)
     return ("'" + text + "'").where(safe, HIDDEN)
 
@@ -245,7 +253,7 @@ def _required_datetime(rows: _Rows, column: str, rules: Rules, order: str) -> pd
     text = _column(rows.raw, column)
     values, bad = parse_datetimes(text, order=order)
     rows.exclude(text.isna(), column, f"{label} kosong")
-    rows.exclude(bad, column, f"{label} tidak terbaca: " + quote(text) + f"; gunakan {ORDER_FORMATS[order]} HH:MM")
+    rows.exclude(bad, column, f"{label} tidak terbaca: " + quote(text, bad) + f"; gunakan {ORDER_FORMATS[order]} HH:MM")
     outside = outside_plausible_window(values, rules)
     rows.exclude(outside, column, f"{label} di luar rentang wajar (" + _days(values, outside) + ")")
     return values.where(rows.used)
@@ -257,7 +265,7 @@ def _optional_datetime(rows: _Rows, column: str, rules: Rules, order: str,
     label, after_label = rows.label(column), rows.label(after_column)
     text = _column(rows.raw, column)
     values, bad = parse_datetimes(text, order=order)
-    rows.flag(bad, column, f"{label} tidak terbaca: " + quote(text) + f"; {label} dikosongkan")
+    rows.flag(bad, column, f"{label} tidak terbaca: " + quote(text, bad) + f"; {label} dikosongkan")
     implausible = outside_plausible_window(values, rules)
     rows.flag(implausible, column, f"{label} di luar rentang wajar (" + _days(values, implausible)
               + f"); {label} dikosongkan")
@@ -398,14 +406,15 @@ def _max_tl(rows: _Rows, category: pd.Series, rules: Rules) -> pd.Series:
     default = category.map(lookup).astype("Float64").fillna(rules.default_max_hours)
     shown = default.map({h: f"{h:g}" for h in default.unique()}).astype("string")
     rows.flag(bad, "max_tl_hours",
-              "Max Waktu TL bukan angka " + quote(text) + "; dipakai batas baku kategori (" + shown + " jam)")
+              "Max Waktu TL bukan angka " + quote(text, bad) + "; dipakai batas baku kategori (" + shown + " jam)")
     not_positive = values.notna() & (values <= 0)
     rows.flag(not_positive, "max_tl_hours",
-              "Max Waktu TL tidak positif " + quote(text) + "; dipakai batas baku kategori (" + shown + " jam)")
+              "Max Waktu TL tidak positif " + quote(text, not_positive) + "; dipakai batas baku kategori ("
+              + shown + " jam)")
     # No follow-up may take longer than the durations rule: a larger maximum is a typing error.
     limit = rules.max_duration / pd.Timedelta(hours=1)
     too_long = values.notna() & (values > limit)
-    rows.flag(too_long, "max_tl_hours", f"Max Waktu TL lebih dari {limit:g} jam " + quote(text)
+    rows.flag(too_long, "max_tl_hours", f"Max Waktu TL lebih dari {limit:g} jam " + quote(text, too_long)
               + "; dipakai batas baku kategori (" + shown + " jam)")
     return values.mask(not_positive | too_long).fillna(default).astype("Float64")
 
@@ -414,8 +423,8 @@ def _coordinates(rows: _Rows) -> tuple[pd.Series, pd.Series, pd.Series]:
     lat_text, lon_text = _column(rows.raw, "latitude"), _column(rows.raw, "longitude")
     lat, lat_bad = parse_numbers(lat_text)
     lon, lon_bad = parse_numbers(lon_text)
-    rows.flag(lat_bad, "latitude", "Latitude tidak terbaca " + quote(lat_text) + "; dikosongkan")
-    rows.flag(lon_bad, "longitude", "Longitude tidak terbaca " + quote(lon_text) + "; dikosongkan")
+    rows.flag(lat_bad, "latitude", "Latitude tidak terbaca " + quote(lat_text, lat_bad) + "; dikosongkan")
+    rows.flag(lon_bad, "longitude", "Longitude tidak terbaca " + quote(lon_text, lon_bad) + "; dikosongkan")
     both = lat.notna() & lon.notna()
     inside = (lat.between(DKI_BBOX["lat_min"], DKI_BBOX["lat_max"])
               & lon.between(DKI_BBOX["lon_min"], DKI_BBOX["lon_max"])).fillna(False)
@@ -429,7 +438,7 @@ def _rejected_count(rows: _Rows) -> pd.Series:
     values, bad = parse_numbers(text)
     invalid = bad | (values.notna() & ((values < 0) | (values > MAX_REJECTIONS) | (values % 1 != 0))).fillna(False)
     rows.flag(invalid, "rejected_count",
-              f"Jumlah TL Ditolak bukan bilangan bulat 0-{MAX_REJECTIONS} " + quote(text) + "; dikosongkan")
+              f"Jumlah TL Ditolak bukan bilangan bulat 0-{MAX_REJECTIONS} " + quote(text, invalid) + "; dikosongkan")
     # A blank cell in a present column means no rejection; an absent column stays unknown.
     if rows.has("rejected_count"):
         values = values.mask(text.isna(), 0)
@@ -484,11 +493,12 @@ def clean_tickets(
     status_text = _column(raw, "status")
     status, status_unknown = normalise_statuses(status_text, mapping["statuses"])
     rows.exclude(status_text.isna(), "status", "Status kosong; lengkapi status laporan di ekspor")
-    rows.exclude(status_unknown, "status", "status tidak dikenal: " + quote_name(status_text)
+    rows.exclude(status_unknown, "status", "status tidak dikenal: " + quote_name(status_text, status_unknown)
                  + "; tambahkan ejaannya di bagian statuses pada pemetaan kolom (params/columns/)")
 
     channel, channel_unknown = normalise_channels(_column(raw, "channel"), channels)
-    rows.flag(channel_unknown, "channel", "kanal tidak dikenal: " + quote_name(channel) + "; label dipakai apa adanya")
+    rows.flag(channel_unknown, "channel",
+              "kanal tidak dikenal: " + quote_name(channel, channel_unknown) + "; label dipakai apa adanya")
     channel = _blank_as_label(rows, _unified(rows, channel, "channel"), "channel")
     category = _blank_as_label(rows, _unified(rows, _column(raw, "category"), "category"), "category")
     subcategory = _blank_as_label(rows, _unified(rows, _column(raw, "subcategory"), "subcategory"), "subcategory")

@@ -104,8 +104,10 @@ def date_order_votes(series: pd.Series) -> tuple[int, int]:
     (1, 1)
     """
     # Dates repeat where times do not: look at each distinct date part once.
-    dates = clean_text(series).str.split(" ", n=1).str[0].value_counts()
-    parts = dates.index.to_series().str.extract(_NUMERIC_DATE.pattern)[["a", "b"]].astype("Float64")
+    text = clean_text(series)
+    dates = text.str.slice(0, 10).value_counts()
+    parts = dates.index.to_series().str.extract(r"^([0-9]{1,2})[/.-]([0-9]{1,2})[/.-][0-9]{4}")
+    parts = parts.rename(columns={0: "a", 1: "b"}).astype("Float64")
     first_over = (parts["a"] > 12).to_numpy(dtype=bool, na_value=False)
     second_over = (parts["b"] > 12).to_numpy(dtype=bool, na_value=False)
     counts = dates.to_numpy()
@@ -223,20 +225,25 @@ def parse_numbers(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     >>> bad.tolist()
     [False, False, False, True, False, False, True, True]
     """
-    text = clean_text(series).str.replace(r"\s", "", regex=True)
-    has_comma = text.str.contains(",", regex=False).fillna(False)
-    has_dot = text.str.contains(".", regex=False).fillna(False)
-    comma_is_decimal = has_comma & (~has_dot | (text.str.rfind(",") > text.str.rfind(".")).fillna(False))
-    dot_is_decimal = has_comma & has_dot & ~comma_is_decimal
-    text = text.mask(comma_is_decimal, text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
-    text = text.mask(dot_is_decimal, text.str.replace(",", "", regex=False))
-    readable = text.str.fullmatch(_NUMBER).fillna(False).astype(bool)
-    values = pd.Series(pd.NA, index=series.index, dtype="Float64")
-    if readable.any():
-        numbers = pd.to_numeric(text.where(readable), errors="coerce").astype("float64")
-        readable &= np.isfinite(numbers)
-        values = values.mask(readable, numbers.astype("Float64"))
+    text = clean_text(series).str.replace(" ", "", regex=False)
+    values = pd.Series(np.nan, index=series.index, dtype="float64")
+    # Fast path: plain numbers with a dot or none, through pandas' own parser.
+    plain = text.str.fullmatch(_NUMBER).fillna(False).astype(bool)
+    if plain.any():
+        values[plain] = pd.to_numeric(text[plain], errors="coerce").astype("float64")
+    # With a comma: the last separator is the decimal mark, the other groups thousands.
+    comma = text.str.contains(",", regex=False).fillna(False).astype(bool) & ~plain
+    if comma.any():
+        part = text[comma]
+        has_dot = part.str.contains(".", regex=False)
+        comma_is_decimal = ~has_dot | (part.str.rfind(",") > part.str.rfind("."))
+        part = part.mask(comma_is_decimal, part.str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
+        part = part.mask(~comma_is_decimal, part.str.replace(",", "", regex=False))
+        readable = part.str.fullmatch(_NUMBER).fillna(False).astype(bool)
+        values[part.index[readable]] = pd.to_numeric(part[readable], errors="coerce").astype("float64")
+    readable = np.isfinite(values)
     bad = text.notna() & ~readable
+    values = values.where(readable).astype("Float64")
     return values, bad.astype("bool")
 
 

@@ -7,6 +7,7 @@ number in the source file (header row of a file without title rows = 1).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import gzip
@@ -14,8 +15,9 @@ import hashlib
 import io
 import math
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,8 @@ from crmlib.ingest.settings import header_key
 # How far down a sheet the header row may sit below title rows.
 HEADER_SEARCH_ROWS = 20
 CSV_DELIMITERS = (";", ",", "\t")
+# Records turned into columns at a time: bounds the memory a large export takes while it is read.
+CHUNK_ROWS = 100_000
 ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 
 
@@ -114,36 +118,38 @@ def _xlsx_grid(name: str, data: bytes, sheet: str | int | None,
         book.close()
 
 
-def _decode(data: bytes) -> tuple[str, str]:
-    # Excel's "Unicode text" export is UTF-16 with a byte-order mark.
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError:
-            pass
-    for encoding in ENCODINGS:
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
-
-
-def _csv_rows(name: str, text: str, delimiter: str, limit: int | None = None) -> list[list[str]]:
-    """The file's records as lists of cells; a record the csv reader refuses is an error naming its row."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[list[str]] = []
+def _decodes(data: bytes, encoding: str) -> bool:
+    """True when the bytes are valid in the encoding, checked in pieces (no copy of the whole file as text)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
     try:
-        for row in reader:
-            rows.append(row)
-            if limit and len(rows) >= limit:
-                break
+        for start in range(0, len(data), 1 << 22):
+            decoder.decode(data[start:start + (1 << 22)])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _encoding(data: bytes) -> str:
+    # Excel's "Unicode text" export is UTF-16 with a byte-order mark.
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") and _decodes(data, "utf-16"):
+        return "utf-16"
+    return next(e for e in ENCODINGS if _decodes(data, e))  # latin-1 reads any bytes
+
+
+def _csv_records(name: str, data: bytes, encoding: str, delimiter: str) -> Iterator[list[str]]:
+    """The file's records as lists of cells; a record the csv reader refuses is an error naming its row."""
+    text = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+    reader = csv.reader(text, delimiter=delimiter)
+    count = 0
+    try:
+        for count, row in enumerate(reader, start=1):  # noqa: B007 - count names the failing row below
+            yield row
     except csv.Error as exc:
         too_long = "field larger than field limit" in str(exc)
         raise InputError(name, f"a cell holds more than {csv.field_size_limit():,} characters" if too_long
-                         else f"not a readable csv record ({exc})", row=len(rows) + 1,
+                         else f"not a readable csv record ({exc})", row=count + 1,
                          fix="check that row in the export (a quote left open swallows the rows after it)") from exc
-    return rows
 
 
 def _header_score(row: list[str], required: list[list[str]]) -> int:
@@ -163,15 +169,29 @@ def _find_header(rows: list[list[str]], required: list[list[str]]) -> tuple[int,
     return -1, best
 
 
-def _read_grid(name: str, data: bytes, sheet: Any,
-               required: list[list[str]]) -> tuple[list[list[str]], int, str | None, bool]:
-    """All rows of the file as text cells, the header's index, the encoding, and whether it is a csv.
+@dataclass
+class _Source:
+    """A table's first rows (to find its header in) and a way to read all its records."""
 
-    The format is told by the content, not the name: an xlsx saved as .csv is still read as a workbook.
+    head: list[list[str]]  # the first HEADER_SEARCH_ROWS records
+    header_index: int  # -1 when no header row was found
+    encoding: str | None
+    is_csv: bool
+    records: Callable[[], Iterator[list[str]]]  # every record of the table, the head included
+
+
+def _workbook_source(name: str, data: bytes, sheet: Any, required: list[list[str]]) -> _Source:
+    rows, index = _xlsx_grid(name, data, sheet, required)
+    return _Source(rows[:HEADER_SEARCH_ROWS], index, None, False, lambda: iter(rows))
+
+
+def _open_source(name: str, data: bytes, sheet: Any, required: list[list[str]]) -> _Source:
+    """Tell the format by content, not name (an xlsx saved as .csv is still a workbook), and find the header.
+
+    A csv is read as a stream of records, so a large export is never held whole as text or as rows.
     """
     if data[:4] == b"PK\x03\x04":
-        rows, index = _xlsx_grid(name, data, sheet, required)
-        return rows, index, None, False
+        return _workbook_source(name, data, sheet, required)
     if data[:4] == b"\xd0\xcf\x11\xe0":  # an OLE compound file: the old binary workbook
         raise InputError(name, "old .xls workbooks are not read", fix="save the sheet as .xlsx or .csv")
     if data[:2] == b"\x1f\x8b":
@@ -180,20 +200,51 @@ def _read_grid(name: str, data: bytes, sheet: Any,
         except (OSError, EOFError, zlib.error) as exc:
             raise InputError(name, "damaged gzip file", fix="compress the export again or use the plain .csv") from exc
         if data[:4] == b"PK\x03\x04":
-            rows, index = _xlsx_grid(name, data, sheet, required)
-            return rows, index, None, False
-    text, encoding = _decode(data)
-    if not text.strip():
-        return [], -1, encoding, True
+            return _workbook_source(name, data, sheet, required)
+    encoding = _encoding(data)
     # The delimiter is the one under which a header row shows up (decimal commas
     # in data rows make counting characters unreliable).
     best = (-1, -1, CSV_DELIMITERS[0])
     for delimiter in CSV_DELIMITERS:
-        index, score = _find_header(_csv_rows(name, text, delimiter, HEADER_SEARCH_ROWS), required)
+        head = list(islice(_csv_records(name, data, encoding, delimiter), HEADER_SEARCH_ROWS))
+        index, score = _find_header(head, required)
         if index >= 0 and (best[0] < 0 or score > best[1] or (score == best[1] and index < best[0])):
             best = (index, score, delimiter)
     index, _, delimiter = best
-    return _csv_rows(name, text, delimiter), index, encoding, True
+    head = list(islice(_csv_records(name, data, encoding, delimiter), HEADER_SEARCH_ROWS))
+    return _Source(head, index, encoding, True, lambda: _csv_records(name, data, encoding, delimiter))
+
+
+def _body_columns(records: Iterator[list[str]], positions: list[int], width: int, needed: int,
+                  is_csv: bool) -> tuple[list[pd.Series], list[str | None]]:
+    """Read the data records in chunks, keeping only the mapped cells (free text is dropped as it is read).
+
+    Returns one text column per position and each record's load problem (None when fine).
+    """
+    parts: list[list[pd.Series]] = [[] for _ in positions]
+    chunk: list[list[str]] = [[] for _ in positions]
+    problems: list[str | None] = []
+
+    def flush() -> None:
+        for part, cells in zip(parts, chunk):
+            part.append(pd.Series(cells, dtype="string"))
+            cells.clear()
+
+    for record in records:
+        length = len(record)
+        for cells, position in zip(chunk, positions):
+            cells.append(record[position] if position < length else "")
+        problems.append(
+            "baris kosong" if not "".join(record).strip()
+            else f"baris berisi {length} kolom, header {width} kolom (pemisah di dalam teks?)"
+            if length > width and "".join(record[width:]).strip()
+            # A missing cell would shift every later value into the wrong column.
+            else f"baris berisi {length} kolom, header {needed} kolom (sel hilang)" if is_csv and length < needed
+            else None)
+        if len(problems) % CHUNK_ROWS == 0:
+            flush()
+    flush()
+    return [pd.concat(part, ignore_index=True) for part in parts], problems
 
 
 def _known_headers(mapping: Mapping[str, Any]) -> set[str]:
@@ -219,7 +270,8 @@ def read_table(path: str | Path, table: str, mapping: Mapping[str, Any]) -> RawT
         raise InputError(name, f"cannot read the file ({exc.strerror})", fix="check the file's permissions") from exc
     if not data.strip():
         raise InputError(name, "the file is empty", fix=f"export the {table} table again")
-    rows, header_index, encoding, is_csv = _read_grid(name, data, spec.get("sheet"), list(required.values()))
+    source = _open_source(name, data, spec.get("sheet"), list(required.values()))
+    rows, header_index, encoding, is_csv = source.head, source.header_index, source.encoding, source.is_csv
     if not any(any(c.strip() for c in r) for r in rows):
         raise InputError(name, "the file is empty", fix=f"export the {table} table again")
     if header_index < 0:
@@ -267,34 +319,25 @@ def read_table(path: str | Path, table: str, mapping: Mapping[str, Any]) -> RawT
             missing.append(column)
             headers[column] = col_spec["headers"][0]
 
-    body = rows[header_index + 1:]
-    # Blank rows at the end of a sheet or file are formatting, not data.
-    while body and not any(c.strip() for c in body[-1]):
-        body.pop()
-    if not body:
-        raise InputError(name, "the file has a header row but no data rows", row=header_row,
-                         fix=f"export the {table} table again with its rows")
-
     width = len(header)
     # Cells a csv row must have: up to the last named header (a trailing delimiter adds an empty one).
     needed = max(i for i, c in enumerate(header) if c.strip()) + 1
-    frame = pd.DataFrame(
-        {column: pd.Series([r[i] if i < len(r) else "" for r in body], dtype="string") for column, i in positions.items()}
-    )
+    names = list(positions)
+    body, problems = _body_columns(islice(source.records(), header_index + 1, None),
+                                   [positions[c] for c in names], width, needed, is_csv)
+    count = len(problems)
+    # Blank rows at the end of a sheet or file are formatting, not data.
+    while count and problems[count - 1] == "baris kosong":
+        count -= 1
+    if not count:
+        raise InputError(name, "the file has a header row but no data rows", row=header_row,
+                         fix=f"export the {table} table again with its rows")
+    frame = pd.DataFrame({column: cells.iloc[:count] for column, cells in zip(names, body)})
     for column in missing:
-        frame[column] = pd.Series(pd.NA, index=range(len(body)), dtype="string")
+        frame[column] = pd.Series(pd.NA, index=range(count), dtype="string")
     frame = frame[[c for c in columns if c in frame.columns]]
-    frame["source_row"] = pd.array(range(header_row + 1, header_row + 1 + len(body)), dtype="Int64")
-    problems = [
-        "baris kosong" if not any(c.strip() for c in r)
-        else f"baris berisi {len(r)} kolom, header {width} kolom (pemisah di dalam teks?)"
-        if len(r) > width and any(c.strip() for c in r[width:])
-        # A missing cell would shift every later value into the wrong column.
-        else f"baris berisi {len(r)} kolom, header {needed} kolom (sel hilang)" if is_csv and len(r) < needed
-        else None
-        for r in body
-    ]
-    frame["load_problem"] = pd.Series(problems, dtype="string")
+    frame["source_row"] = pd.array(range(header_row + 1, header_row + 1 + count), dtype="Int64")
+    frame["load_problem"] = pd.Series(problems[:count], dtype="string")
     return RawTable(
         frame=frame, file=name, sha256=hashlib.sha256(data).hexdigest(), header_row=header_row,
         headers=headers, missing=missing, encoding=encoding,

@@ -1,0 +1,60 @@
+"""Write a large export for scale measurements: the bundled sample repeated over years.
+
+Each copy moves the sample's dates (and the date in its ticket ids) to another
+year between 2015 and 2035, and a second copy per year takes another id
+prefix, so every ticket stays distinct. The files are not committed:
+
+    .venv/bin/python scripts/big_export.py --rows 1000000 --out /tmp/big
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from crmlib.pipeline.context import sample_inputs
+
+DATE_COLUMNS = ("Tanggal Laporan Masuk", "Tanggal Respon", "Tanggal TL", "Tanggal Koordinasi", "Tanggal Proses")
+YEARS = range(2015, 2036)
+PREFIXES = ("JK", "JL", "JM", "JN")
+
+
+def _copy(frame: pd.DataFrame, year: int, prefix: str) -> pd.DataFrame:
+    out = frame.copy()
+    for column in DATE_COLUMNS:
+        if column in out:
+            out[column] = out[column].str.replace("/2022", f"/{year}", regex=False).str.replace(
+                "/2023", f"/{year + 1}", regex=False)
+    out["No Laporan"] = prefix + f"{year % 100:02d}" + out["No Laporan"].str[4:]
+    return out
+
+
+def write_big_export(rows: int, out: Path) -> tuple[Path, Path]:
+    """Write laporan_besar.csv and koordinasi_besar.csv with about `rows` tickets; return their paths."""
+    sample = sample_inputs()
+    tickets = pd.read_csv(sample["tickets"], sep=";", dtype=str, keep_default_na=False)
+    coordinations = pd.read_csv(sample["coordinations"], sep=";", dtype=str, keep_default_na=False)
+    copies = [(year, prefix) for prefix in PREFIXES for year in YEARS][: math.ceil(rows / len(tickets))]
+    if len(copies) * len(tickets) < rows:
+        raise SystemExit(f"at most {len(YEARS) * len(PREFIXES) * len(tickets)} rows can be made this way")
+    out.mkdir(parents=True, exist_ok=True)
+    paths = (out / "laporan_besar.csv", out / "koordinasi_besar.csv")
+    pd.concat([_copy(tickets, y, p) for y, p in copies]).head(rows).to_csv(paths[0], sep=";", index=False)
+    pd.concat([_copy(coordinations, y, p) for y, p in copies]).to_csv(paths[1], sep=";", index=False)
+    return paths
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    for path in write_big_export(args.rows, args.out):
+        print(path)
+
+
+if __name__ == "__main__":
+    main()
