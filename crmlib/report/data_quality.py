@@ -79,4 +79,8 @@ def coordinations_without_ticket(coordinations: pd.DataFrame, tickets: pd.DataFr
     >>> coordinations_without_ticket(pd.DataFrame({"ticket_id": ["A", "B", "C"]}), pd.DataFrame({"ticket_id": ["B"]}))
     2
     """
-    return int((~coordinations["ticket_id"].isin(tickets["ticket_id"])).sum())
+    if coordinations.empty:
+        return 0
+    # A set of the (up to millions of) ticket ids: Series.isin on string columns that long takes seconds.
+    known = set(tickets["ticket_id"].dropna().to_numpy(dtype=object))
+    return sum(ticket not in known for ticket in coordinations["ticket_id"].to_numpy(dtype=object))
