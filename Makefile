@@ -15,7 +15,7 @@ STAMP := $(VENV)/.installed
 BUILD_ARGS := --city "$(CITY)" --month "$(MONTH)" $(if $(DATA),--data "$(DATA)") \
 	$(if $(COORD),--coordinations "$(COORD)") $(if $(PARAMS),--params "$(PARAMS)")
 
-.PHONY: setup report verify test test-fast lab bench sample clean
+.PHONY: setup report verify test test-fast lab bench bench-load sample clean
 
 setup: $(STAMP)
 
@@ -46,6 +46,9 @@ lab: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) scripts/bench.py --city $(CITY) --month $(MONTH)
+
+bench-load: $(STAMP)
+	$(PY) scripts/bench_load.py
 
 sample: $(STAMP)
 	$(PY) -m crmlib sample

@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from crmlib.errors import InputError
@@ -308,20 +309,19 @@ def _resolve_units(rows: _Rows, resolver: areas.UnitResolver) -> pd.DataFrame:
     region = _column(rows.raw, "city")
     region_codes = {r: areas.city_code_of(r) for r in region.dropna().unique()}
     city_hint = region.map(region_codes).astype("string")
+    # Few distinct (name, region) pairs in many rows: resolve each pair once, then spread by its code.
     pairs = pd.DataFrame({"unit": unit, "city": city_hint})
-    resolved: dict[tuple[Any, Any], areas.UnitRef | None] = {}
-    for u, c in pairs.dropna(subset=["unit"]).drop_duplicates().itertuples(index=False):
+    codes = pairs.groupby(["unit", "city"], sort=False, dropna=False).ngroup().to_numpy()
+    firsts = pairs.drop_duplicates()
+    refs = []
+    for u, c in firsts.itertuples(index=False):
         hint = None if pd.isna(c) else c
         # The region only disambiguates; a unit name the region does not hold is still resolved.
-        resolved[(u, hint)] = (resolver.resolve(u, hint) if hint else None) or resolver.resolve(u)
-    keys = list(zip(unit.tolist(), [None if pd.isna(c) else c for c in city_hint.tolist()]))
-    refs = [resolved.get(k) if not pd.isna(k[0]) else None for k in keys]
-    out = pd.DataFrame({
-        "city_code": [r.city_code if r else None for r in refs],
-        "kecamatan": [r.kecamatan if r else None for r in refs],
-        "unit_type": [r.unit_type if r else None for r in refs],
-        "unit": [r.unit if r else None for r in refs],
-    }, index=rows.raw.index).astype("string")
+        refs.append(None if pd.isna(u) else (resolver.resolve(u, hint) if hint else None) or resolver.resolve(u))
+    fields = {name: np.array([getattr(r, name) if r else None for r in refs] + [None], dtype=object)
+              for name in ("city_code", "kecamatan", "unit_type", "unit")}
+    out = pd.DataFrame({name: values[codes] for name, values in fields.items()},
+                       index=rows.raw.index).astype("string")
     rows.exclude(unit.isna(), "unit", "Nama SKPD kosong")
     rows.exclude(out["unit"].isna(), "unit", _unknown_unit_reasons(unit.where(out["unit"].isna())))
     mismatch = city_hint.notna() & out["city_code"].notna() & (city_hint != out["city_code"])

@@ -61,6 +61,7 @@ def load_export(
     sources = [_source("tickets", raw_t)]
     accounts = [accounting_frame("tickets", raw_t.file, len(raw_t.frame), tickets, excl_t, flags_t)]
     exclusions, flags = [excl_t], [_missing_column_flags(raw_t, "tickets"), flags_t]
+    del raw_t  # the raw text columns are not needed past cleaning: a large export is read one table at a time
 
     if coordinations_path is not None:
         raw_c = read_table(coordinations_path, "coordinations", settings.mapping)
@@ -72,6 +73,7 @@ def load_export(
         accounts.append(accounting_frame("coordinations", raw_c.file, len(raw_c.frame), coordinations, excl_c, flags_c))
         exclusions.append(excl_c)
         flags.extend([_missing_column_flags(raw_c, "coordinations"), flags_c])
+        del raw_c
     else:
         coordinations = empty_frame(COORDINATION_DTYPES)
 
