@@ -145,7 +145,7 @@ def test_failed_build_leaves_the_previous_report(tmp_path, settings):
     after = {p.relative_to(first): p.read_bytes() for p in first.rglob("*") if p.is_file()}
     assert after == before
     # the failed attempt is kept aside for inspection, with the notebook that broke
-    assert sorted(p.name for p in first.parent.iterdir()) == [".2022-07.failed", "2022-07"]
+    assert sorted(p.name for p in first.parent.iterdir()) == [".2022-07.failed", ".2022-07.lock", "2022-07"]
     assert (first.parent / ".2022-07.failed" / "executed" / "99_broken.ipynb").exists()
 
 
