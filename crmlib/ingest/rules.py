@@ -23,7 +23,19 @@ from crmlib.schema import TZ
 
 CAPAIAN_METHODS = ("mean_follow_up_score",)
 # Sections of the rules file; each may carry `assumed: true` (our reading, not a published rule).
-SECTIONS = ("response", "follow_up", "late_score", "rejection", "capaian", "grades", "dates", "durations")
+SECTIONS = ("response", "follow_up", "late_score", "rejection", "capaian", "grades", "dates", "durations", "anomalies")
+
+
+@dataclass(frozen=True)
+class AnomalyRules:
+    """Thresholds of the anomaly flags (``anomalies`` in the rules file)."""
+
+    baseline_months: int
+    min_baseline_months: int
+    false_discovery_rate: float
+    min_durations: int
+    fast_closure_minutes: float
+    batch_closure_tickets: int
 
 
 @dataclass(frozen=True)
@@ -48,6 +60,7 @@ class Rules:
     plausible_until: pd.Timestamp
     # Longer than this from start to end, a response, completion or coordination is a typing error.
     max_duration: pd.Timedelta
+    anomalies: AnomalyRules
     # section name -> marked `assumed: true` in the file (False when the mark is absent)
     assumed: Mapping[str, bool]
 
@@ -183,6 +196,22 @@ def _plausible_window(data: Mapping[str, Any], path: Path) -> tuple[pd.Timestamp
     return earliest, latest + pd.Timedelta(days=1)
 
 
+def _anomaly_rules(section: Mapping[str, Any], path: Path) -> AnomalyRules:
+    rate = _number(section.get("false_discovery_rate"), "anomalies.false_discovery_rate", path)
+    if rate >= 1:
+        raise _fail(path, "anomalies.false_discovery_rate", f"expected a rate below 1, got {rate!r}")
+    return AnomalyRules(
+        baseline_months=_integer(section.get("baseline_months"), "anomalies.baseline_months", path, minimum=1),
+        min_baseline_months=_integer(section.get("min_baseline_months"), "anomalies.min_baseline_months", path,
+                                     minimum=1),
+        false_discovery_rate=rate,
+        min_durations=_integer(section.get("min_durations"), "anomalies.min_durations", path, minimum=1),
+        fast_closure_minutes=_number(section.get("fast_closure_minutes"), "anomalies.fast_closure_minutes", path),
+        batch_closure_tickets=_integer(section.get("batch_closure_tickets"), "anomalies.batch_closure_tickets", path,
+                                       minimum=2),
+    )
+
+
 def rules_from_dict(data: Any, path: Path | str = "crm.yaml") -> Rules:
     """Validate a parsed rules document and build :class:`Rules`; a wrong value raises SettingsError."""
     path = Path(path)
@@ -215,5 +244,6 @@ def rules_from_dict(data: Any, path: Path | str = "crm.yaml") -> Rules:
         plausible_until=plausible_until,
         max_duration=pd.Timedelta(days=_number(_section(data, "durations", path).get("max_days"),
                                                "durations.max_days", path)),
+        anomalies=_anomaly_rules(_section(data, "anomalies", path), path),
         assumed=MappingProxyType({name: _assumed(data.get(name), name, path) for name in SECTIONS}),
     )

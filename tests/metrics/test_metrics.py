@@ -23,6 +23,8 @@ RULES = rules_from_dict({
     "grades": [{"min": 90, "grade": "A"}, {"min": 0, "grade": "D"}],
     "dates": {"earliest": "2015-01-01", "latest": "2035-12-31"},
     "durations": {"max_days": 90},
+    "anomalies": {"baseline_months": 12, "min_baseline_months": 3, "false_discovery_rate": 0.01, "min_durations": 5,
+                  "fast_closure_minutes": 5, "batch_closure_tickets": 3},
 })
 
 # A made-up city: kecamatan 'Timur' (kelurahan 'Zeta', 'Alfa', 'Timur') then 'Barat' (kelurahan 'Mawar').

@@ -1,0 +1,90 @@
+"""Monthly history of units and of the city: the numbers the report gives for one month, for every month.
+
+An export usually spans many months. A unit's history has a row for every
+month asked for, tickets or not: counts of a month without tickets are 0,
+shares and durations are missing (NA), never a gap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from crmlib.ingest.rules import Rules
+from crmlib.metrics.durations import UNIT_KEYS, completion_hours, response_hours
+from crmlib.metrics.rounding import round_half_up
+from crmlib.metrics.scores import effective_max_tl_hours, follow_up_scores
+from crmlib.schema import TZ
+
+HISTORY_COLUMNS = ["month", "complaints", "responded_within", "responded_within_share", "median_completion_hours",
+                   "p90_completion_hours", "late_follow_ups", "rejected_repeatedly", "capaian"]
+
+
+def month_of(times: pd.Series) -> pd.Series:
+    """The 'YYYY-MM' month of each time, in Jakarta.
+
+    >>> month_of(pd.Series(pd.to_datetime(["2022-06-30 17:30"], utc=True))).tolist()
+    ['2022-07']
+    """
+    return times.dt.tz_convert(TZ).dt.strftime("%Y-%m").astype("string")
+
+
+def months_between(first: str, last: str) -> list[str]:
+    """Every 'YYYY-MM' from first to last, both included.
+
+    >>> months_between("2021-11", "2022-02")
+    ['2021-11', '2021-12', '2022-01', '2022-02']
+    """
+    return [str(p) for p in pd.period_range(first, last, freq="M")]
+
+
+def _per_ticket(tickets: pd.DataFrame, rules: Rules) -> pd.DataFrame:
+    response = response_hours(tickets)
+    within = (response <= rules.response_max_hours) if rules.response_inclusive else (
+        response < rules.response_max_hours)
+    completion = completion_hours(tickets)
+    return pd.DataFrame({
+        "month": month_of(tickets["created_at"]),
+        "within": within.fillna(False).astype(int),
+        "completion": completion.astype("float64"),
+        "late": (completion > effective_max_tl_hours(tickets, rules)).fillna(False).astype(int),
+        "rejected": (tickets["rejected_count"].astype("Int64").fillna(0) >= rules.rejection_min_count).astype(int),
+        "score": follow_up_scores(tickets, rules).astype("float64"),
+    }, index=tickets.index)
+
+
+def monthly_history(tickets: pd.DataFrame, rules: Rules, months: Sequence[str],
+                    by: Sequence[str] | None = UNIT_KEYS) -> pd.DataFrame:
+    """Per group of ``by`` (default: each unit) and month: complaints, responses within the rule, completion
+    median and p90, late follow-ups, repeatedly rejected ones and capaian; ``by=None`` gives the city's.
+
+    Every group appearing in ``tickets`` gets a row for every month in ``months``.
+
+    """
+    keys = list(by) if by else []
+    data = pd.concat([tickets[keys], _per_ticket(tickets, rules)], axis=1)
+    data = data[data["month"].isin(list(months))]
+    grouped = data.groupby([*keys, "month"], sort=False, dropna=False)
+    stats = pd.DataFrame({
+        "complaints": grouped.size(),
+        "responded_within": grouped["within"].sum(),
+        "median_completion_hours": grouped["completion"].median(),
+        "p90_completion_hours": grouped["completion"].quantile(0.9),
+        "late_follow_ups": grouped["late"].sum(),
+        "rejected_repeatedly": grouped["rejected"].sum(),
+        "score": grouped["score"].mean(),
+    })
+    groups = tickets[keys].drop_duplicates().sort_values(keys, kind="stable") if keys else pd.DataFrame(index=[0])
+    grid = groups.merge(pd.DataFrame({"month": list(months)}), how="cross")
+    out = grid.merge(stats.reset_index(), on=[*keys, "month"], how="left")
+    for column in ("complaints", "responded_within", "late_follow_ups", "rejected_repeatedly"):
+        out[column] = out[column].fillna(0).astype("int64")
+    out["responded_within_share"] = np.where(out["complaints"] > 0,
+                                             100 * out["responded_within"] / out["complaints"].clip(lower=1), np.nan)
+    decimals = rules.capaian_decimals
+    out["capaian"] = [float(round_half_up(v, decimals)) if pd.notna(v) else np.nan for v in out.pop("score")]
+    for column in keys:
+        out[column] = out[column].astype(tickets[column].dtype)
+    return out[[*keys, *HISTORY_COLUMNS]].reset_index(drop=True)
