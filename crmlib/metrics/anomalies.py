@@ -1,0 +1,207 @@
+"""Anomaly flags: each function returns the rows of one kind of flag, with its evidence as numbers and words.
+
+Rule flags (fast_closure, batch_closure, backlog_aged, time_order) mark
+tickets by a threshold from the rules file. Statistical flags compare a
+unit-month with the unit's own previous months (up to ``baseline_months``,
+at least ``min_baseline_months``):
+
+- volume_spike, volume_drop: one-sided test of the month's count against
+  the baseline rate scaled to the city's total that month; Poisson, or
+  negative binomial (method of moments) where the baseline months vary more
+  than a Poisson count would. Assumes months are independent given the rate.
+- slower_completion, slower_response: one-sided Mann-Whitney U of this
+  month's hours against the baseline months' hours (no distribution assumed;
+  tickets are taken as independent); effect size: the ratio of medians.
+
+Each statistical kind is corrected for testing every unit of the city with
+Benjamini-Hochberg (scipy.stats.false_discovery_control); a unit-month is
+flagged when its q-value is at most ``false_discovery_rate``. Flags name
+tickets by number and never quote free text.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from crmlib.ingest.rules import Rules
+from crmlib.metrics.durations import UNIT_KEYS, completion_hours, response_hours
+from crmlib.metrics.history import month_of
+from crmlib.metrics.scores import effective_max_tl_hours
+
+FLAG_COLUMNS = ["kind", "unit_type", "unit", "month", "ticket_id", "observed", "expected", "p_value", "q_value",
+                "evidence"]
+# Added to a unit's baseline count: a unit with no complaint in its baseline still has a small expected rate.
+BASELINE_PRIOR = 0.5
+
+
+def _frame(rows: list[dict]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=FLAG_COLUMNS)
+    return frame.astype({"kind": "string", "unit_type": "string", "unit": "string", "month": "string",
+                         "ticket_id": "string", "observed": "Float64", "expected": "Float64", "p_value": "Float64",
+                         "q_value": "Float64", "evidence": "string"})
+
+
+def _number(x: float, decimals: int = 1) -> str:
+    return f"{x:,.{decimals}f}".replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def _ticket_flags(kind: str, tickets: pd.DataFrame, mask: pd.Series, observed: pd.Series,
+                  evidence: pd.Series) -> pd.DataFrame:
+    chosen = tickets[mask]
+    return _frame([{
+        "kind": kind, "unit_type": row.unit_type, "unit": row.unit, "month": month, "ticket_id": row.ticket_id,
+        "observed": value, "evidence": text,
+    } for row, month, value, text in zip(chosen.itertuples(index=False), month_of(chosen["created_at"]),
+                                         observed[mask], evidence[mask])])
+
+
+def fast_closures(tickets: pd.DataFrame, rules: Rules) -> pd.DataFrame:
+    """Tickets completed within ``fast_closure_minutes`` of their creation (observed: minutes)."""
+    minutes = completion_hours(tickets).astype("float64") * 60
+    mask = pd.Series(minutes <= rules.anomalies.fast_closure_minutes, index=tickets.index).fillna(False)
+    evidence = minutes.map(lambda m: f"selesai {_number(m, 0)} menit setelah masuk")
+    return _ticket_flags("fast_closure", tickets, mask, minutes, evidence)
+
+
+def batch_closures(tickets: pd.DataFrame, rules: Rules) -> pd.DataFrame:
+    """Tickets of a unit completed in the same minute as ``batch_closure_tickets`` - 1 others or more
+    (observed: tickets in that minute)."""
+    minute = tickets["completed_at"].dt.floor("min")
+    size = tickets.groupby([*UNIT_KEYS, minute], dropna=True)["ticket_id"].transform("size")
+    size = size.reindex(tickets.index)
+    mask = (size >= rules.anomalies.batch_closure_tickets).fillna(False)
+    evidence = pd.Series([f"{n:.0f} laporan unit ini diselesaikan pada menit yang sama ({m:%d/%m/%Y %H:%M})"
+                          if ok else "" for n, m, ok in zip(size, minute, mask)], index=tickets.index)
+    return _ticket_flags("batch_closure", tickets, mask, size.astype("float64"), evidence)
+
+
+def backlog_aged(tickets: pd.DataFrame, cutoff: pd.Timestamp, rules: Rules) -> pd.DataFrame:
+    """Tickets still open at the cut-off and older than their maximum follow-up time (observed: hours open)."""
+    age = (cutoff - tickets["created_at"]).dt.total_seconds() / 3600
+    maximum = effective_max_tl_hours(tickets, rules).astype("float64")
+    mask = (tickets["completed_at"].isna() & (age > maximum)).fillna(False)
+    evidence = pd.Series([f"belum selesai {_number(a, 0)} jam setelah masuk; batas {_number(m, 0)} jam"
+                          for a, m in zip(age, maximum)], index=tickets.index)
+    return _ticket_flags("backlog_aged", tickets, mask, age, evidence)
+
+
+def time_order(tickets: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:
+    """Tickets the loader flagged for a time before the one it follows (the time was emptied there).
+
+    The evidence points at the data-quality appendix, which lists the same rows.
+    """
+    before = flags[flags["reason"].str.contains(" sebelum ", regex=False).fillna(False)
+                   & flags["source_row"].notna()]
+    rows = []
+    for flag in before.itertuples(index=False):
+        owner = tickets[tickets["ticket_id"] == flag.ticket_id]
+        unit = owner.iloc[0] if len(owner) else None
+        rows.append({
+            "kind": "time_order", "unit_type": unit["unit_type"] if unit is not None else pd.NA,
+            "unit": unit["unit"] if unit is not None else pd.NA,
+            "month": month_of(owner["created_at"]).iloc[0] if unit is not None else pd.NA,
+            "ticket_id": flag.ticket_id,
+            "evidence": f"{flag.reason} (Lampiran Kualitas Data: {flag.table} baris {flag.source_row})",
+        })
+    return _frame(rows)
+
+
+def _baseline_months(months: list[str], month: str, rules: Rules) -> list[str]:
+    earlier = [m for m in months if m < month]
+    return earlier[-rules.anomalies.baseline_months:]
+
+
+def volume_changes(history: pd.DataFrame, city_history: pd.DataFrame, month: str, rules: Rules) -> pd.DataFrame:
+    """volume_spike and volume_drop flags of one month, from :func:`crmlib.metrics.history.monthly_history`
+    per unit and for the city; units with too short a baseline are not tested.
+
+    observed: the month's complaints; expected: the baseline rate at the city's volume that month.
+    """
+    months = sorted(city_history["month"])
+    baseline = _baseline_months(months, month, rules)
+    if len(baseline) < rules.anomalies.min_baseline_months:
+        return _frame([])
+    city = city_history.set_index("month")["complaints"].astype(float)
+    scale = city[month] / city[baseline].sum() if city[baseline].sum() else np.nan
+    tested = []
+    for (unit_type, unit), part in history.groupby(list(UNIT_KEYS), sort=True):
+        counts = part.set_index("month")["complaints"].astype(float)
+        base = counts.reindex(baseline, fill_value=0)
+        expected = (base.sum() + BASELINE_PRIOR) * scale
+        # Each baseline month brought to this month's city volume: their spread tells Poisson from overdispersed.
+        scaled = (base / city[baseline].replace(0, np.nan) * city[month]).dropna()
+        mean, variance = scaled.mean(), scaled.var(ddof=1)
+        observed = counts.get(month, 0.0)
+        if variance > mean > 0:
+            size = mean**2 / (variance - mean)
+            model = stats.nbinom(size, size / (size + expected))
+        else:
+            model = stats.poisson(expected)
+        tested.append({"unit_type": unit_type, "unit": unit, "observed": observed, "expected": expected,
+                       "spike": float(model.sf(observed - 1)), "drop": float(model.cdf(observed))})
+    return pd.concat([_significant(tested, kind, month, len(baseline), rules)
+                      for kind in ("volume_spike", "volume_drop")], ignore_index=True)
+
+
+def _significant(tested: list[dict], kind: str, month: str, baseline_months: int, rules: Rules) -> pd.DataFrame:
+    if not tested:
+        return _frame([])
+    column = "spike" if kind == "volume_spike" else "drop"
+    p = np.array([t[column] for t in tested])
+    q = stats.false_discovery_control(p, method="bh")
+    rows = []
+    for test, p_value, q_value in zip(tested, p, q):
+        if q_value <= rules.anomalies.false_discovery_rate:
+            ratio = test["observed"] / test["expected"] if test["expected"] else np.inf
+            rows.append({"kind": kind, "unit_type": test["unit_type"], "unit": test["unit"], "month": month,
+                         "observed": test["observed"], "expected": test["expected"], "p_value": p_value,
+                         "q_value": q_value, "evidence": (
+                             f"{test['observed']:.0f} aduan, {_number(ratio)} kali perkiraan {_number(test['expected'])}"
+                             f" dari {baseline_months} bulan sebelumnya; q = {_p_text(q_value)}")})
+    return _frame(rows)
+
+
+def _p_text(p: float) -> str:
+    return "< 0,001" if p < 0.001 else _number(p, 3)
+
+
+def slower_durations(tickets: pd.DataFrame, month: str, rules: Rules, what: str = "completion") -> pd.DataFrame:
+    """slower_completion (or, with what='response', slower_response) flags of one month.
+
+    observed and expected: the median hours this month and in the baseline months.
+    """
+    hours = (completion_hours if what == "completion" else response_hours)(tickets).astype("float64")
+    data = tickets[list(UNIT_KEYS)].assign(month=month_of(tickets["created_at"]), hours=hours).dropna(
+        subset=["hours"])
+    months = sorted(month_of(tickets["created_at"]).dropna().unique())
+    baseline = _baseline_months(months, month, rules)
+    kind = f"slower_{what}"
+    if len(baseline) < rules.anomalies.min_baseline_months:
+        return _frame([])
+    minimum = rules.anomalies.min_durations
+    tested = []
+    for (unit_type, unit), part in data.groupby(list(UNIT_KEYS), sort=True):
+        now = part.loc[part["month"] == month, "hours"].to_numpy()
+        before = part.loc[part["month"].isin(baseline), "hours"].to_numpy()
+        if len(now) < minimum or len(before) < minimum:
+            continue
+        result = stats.mannwhitneyu(now, before, alternative="greater")
+        tested.append({"unit_type": unit_type, "unit": unit, "observed": float(np.median(now)),
+                       "expected": float(np.median(before)), "p": float(result.pvalue)})
+    if not tested:
+        return _frame([])
+    q = stats.false_discovery_control(np.array([t["p"] for t in tested]), method="bh")
+    label = "penyelesaian" if what == "completion" else "respon"
+    rows = []
+    for test, q_value in zip(tested, q):
+        ratio = test["observed"] / test["expected"] if test["expected"] else np.inf
+        if q_value <= rules.anomalies.false_discovery_rate and ratio > 1:
+            rows.append({"kind": kind, "unit_type": test["unit_type"], "unit": test["unit"], "month": month,
+                         "observed": test["observed"], "expected": test["expected"], "p_value": test["p"],
+                         "q_value": q_value, "evidence": (
+                             f"median waktu {label} {_number(test['observed'])} jam, {_number(ratio)} kali median "
+                             f"{len(baseline)} bulan sebelumnya ({_number(test['expected'])} jam); "
+                             f"q = {_p_text(q_value)}")})
+    return _frame(rows)

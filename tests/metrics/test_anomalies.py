@@ -1,0 +1,123 @@
+"""Tests for crmlib.metrics.anomalies on hand-built frames whose answers are worked out in the comments."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from crmlib.ingest.rules import rules_from_dict
+from crmlib.metrics import anomalies
+
+import frames
+from frames import at
+
+RULES = rules_from_dict(frames.RULES_DOC)  # fast closure <= 5 min, batch >= 3 a minute, 3+ baseline months, q <= 0.01
+T0 = "2022-06-01 08:00"
+
+
+def test_fast_closures_include_the_boundary():
+    tickets = frames.tickets({"completed_at": at(3 / 60)}, {"completed_at": at(5 / 60)},
+                             {"completed_at": at(6 / 60)}, {"completed_at": None})
+    flags = anomalies.fast_closures(tickets, RULES)
+    assert flags["ticket_id"].tolist() == ["JK2206010001", "JK2206010002"]
+    assert flags["evidence"].tolist() == ["selesai 3 menit setelah masuk", "selesai 5 menit setelah masuk"]
+    assert flags["month"].tolist() == ["2022-06", "2022-06"]
+
+
+def test_batch_closures_are_per_unit_and_minute():
+    other = {"unit": "Pisangan Baru"}
+    tickets = frames.tickets(
+        {"completed_at": "2022-06-02 10:15:05"}, {"completed_at": "2022-06-02 10:15:40"},
+        {"completed_at": "2022-06-02 10:15:59"}, {"completed_at": "2022-06-02 10:16:00"},  # the next minute
+        {**other, "completed_at": "2022-06-02 10:15:10"}, {**other, "completed_at": "2022-06-02 10:15:20"},
+    )
+    flags = anomalies.batch_closures(tickets, RULES)
+    assert flags["ticket_id"].tolist() == ["JK2206010001", "JK2206010002", "JK2206010003"]
+    assert set(flags["observed"]) == {3}
+    assert flags["evidence"].iloc[0] == "3 laporan unit ini diselesaikan pada menit yang sama (02/06/2022 10:15)"
+
+
+def test_backlog_aged_counts_from_the_cutoff_against_each_maximum():
+    cutoff = pd.Timestamp("2022-06-10 08:00", tz="Asia/Jakarta")
+    tickets = frames.tickets(
+        {"created_at": "2022-06-01 08:00"},                                                  # open 216 h > 168 h
+        {"created_at": "2022-06-05 08:00"},                                                  # open 120 h <= 168 h
+        {"created_at": "2022-06-07 08:00", "category": "Sampah", "max_tl_hours": None},      # open 72 h > 48 h
+        {"created_at": "2022-05-01 08:00", "completed_at": "2022-05-20 08:00"},              # completed
+    )
+    flags = anomalies.backlog_aged(tickets, cutoff, RULES)
+    assert flags["ticket_id"].tolist() == ["JK2206010001", "JK2206010003"]
+    assert flags["evidence"].tolist() == ["belum selesai 216 jam setelah masuk; batas 168 jam",
+                                          "belum selesai 72 jam setelah masuk; batas 48 jam"]
+
+
+def test_time_order_points_at_the_data_quality_appendix():
+    tickets = frames.tickets({})
+    flags = pd.DataFrame({"table": ["tickets", "tickets"], "source_file": ["t.csv", "t.csv"],
+                          "source_row": pd.array([2, pd.NA], dtype="Int64"), "ticket_id": ["JK2206010001", pd.NA],
+                          "column": ["Tanggal TL", "Kanal"],
+                          "reason": ["Tanggal TL sebelum Tanggal Laporan Masuk; Tanggal TL dikosongkan",
+                                     "kolom tidak ada di file; nilainya dianggap kosong"]})
+    found = anomalies.time_order(tickets, flags)
+    assert found["ticket_id"].tolist() == ["JK2206010001"]
+    assert found["evidence"].iloc[0] == ("Tanggal TL sebelum Tanggal Laporan Masuk; Tanggal TL dikosongkan "
+                                         "(Lampiran Kualitas Data: tickets baris 2)")
+
+
+def history(counts: dict[str, list[int]], months: list[str]) -> pd.DataFrame:
+    return pd.DataFrame([{"unit_type": "kelurahan", "unit": unit, "month": month, "complaints": n}
+                         for unit, series in counts.items() for month, n in zip(months, series)])
+
+
+MONTHS = ["2022-01", "2022-02", "2022-03", "2022-04", "2022-05"]
+CITY = pd.DataFrame({"month": MONTHS, "complaints": [100] * 5})
+
+
+def test_volume_spike_and_drop_against_a_steady_baseline():
+    # Baseline Jan-Apr: 40 complaints of the city's 400; May's city total is 100 again, so the expected
+    # count is (40 + 0.5) * 100 / 400 = 10.125 for A, B and C.
+    counts = {"A": [10, 10, 10, 10, 30], "B": [10, 10, 10, 10, 10], "C": [10, 10, 10, 10, 0]}
+    flags = anomalies.volume_changes(history(counts, MONTHS), CITY, "2022-05", RULES)
+    assert flags[["kind", "unit", "observed"]].values.tolist() == [["volume_spike", "A", 30.0],
+                                                                   ["volume_drop", "C", 0.0]]
+    assert flags["expected"].tolist() == [10.125, 10.125]
+    # P(X <= 0) for a Poisson(10.125) is exp(-10.125); three units tested, C ranks first: q = 3 p.
+    assert flags["p_value"].iloc[1] == pytest.approx(math.exp(-10.125))
+    assert flags["q_value"].iloc[1] == pytest.approx(3 * math.exp(-10.125))
+    assert flags["evidence"].iloc[0].startswith("30 aduan, 3,0 kali perkiraan 10,1 dari 4 bulan sebelumnya; q = ")
+
+
+def test_an_overdispersed_baseline_is_not_flagged_for_the_same_count():
+    # D alternates 2 and 18 (mean 10, variance 85.3): under a negative binomial 30 is not unusual enough,
+    # while A, steady at 10, is flagged for the same 30.
+    counts = {"A": [10, 10, 10, 10, 30], "D": [2, 18, 2, 18, 30]}
+    flags = anomalies.volume_changes(history(counts, MONTHS), CITY, "2022-05", RULES)
+    assert flags["unit"].tolist() == ["A"]
+
+
+def test_too_short_a_history_is_not_tested():
+    counts = {"A": [10, 10, 30]}
+    assert anomalies.volume_changes(history(counts, MONTHS[2:]), CITY.iloc[2:], "2022-05", RULES).empty
+
+
+def durations(unit: str, month: str, hours: list[float]) -> list[dict]:
+    start = f"{month}-10 08:00"
+    return [{"unit": unit, "created_at": start, "completed_at": at(h, start)} for h in hours]
+
+
+def test_slower_completion_by_mann_whitney():
+    rows = []
+    for month in MONTHS[:4]:
+        rows += durations("Kayu Manis", month, [2, 2.5, 3, 3.5, 4]) + durations("Utan Kayu", month, [2, 3, 4, 5, 6])
+    rows += durations("Kayu Manis", "2022-05", [10, 11, 12, 13, 14])  # every hour above every baseline hour
+    rows += durations("Utan Kayu", "2022-05", [2, 3, 4, 5, 6])        # as before
+    rows += durations("Pisangan Baru", "2022-05", [50, 60])            # too few to test
+    flags = anomalies.slower_durations(frames.tickets(*rows), "2022-05", RULES)
+    assert flags["unit"].tolist() == ["Kayu Manis"]
+    assert (flags["observed"].iloc[0], flags["expected"].iloc[0]) == (12.0, 3.0)  # medians
+    assert flags["evidence"].iloc[0].startswith("median waktu penyelesaian 12,0 jam, 4,0 kali median 4 bulan")
+
+
+def test_no_completed_ticket_gives_no_duration_flag():
+    rows = [{"created_at": f"{m}-10 08:00"} for m in MONTHS for _ in range(6)]
+    assert anomalies.slower_durations(frames.tickets(*rows), "2022-05", RULES).empty
