@@ -15,7 +15,7 @@ STAMP := $(VENV)/.installed
 BUILD_ARGS := --city "$(CITY)" --month "$(MONTH)" $(if $(DATA),--data "$(DATA)") \
 	$(if $(COORD),--coordinations "$(COORD)") $(if $(PARAMS),--params "$(PARAMS)")
 
-.PHONY: setup report verify test test-fast lab bench bench-load sample clean
+.PHONY: setup report anomalies verify test test-fast lab bench bench-load sample clean
 
 setup: $(STAMP)
 
@@ -29,6 +29,9 @@ $(STAMP): pyproject.toml scripts/system-deps.sh
 
 report: $(STAMP)
 	$(PY) -m crmlib build $(BUILD_ARGS)
+
+anomalies: $(STAMP)
+	$(PY) -m crmlib anomalies $(BUILD_ARGS) $(if $(CSV),--csv "$(CSV)")
 
 verify: $(STAMP)
 	$(PY) -m crmlib verify --city "$(CITY)" --month "$(MONTH)"

@@ -57,3 +57,11 @@ def select_city_month(export: Export, city_code: str, month: str) -> tuple[pd.Da
     ).astype({"table": "string", "rows_used": "Int64", "rows_in_scope": "Int64", "rows_outside": "Int64"})
     return (export.tickets[t_mask].reset_index(drop=True),
             export.coordinations[c_mask].reset_index(drop=True), scope)
+
+
+def select_city(export: Export, city_code: str) -> pd.DataFrame:
+    """Tickets of one city's own units (kelurahan, kecamatan offices, head unit), every month of the export."""
+    areas.check_city(city_code)
+    tickets = export.tickets
+    mask = ((tickets["city_code"] == city_code) & tickets["unit_type"].isin(CITY_UNIT_TYPES)).fillna(False)
+    return tickets[mask.astype(bool)].reset_index(drop=True)

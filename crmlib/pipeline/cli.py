@@ -1,4 +1,4 @@
-"""Command line: ``python -m crmlib build|verify|sample``.
+"""Command line: ``python -m crmlib build|verify|anomalies|sample``.
 
 What the user must fix (a :class:`~crmlib.errors.UserError`: bad input, bad
 settings, an unknown city or month) prints as one line and exits with 2. A
@@ -62,6 +62,19 @@ def _verify(args: argparse.Namespace) -> int:
     return 1
 
 
+def _anomalies(args: argparse.Namespace) -> int:
+    from crmlib.pipeline.anomaly_scan import counts_by_kind, scan, write_csv
+    from crmlib.pipeline.context import load_context
+
+    context = load_context(args.city, args.month, args.data, args.coordinations, settings=_settings(args))
+    flags = scan(context)
+    for kind, count in counts_by_kind(flags).items():
+        print(f"{kind:<18} {count:5d}")
+    if args.csv:
+        print(f"flags written to {write_csv(flags, args.csv)}")
+    return 0
+
+
 def _sample(args: argparse.Namespace) -> int:
     from crmlib.sample import write_sample
 
@@ -76,18 +89,22 @@ def parser() -> argparse.ArgumentParser:
     for name, handler, help_text in (
         ("build", _build, "build one city-month report"),
         ("verify", _verify, "re-run a built report and compare every figure"),
+        ("anomalies", _anomalies, "flag what is unusual in one city-month; counts per kind, every flag to --csv"),
     ):
         command = commands.add_parser(name, help=help_text)
         command.add_argument("--city", required=True)
         command.add_argument("--month", required=True, help="YYYY-MM")
         command.add_argument("--outputs", help="reports folder; default: $CRM_OUTPUTS, else ./outputs")
         command.set_defaults(handler=handler)
-        if name == "build":
+        if name in ("build", "anomalies"):
             command.add_argument("--data", help="tickets export (csv/xlsx); default: the bundled synthetic sample")
             command.add_argument("--coordinations", help="coordinations export; optional")
             command.add_argument("--params", help="folder of settings files overriding the shipped ones, "
                                                   "file by file; default: $CRM_PARAMS")
+        if name == "build":
             command.add_argument("--no-pdf", action="store_true", help="skip the PDF")
+        elif name == "anomalies":
+            command.add_argument("--csv", help="write every flag to this CSV file")
         else:
             # verify re-runs with the settings folder the manifest records
             command.set_defaults(params=None)

@@ -1,0 +1,57 @@
+"""Every anomaly flag of one city-month, from a report context, and the flags as a CSV file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from crmlib.ingest.select import select_city
+from crmlib.metrics import anomalies
+from crmlib.metrics.history import month_of, monthly_history, months_between
+from crmlib.pipeline.context import ReportContext
+from crmlib.report.spreadsheet import safe_frame
+
+KINDS = ("volume_spike", "volume_drop", "slower_completion", "slower_response", "fast_closure", "batch_closure",
+         "time_order", "backlog_aged")
+CSV_COLUMNS = ["kind", "unit_type", "unit", "month", "ticket_id", "observed", "expected", "evidence", "p_value",
+               "q_value"]
+
+
+def scan(context: ReportContext) -> pd.DataFrame:
+    """The flags of the context's city and month: unit-month flags against the unit's earlier months in the
+    export, ticket flags on the month's tickets."""
+    rules = context.rules
+    city_tickets = select_city(context.export, context.city)
+    city_tickets = city_tickets[month_of(city_tickets["created_at"]) <= context.month]
+    months = months_between(str(month_of(city_tickets["created_at"]).min()), context.month)
+    history = monthly_history(city_tickets, rules, months)
+    city_history = monthly_history(city_tickets, rules, months, by=None)
+    tickets = context.tickets
+    cutoff = context.cutoff.stamp if context.cutoff else tickets["created_at"].max()
+    parts = [
+        anomalies.volume_changes(history, city_history, context.month, rules),
+        anomalies.slower_durations(city_tickets, context.month, rules, "completion"),
+        anomalies.slower_durations(city_tickets, context.month, rules, "response"),
+        anomalies.fast_closures(tickets, rules),
+        anomalies.batch_closures(tickets, rules),
+        anomalies.time_order(tickets, context.export.flags[context.export.flags["table"] == "tickets"]),
+        anomalies.backlog_aged(tickets, cutoff, rules),
+    ]
+    flags = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else parts[0]
+    order = {kind: i for i, kind in enumerate(KINDS)}
+    return flags.sort_values(["kind", "unit", "ticket_id"], key=lambda c: c.map(order) if c.name == "kind" else c,
+                             kind="stable").reset_index(drop=True)
+
+
+def counts_by_kind(flags: pd.DataFrame) -> dict[str, int]:
+    """How many flags of each kind, every kind listed."""
+    return {kind: int((flags["kind"] == kind).sum()) for kind in KINDS}
+
+
+def write_csv(flags: pd.DataFrame, path: str | Path) -> Path:
+    """Write the flags as CSV (UTF-8, comma); text from data cannot become a spreadsheet formula."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    safe_frame(flags[CSV_COLUMNS]).to_csv(path, index=False, encoding="utf-8")
+    return path
