@@ -144,7 +144,7 @@ def parse_datetimes(series: pd.Series, tz: str = TZ, order: str = DAY_FIRST) -> 
     """
     if order not in DATE_ORDERS:
         raise ValueError(f"parse_datetimes: order must be one of {DATE_ORDERS}, got {order!r}")
-    text = clean_text(series).reset_index(drop=True)
+    text = cleaned = clean_text(series).reset_index(drop=True)
     wall = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")  # Jakarta wall time
     utc = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us, UTC]")  # cells with an offset
 
@@ -202,7 +202,7 @@ def parse_datetimes(series: pd.Series, tz: str = TZ, order: str = DAY_FIRST) -> 
         named = named.dropna(subset=["m"])
         wall[named.index] = _stamps(named)
 
-    return _finish(wall, utc, clean_text(series).reset_index(drop=True), series, tz)
+    return _finish(wall, utc, cleaned, series, tz)
 
 
 def _finish(wall: pd.Series, utc: pd.Series, text: pd.Series, series: pd.Series, tz: str) -> tuple[pd.Series, pd.Series]:
