@@ -36,6 +36,12 @@ class AnomalyRules:
     min_durations: int
     fast_closure_minutes: float
     batch_closure_tickets: int
+    geotag_far_robust_z: float
+    geotag_far_min_metres: float
+    geotag_min_tickets: int
+    burst_tickets: int
+    burst_metres: float
+    burst_hours: float
 
 
 @dataclass(frozen=True)
@@ -209,6 +215,13 @@ def _anomaly_rules(section: Mapping[str, Any], path: Path) -> AnomalyRules:
         fast_closure_minutes=_number(section.get("fast_closure_minutes"), "anomalies.fast_closure_minutes", path),
         batch_closure_tickets=_integer(section.get("batch_closure_tickets"), "anomalies.batch_closure_tickets", path,
                                        minimum=2),
+        geotag_far_robust_z=_number(section.get("geotag_far_robust_z"), "anomalies.geotag_far_robust_z", path),
+        geotag_far_min_metres=_number(section.get("geotag_far_min_metres"), "anomalies.geotag_far_min_metres", path),
+        geotag_min_tickets=_integer(section.get("geotag_min_tickets"), "anomalies.geotag_min_tickets", path,
+                                    minimum=3),
+        burst_tickets=_integer(section.get("burst_tickets"), "anomalies.burst_tickets", path, minimum=2),
+        burst_metres=_number(section.get("burst_metres"), "anomalies.burst_metres", path),
+        burst_hours=_number(section.get("burst_hours"), "anomalies.burst_hours", path),
     )
 
 

@@ -1,7 +1,10 @@
 """Anomaly flags: each function returns the rows of one kind of flag, with its evidence as numbers and words.
 
 Rule flags (fast_closure, batch_closure, backlog_aged, time_order) mark
-tickets by a threshold from the rules file. Statistical flags compare a
+tickets by a threshold from the rules file. Place flags: geotag_far, a
+geotag whose log distance to its unit's median point has a robust z (median
+and MAD) above the threshold; duplicate_burst, complaints of one category
+close in place and time (a k-d tree over metres on a local plane). Statistical flags compare a
 unit-month with the unit's own previous months (up to ``baseline_months``,
 at least ``min_baseline_months``):
 
@@ -105,6 +108,73 @@ def time_order(tickets: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:
             "ticket_id": flag.ticket_id,
             "evidence": f"{flag.reason} (Lampiran Kualitas Data: {flag.table} baris {flag.source_row})",
         })
+    return _frame(rows)
+
+
+# Metres per degree near Jakarta (6.2 degrees south): good to well under 1% over a city.
+METRES_PER_DEGREE_LAT = 110_574.0
+METRES_PER_DEGREE_LON = 111_320.0 * float(np.cos(np.radians(6.2)))
+
+
+def _metres(tickets: pd.DataFrame) -> np.ndarray:
+    """Geotags as (x, y) metres on a local plane."""
+    return np.column_stack([tickets["longitude"].astype("float64").to_numpy() * METRES_PER_DEGREE_LON,
+                            tickets["latitude"].astype("float64").to_numpy() * METRES_PER_DEGREE_LAT])
+
+
+def _geotagged(tickets: pd.DataFrame) -> pd.DataFrame:
+    return tickets[tickets["geotagged"].astype("boolean").fillna(False).astype(bool)]
+
+
+def geotags_far(tickets: pd.DataFrame, month: str, rules: Rules) -> pd.DataFrame:
+    """Geotags of the month far from their unit's median point (observed: metres; expected: the unit's median
+    distance), judged by a robust z of the log distance over the unit's geotags of the month and earlier."""
+    config = rules.anomalies
+    geotagged = _geotagged(tickets)
+    rows = []
+    for (unit_type, unit), part in geotagged.groupby(list(UNIT_KEYS), sort=True):
+        if len(part) < config.geotag_min_tickets:
+            continue
+        points = _metres(part)
+        distance = np.hypot(*(points - np.median(points, axis=0)).T)
+        log_distance = np.log1p(distance)
+        centre = np.median(log_distance)
+        spread = 1.4826 * np.median(np.abs(log_distance - centre))  # MAD, scaled to a normal's sigma
+        if spread == 0:
+            continue
+        z = (log_distance - centre) / spread
+        months = month_of(part["created_at"]).to_numpy()
+        typical = float(np.expm1(centre))
+        for i in np.flatnonzero((z > config.geotag_far_robust_z) & (distance >= config.geotag_far_min_metres)
+                                & (months == month)):
+            rows.append({"kind": "geotag_far", "unit_type": unit_type, "unit": unit, "month": month,
+                         "ticket_id": part["ticket_id"].iloc[i], "observed": distance[i], "expected": typical,
+                         "evidence": f"titik lokasi {_number(distance[i] / 1000)} km dari titik tengah unit "
+                                     f"(biasanya {_number(typical / 1000, 2)} km); z = {_number(z[i])}"})
+    return _frame(rows)
+
+
+def duplicate_bursts(tickets: pd.DataFrame, rules: Rules) -> pd.DataFrame:
+    """Complaints with at least ``burst_tickets`` - 1 others of the same category within ``burst_metres``
+    and ``burst_hours`` of them (observed: complaints in the burst)."""
+    from scipy.spatial import cKDTree
+
+    config = rules.anomalies
+    rows = []
+    for _, part in _geotagged(tickets).groupby("category", sort=True):
+        if len(part) < config.burst_tickets:
+            continue
+        tree = cKDTree(_metres(part))
+        hours = (part["created_at"] - part["created_at"].min()).dt.total_seconds().to_numpy() / 3600
+        for i, near in enumerate(tree.query_ball_point(_metres(part), r=config.burst_metres)):
+            close = [j for j in near if abs(hours[j] - hours[i]) <= config.burst_hours]
+            if len(close) >= config.burst_tickets:
+                row = part.iloc[i]
+                rows.append({"kind": "duplicate_burst", "unit_type": row["unit_type"], "unit": row["unit"],
+                             "month": month_of(part["created_at"].iloc[[i]]).iloc[0], "ticket_id": row["ticket_id"],
+                             "observed": len(close),
+                             "evidence": f"{len(close)} aduan kategori yang sama dalam {config.burst_metres:g} m dan "
+                                         f"{config.burst_hours:g} jam"})
     return _frame(rows)
 
 

@@ -13,7 +13,7 @@ from crmlib.pipeline.context import ReportContext
 from crmlib.report.spreadsheet import safe_frame
 
 KINDS = ("volume_spike", "volume_drop", "slower_completion", "slower_response", "fast_closure", "batch_closure",
-         "time_order", "backlog_aged")
+         "time_order", "geotag_far", "duplicate_burst", "backlog_aged")
 CSV_COLUMNS = ["kind", "unit_type", "unit", "month", "ticket_id", "observed", "expected", "evidence", "p_value",
                "q_value"]
 
@@ -29,6 +29,8 @@ def scan(context: ReportContext) -> pd.DataFrame:
     city_history = monthly_history(city_tickets, rules, months, by=None)
     tickets = context.tickets
     cutoff = context.cutoff.stamp if context.cutoff else tickets["created_at"].max()
+    # A unit's usual place: its geotags of this month and of the baseline months.
+    recent = city_tickets[month_of(city_tickets["created_at"]).isin(months[-(rules.anomalies.baseline_months + 1):])]
     parts = [
         anomalies.volume_changes(history, city_history, context.month, rules),
         anomalies.slower_durations(city_tickets, context.month, rules, "completion"),
@@ -36,6 +38,8 @@ def scan(context: ReportContext) -> pd.DataFrame:
         anomalies.fast_closures(tickets, rules),
         anomalies.batch_closures(tickets, rules),
         anomalies.time_order(tickets, context.export.flags[context.export.flags["table"] == "tickets"]),
+        anomalies.geotags_far(recent, context.month, rules),
+        anomalies.duplicate_bursts(tickets, rules),
         anomalies.backlog_aged(tickets, cutoff, rules),
     ]
     flags = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else parts[0]

@@ -121,3 +121,36 @@ def test_slower_completion_by_mann_whitney():
 def test_no_completed_ticket_gives_no_duration_flag():
     rows = [{"created_at": f"{m}-10 08:00"} for m in MONTHS for _ in range(6)]
     assert anomalies.slower_durations(frames.tickets(*rows), "2022-05", RULES).empty
+
+
+def geotag(lat_metres: float, lon_metres: float, created: str = "2022-05-10 08:00", **extra) -> dict:
+    """A geotagged ticket this many metres north and east of a point in Jakarta Timur."""
+    return {"latitude": -6.2 + lat_metres / anomalies.METRES_PER_DEGREE_LAT,
+            "longitude": 106.86 + lon_metres / anomalies.METRES_PER_DEGREE_LON, "geotagged": True,
+            "created_at": created, **extra}
+
+
+def test_geotag_far_from_the_unit():
+    # Nine geotags 100-300 m around the unit's centre, one 5 km east: robust z of its log distance is far above 3.5.
+    near = [geotag(100 * ((i % 3) + 1), 50 * (i - 4)) for i in range(9)]
+    tickets = frames.tickets(*near, geotag(0, 5000))
+    flags = anomalies.geotags_far(tickets, "2022-05", RULES)
+    assert flags["ticket_id"].tolist() == ["JK2206010010"]
+    assert flags["observed"].iloc[0] == pytest.approx(5000, abs=300)
+    assert flags["evidence"].iloc[0].startswith("titik lokasi 5,0 km dari titik tengah unit")
+    # Too few geotags to judge a unit: nothing.
+    assert anomalies.geotags_far(frames.tickets(*near[:3], geotag(0, 5000)), "2022-05", RULES).empty
+
+
+def test_duplicate_burst_needs_the_same_category_place_and_time():
+    t0 = "2022-05-10 08:00"
+    tickets = frames.tickets(
+        geotag(0, 0, t0), geotag(20, 0, "2022-05-10 09:00"), geotag(0, 30, "2022-05-10 09:30"),  # a burst of 3
+        geotag(0, 0, "2022-05-10 12:00"),                                           # same place, 4 h later
+        geotag(0, 200, t0),                                                         # same time, 200 m away
+        geotag(10, 10, t0, category="Sampah"),                                      # another category
+    )
+    flags = anomalies.duplicate_bursts(tickets, RULES)
+    assert flags["ticket_id"].tolist() == ["JK2206010001", "JK2206010002", "JK2206010003"]
+    assert set(flags["observed"]) == {3}
+    assert flags["evidence"].iloc[0] == "3 aduan kategori yang sama dalam 50 m dan 2 jam"
