@@ -15,7 +15,7 @@ STAMP := $(VENV)/.installed
 BUILD_ARGS := --city "$(CITY)" --month "$(MONTH)" $(if $(DATA),--data "$(DATA)") \
 	$(if $(COORD),--coordinations "$(COORD)") $(if $(PARAMS),--params "$(PARAMS)")
 
-.PHONY: setup report anomalies verify test test-fast lab bench bench-load sample clean
+.PHONY: setup report anomalies verify test test-fast lab bench bench-load bench-anomalies sample clean
 
 setup: $(STAMP)
 
@@ -52,6 +52,9 @@ bench: $(STAMP)
 
 bench-load: $(STAMP)
 	$(PY) scripts/bench_load.py
+
+bench-anomalies: $(STAMP)
+	$(PY) scripts/bench_anomalies.py
 
 sample: $(STAMP)
 	$(PY) -m crmlib sample

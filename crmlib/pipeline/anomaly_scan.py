@@ -6,11 +6,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from crmlib.ingest.rules import Rules
 from crmlib.ingest.select import select_city
 from crmlib.metrics import anomalies
 from crmlib.metrics.history import month_of, monthly_history, months_between
 from crmlib.pipeline.context import ReportContext
 from crmlib.report.spreadsheet import safe_frame
+from crmlib.schema import Export
 
 KINDS = ("volume_spike", "volume_drop", "slower_completion", "slower_response", "fast_closure", "batch_closure",
          "time_order", "geotag_far", "duplicate_burst", "backlog_aged")
@@ -19,26 +21,30 @@ CSV_COLUMNS = ["kind", "unit_type", "unit", "month", "ticket_id", "observed", "e
 
 
 def scan(context: ReportContext) -> pd.DataFrame:
-    """The flags of the context's city and month: unit-month flags against the unit's earlier months in the
-    export, ticket flags on the month's tickets."""
-    rules = context.rules
-    city_tickets = select_city(context.export, context.city)
-    city_tickets = city_tickets[month_of(city_tickets["created_at"]) <= context.month]
-    months = months_between(str(month_of(city_tickets["created_at"]).min()), context.month)
+    """The flags of a report context's city and month (see :func:`scan_export`)."""
+    cutoff = context.cutoff.stamp if context.cutoff else context.tickets["created_at"].max()
+    return scan_export(context.export, context.city, context.month, cutoff, context.rules)
+
+
+def scan_export(export: Export, city: str, month: str, cutoff: pd.Timestamp, rules: Rules) -> pd.DataFrame:
+    """Every flag of one city-month: unit-month flags against each unit's earlier months in the export,
+    ticket flags on the month's tickets, geotags against the unit's recent ones."""
+    city_tickets = select_city(export, city)
+    city_tickets = city_tickets[month_of(city_tickets["created_at"]) <= month]
+    months = months_between(str(month_of(city_tickets["created_at"]).min()), month)
     history = monthly_history(city_tickets, rules, months)
     city_history = monthly_history(city_tickets, rules, months, by=None)
-    tickets = context.tickets
-    cutoff = context.cutoff.stamp if context.cutoff else tickets["created_at"].max()
+    tickets = city_tickets[month_of(city_tickets["created_at"]) == month]
     # A unit's usual place: its geotags of this month and of the baseline months.
     recent = city_tickets[month_of(city_tickets["created_at"]).isin(months[-(rules.anomalies.baseline_months + 1):])]
     parts = [
-        anomalies.volume_changes(history, city_history, context.month, rules),
-        anomalies.slower_durations(city_tickets, context.month, rules, "completion"),
-        anomalies.slower_durations(city_tickets, context.month, rules, "response"),
+        anomalies.volume_changes(history, city_history, month, rules),
+        anomalies.slower_durations(city_tickets, month, rules, "completion"),
+        anomalies.slower_durations(city_tickets, month, rules, "response"),
         anomalies.fast_closures(tickets, rules),
         anomalies.batch_closures(tickets, rules),
-        anomalies.time_order(tickets, context.export.flags[context.export.flags["table"] == "tickets"]),
-        anomalies.geotags_far(recent, context.month, rules),
+        anomalies.time_order(tickets, export.flags[export.flags["table"] == "tickets"]),
+        anomalies.geotags_far(recent, month, rules),
         anomalies.duplicate_bursts(tickets, rules),
         anomalies.backlog_aged(tickets, cutoff, rules),
     ]
