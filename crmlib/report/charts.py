@@ -11,9 +11,12 @@ import matplotlib
 matplotlib.use("Agg")  # headless: the build has no screen
 
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 from IPython.display import HTML  # noqa: E402
+
+from crmlib.report import formatting as fmt  # noqa: E402
 
 PALETTE = "crest"
 ACCENT = "#1f5f8b"
@@ -67,6 +70,42 @@ def pie_chart(labels: pd.Series, counts: pd.Series, title: str, max_wedges: int 
     ax.legend(wedges, [f"{name}, {count}" for name, count in zip(data["label"], data["count"])],
               loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
     ax.set(title=title, aspect="equal")
+    fig.tight_layout()
+    return fig
+
+
+def funnel_chart(table: pd.DataFrame, title: str) -> plt.Figure:
+    """Each kelurahan's share (0-1) against its complaints, with the 95% and 99.8% limits around the city's share.
+
+    ``table`` comes from :func:`crmlib.metrics.fair_comparison.response_funnel`.
+    """
+    from crmlib.metrics.fair_comparison import FUNNEL_LEVELS, funnel_limits
+
+    setup()
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    city_share = float(table["city_share"].iloc[0]) if len(table) else float("nan")
+    n = np.arange(1, max(int(table["complaints"].max()) if len(table) else 1, 2) + 1)
+    for level, style in zip(FUNNEL_LEVELS, ("--", ":")):
+        limits = funnel_limits(n, city_share, level)
+        ax.step(n, limits["lower"], where="mid", color="grey", linestyle=style,
+                label=f"batas {fmt.number(level * 100, 1).removesuffix(',0')}%")
+        ax.step(n, limits["upper"], where="mid", color="grey", linestyle=style)
+    outside = table["outside_99_8"].astype(bool)
+    ax.scatter(table["complaints"], table["share"], color=np.where(outside, "#b00020", ACCENT), zorder=3)
+    ax.axhline(city_share, color=ACCENT, linewidth=1, label="kota")
+    ax.set(title=title, xlabel="Jumlah aduan", ylabel="Porsi direspon tepat waktu", ylim=(-0.02, 1.02))
+    ax.legend(frameon=False, loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def trend_chart(history: pd.DataFrame, column: str, title: str, ylabel: str) -> plt.Figure:
+    """A line over months (``history`` from :func:`crmlib.metrics.history.monthly_history`)."""
+    setup()
+    fig, ax = plt.subplots(figsize=(8, 3.2))
+    ax.plot(history["month"].astype(str), history[column], marker="o", color=ACCENT)
+    ax.set(title=title, xlabel="", ylabel=ylabel)
+    ax.tick_params(axis="x", rotation=45)
     fig.tight_layout()
     return fig
 

@@ -84,3 +84,20 @@ def test_notebook_runs_alone_with_its_defaults(path, tmp_path, monkeypatch):
     assert errors == []
     shown = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "display_data"]
     assert shown, f"{path.name} displayed nothing"
+
+
+@pytest.mark.e2e
+def test_the_anomaly_explorer_runs_with_its_defaults(tmp_path, monkeypatch):
+    """Outside the report: the analyst's explorer runs on the sample and exports a selection."""
+    from nbclient import NotebookClient
+
+    monkeypatch.setenv("CRM_OUTPUTS", str(tmp_path))
+    path = NOTEBOOKS[0].parent / "eksplorasi" / "anomali.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    notebook.cells[0].source += f"\nexport_path = {str(tmp_path / 'pilihan.xlsx')!r}"
+    NotebookClient(notebook, kernel_name=KERNEL_NAME, timeout=300,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    errors = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert errors == []
+    assert (tmp_path / "pilihan.xlsx").exists()
+    assert path.name not in [p.name for p in NOTEBOOKS]  # not a report section

@@ -1,0 +1,56 @@
+"""What the anomaly explorer notebook shows: a unit's tickets with their flags, interactive tables, exports.
+
+Interactive tables (itables) are used when the ``lab`` extra is installed and
+plain HTML tables otherwise, so the notebook runs anywhere. Tickets are shown
+by number, times, category and status: never free text, which the loader
+does not keep.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from IPython.display import HTML
+
+from crmlib.report.html_blocks import table
+from crmlib.report.spreadsheet import safe_frame
+
+TICKET_COLUMNS = ["ticket_id", "created_at", "responded_at", "completed_at", "category", "subcategory", "channel",
+                  "status", "max_tl_hours", "rejected_count", "geotagged"]
+
+
+def unit_tickets(tickets: pd.DataFrame, unit: str, flags: pd.DataFrame) -> pd.DataFrame:
+    """One unit's tickets with the kinds of flag each carries (comma-separated, empty when none)."""
+    mine = tickets.loc[tickets["unit"] == unit, TICKET_COLUMNS]
+    kinds = flags.dropna(subset=["ticket_id"]).groupby("ticket_id")["kind"].agg(lambda k: ", ".join(sorted(set(k))))
+    return mine.assign(flags=mine["ticket_id"].map(kinds).fillna("")).reset_index(drop=True)
+
+
+def most_flagged_unit(flags: pd.DataFrame, tickets: pd.DataFrame) -> str:
+    """The unit with the most flags; without flags, the unit with the most tickets."""
+    counts = flags["unit"].dropna().value_counts()
+    return str(counts.index[0] if len(counts) else tickets["unit"].value_counts().index[0])
+
+
+def interactive(frame: pd.DataFrame) -> HTML:
+    """A sortable, searchable table when itables is installed (offline), else an escaped HTML table."""
+    try:
+        from itables import to_html_datatable
+    except ImportError:
+        return table(frame.head(500), {c: c for c in frame.columns})
+    return HTML(to_html_datatable(frame, connected=False))
+
+
+def export_selection(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write a selection to .csv or .xlsx; text from data cannot become a spreadsheet formula."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    safe = safe_frame(frame)
+    for column in safe.select_dtypes(include=["datetimetz"]).columns:  # spreadsheets hold no time zone
+        safe[column] = safe[column].dt.tz_localize(None)
+    if path.suffix.lower() == ".xlsx":
+        safe.to_excel(path, index=False)
+    else:
+        safe.to_csv(path, index=False, encoding="utf-8")
+    return path
