@@ -25,6 +25,7 @@ from crmlib.metrics.durations import (
     units_faster_than,
 )
 from crmlib.metrics.follow_ups import late_follow_ups, rejected_follow_ups
+from crmlib.metrics.history import city_trend, export_months, monthly_history
 from crmlib.metrics.pivot import DEFAULT_STATUS_COLUMNS, status_columns, status_pivot
 from crmlib.metrics.scores import capaian, effective_max_tl_hours, follow_up_score, follow_up_scores, grade
 
@@ -32,12 +33,14 @@ __all__ = [
     "DEFAULT_STATUS_COLUMNS",
     "capaian",
     "category_mix",
+    "city_trend",
     "channel_shares",
     "completion_histogram",
     "completion_hours",
     "coordination_hours",
     "duration_stats",
     "effective_max_tl_hours",
+    "export_months",
     "fastest",
     "follow_up_score",
     "follow_up_scores",
@@ -46,6 +49,7 @@ __all__ = [
     "kelurahan_completion_stats",
     "kelurahan_coordination_stats",
     "late_follow_ups",
+    "monthly_history",
     "rejected_follow_ups",
     "response_hours",
     "response_split",

@@ -88,3 +88,45 @@ def monthly_history(tickets: pd.DataFrame, rules: Rules, months: Sequence[str],
     for column in keys:
         out[column] = out[column].astype(tickets[column].dtype)
     return out[[*keys, *HISTORY_COLUMNS]].reset_index(drop=True)
+
+
+def month_comparison(city_history: pd.DataFrame, month: str, covered: Sequence[str]) -> dict[str, dict | None]:
+    """The month beside the previous month and the same month a year earlier: complaints and the share
+    responded within the rule for each, None for a month the export does not cover.
+
+    >>> h = pd.DataFrame({"month": ["2022-05", "2022-06"], "complaints": [400, 508],
+    ...                   "responded_within_share": [70.0, 76.4]})
+    >>> c = month_comparison(h, "2022-06", ["2022-05", "2022-06"])
+    >>> c["previous"]["complaints"], c["year_ago"]
+    (400, None)
+    """
+    rows = city_history.set_index("month")
+    period = pd.Period(month, "M")
+
+    def row(key: str) -> dict | None:
+        if key not in covered:
+            return None
+        found = rows.loc[key] if key in rows.index else None
+        return {"month": key,
+                "complaints": int(found["complaints"]) if found is not None else 0,
+                "responded_within_share": float(found["responded_within_share"]) if found is not None else np.nan}
+
+    return {"current": row(month), "previous": row(str(period - 1)), "year_ago": row(str(period - 12))}
+
+
+def export_months(tickets: pd.DataFrame) -> list[str]:
+    """Every month from the export's first complaint to its last: the months it covers."""
+    months = month_of(tickets["created_at"]).dropna()
+    return months_between(str(months.min()), str(months.max())) if len(months) else []
+
+
+def city_trend(city_tickets: pd.DataFrame, rules: Rules, month: str,
+               covered: Sequence[str]) -> tuple[pd.DataFrame, dict[str, dict | None]]:
+    """The city's last 12 months up to ``month`` that the export covers, and the month's comparison with the
+    previous month and a year earlier (see :func:`month_comparison`)."""
+    period = pd.Period(month, "M")
+    span = months_between(str(period - 12), month)
+    history = monthly_history(city_tickets, rules, span, by=None)
+    comparison = month_comparison(history, month, covered)
+    last_year = history[history["month"].isin(span[1:]) & history["month"].isin(list(covered))]
+    return last_year.reset_index(drop=True), comparison

@@ -154,6 +154,46 @@ def response_time_summary(stats: dict[str, float]) -> str:
                      mean=fmt.number(stats["mean"]), median=fmt.number(stats["median"]), p90=fmt.number(stats["p90"]))
 
 
+def _change(now: int, before: int) -> str:
+    if before == 0:
+        return "naik dari nol" if now else "tetap nol"
+    change = 100 * (now - before) / before
+    word = "naik" if change > 0 else "turun" if change < 0 else "tetap"
+    return f"{word} {fmt.percent(abs(change), 1)}" if change else word
+
+
+def comparison_summary(comparison: dict[str, dict | None]) -> str:
+    """This month's complaints and on-time responses against the previous month and a year earlier;
+    a month the export does not cover is said to be missing.
+
+    >>> comparison_summary({"current": {"month": "2022-06", "complaints": 508, "responded_within_share": 76.38},
+    ...                     "previous": {"month": "2022-05", "complaints": 400, "responded_within_share": 80.0},
+    ...                     "year_ago": None})  # doctest: +NORMALIZE_WHITESPACE
+    'Jumlah aduan bulan <strong>Juni 2022</strong> (<strong>508</strong>) <strong>naik 27,0%</strong> dari bulan
+    <strong>Mei 2022</strong> (<strong>400</strong>); aduan yang direspon tepat waktu <strong>76,38%</strong>
+    (sebelumnya <strong>80,00%</strong>). Data bulan <strong>Juni 2021</strong> tidak tercakup dalam ekspor,
+    sehingga perbandingan dengan tahun sebelumnya belum dapat dibuat.'
+    """
+    now = comparison["current"]
+    month = pd.Period(now["month"], "M")
+    parts = []
+    for key, other_month in (("previous", month - 1), ("year_ago", month - 12)):
+        other = comparison[key]
+        label = fmt.month_label(other_month)
+        if other is None:
+            parts.append(_sentence(" Data bulan {bulan} tidak tercakup dalam ekspor, sehingga perbandingan dengan "
+                                   + ("bulan sebelumnya" if key == "previous" else "tahun sebelumnya")
+                                   + " belum dapat dibuat.", bulan=label))
+            continue
+        parts.append(_sentence(
+            (" " if parts else "") + "Jumlah aduan bulan {bulan} ({n}) {change} dari bulan {lalu} ({m}); aduan yang "
+            "direspon tepat waktu {share} (sebelumnya {share_before}).",
+            bulan=fmt.month_label(now["month"]), n=fmt.integer(now["complaints"]),
+            change=_change(now["complaints"], other["complaints"]), lalu=label, m=fmt.integer(other["complaints"]),
+            share=fmt.percent(now["responded_within_share"]), share_before=fmt.percent(other["responded_within_share"])))
+    return "".join(parts).strip()
+
+
 def rejected_summary(rejected: pd.DataFrame, min_count: int, month_label: str) -> str:
     """Which units had follow-ups rejected min_count times or more, or that none had."""
     if rejected.empty:

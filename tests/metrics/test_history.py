@@ -55,3 +55,15 @@ def test_the_city_history_adds_every_unit(tickets):
 
 def test_months_between_spans_years():
     assert months_between("2021-12", "2022-01") == ["2021-12", "2022-01"]
+
+
+def test_city_trend_keeps_only_covered_months_and_compares(tickets):
+    from crmlib.metrics.history import city_trend, export_months
+
+    covered = export_months(tickets)
+    assert covered == ["2022-04", "2022-05", "2022-06"]
+    trend, comparison = city_trend(tickets, RULES, "2022-06", covered)
+    assert trend["month"].tolist() == covered  # no 2021 months: the export does not reach them
+    assert comparison["current"]["complaints"] == 3 and comparison["previous"]["complaints"] == 1
+    assert comparison["previous"]["responded_within_share"] == 0.0  # May's one ticket was never responded to
+    assert comparison["year_ago"] is None
