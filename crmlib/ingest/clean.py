@@ -21,6 +21,7 @@ from crmlib.ingest.parse import (
     DAY_FIRST,
     MONTH_FIRST,
     MONTH_NAMES,
+    NUMERIC_DATE_START,
     clean_text,
     date_order_votes,
     normalise_channels,
@@ -221,8 +222,8 @@ def _date_orders(rows: _Rows, columns: Sequence[str], declared: str) -> dict[str
         order = verdict(day_first, month_first) or in_file or (declared if declared in DATE_ORDERS else None)
         if order is None:
             text = _column(rows.raw, column)
-            parts = text.str.extract(r"^\s*([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]")
-            either = text[parts[0].notna() & (parts[0] != parts[1])]
+            parts = text.str.extract(NUMERIC_DATE_START)
+            either = text[parts["a"].notna() & (parts["a"] != parts["b"])]
             if either.empty:  # every numeric date reads the same both ways
                 order = DAY_FIRST
             else:

@@ -34,7 +34,8 @@ _SERIAL = r"[0-9]+(?:[.,][0-9]+)?"
 # A time of day after a date: 16:15, 16.15, 16:15:30, 16:15:30.123456.
 _TIME = r"(?:[ T](?P<H>[0-9]{1,2})[:.](?P<M>[0-9]{2})(?:[:.](?P<S>[0-9]{2})(?:\.(?P<f>[0-9]{1,6}))?)?)?"
 # 03/06/2022, 3-6-2022, 03.06.2022: day and month in an order the column decides.
-_NUMERIC_DATE = re.compile(r"^(?P<a>[0-9]{1,2})[/.-](?P<b>[0-9]{1,2})[/.-](?P<y>[0-9]{4})" + _TIME + "$")
+NUMERIC_DATE_START = r"^(?P<a>[0-9]{1,2})[/.-](?P<b>[0-9]{1,2})[/.-](?P<y>[0-9]{4})"
+_NUMERIC_DATE = re.compile(NUMERIC_DATE_START + _TIME + "$")
 # ISO 8601, with an optional offset or Z.
 _ISO_DATE = re.compile(r"^(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})" + _TIME
                        + r"\s*(?P<tz>Z|[+-][0-9]{2}:?[0-9]{2})?$", re.IGNORECASE)
@@ -106,8 +107,7 @@ def date_order_votes(series: pd.Series) -> tuple[int, int]:
     # Dates repeat where times do not: look at each distinct date part once.
     text = clean_text(series)
     dates = text.str.slice(0, 10).value_counts()
-    parts = dates.index.to_series().str.extract(r"^([0-9]{1,2})[/.-]([0-9]{1,2})[/.-][0-9]{4}")
-    parts = parts.rename(columns={0: "a", 1: "b"}).astype("Float64")
+    parts = dates.index.to_series().str.extract(NUMERIC_DATE_START)[["a", "b"]].astype("Float64")
     first_over = (parts["a"] > 12).to_numpy(dtype=bool, na_value=False)
     second_over = (parts["b"] > 12).to_numpy(dtype=bool, na_value=False)
     counts = dates.to_numpy()

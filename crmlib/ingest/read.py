@@ -190,29 +190,26 @@ def _open_source(name: str, data: bytes, sheet: Any, required: list[list[str]]) 
 
     A csv is read as a stream of records, so a large export is never held whole as text or as rows.
     """
-    if data[:4] == b"PK\x03\x04":
-        return _workbook_source(name, data, sheet, required)
-    if data[:4] == b"\xd0\xcf\x11\xe0":  # an OLE compound file: the old binary workbook
-        raise InputError(name, "old .xls workbooks are not read", fix="save the sheet as .xlsx or .csv")
     if data[:2] == b"\x1f\x8b":
         try:
             data = gzip.decompress(data)
         except (OSError, EOFError, zlib.error) as exc:
             raise InputError(name, "damaged gzip file", fix="compress the export again or use the plain .csv") from exc
-        if data[:4] == b"PK\x03\x04":
-            return _workbook_source(name, data, sheet, required)
+    if data[:4] == b"PK\x03\x04":
+        return _workbook_source(name, data, sheet, required)
+    if data[:4] == b"\xd0\xcf\x11\xe0":  # an OLE compound file: the old binary workbook
+        raise InputError(name, "old .xls workbooks are not read", fix="save the sheet as .xlsx or .csv")
     encoding = _encoding(data)
     # The delimiter is the one under which a header row shows up (decimal commas
     # in data rows make counting characters unreliable).
-    best = (-1, -1, CSV_DELIMITERS[0])
-    for delimiter in CSV_DELIMITERS:
-        head = list(islice(_csv_records(name, data, encoding, delimiter), HEADER_SEARCH_ROWS))
-        index, score = _find_header(head, required)
+    heads: dict[str, list[list[str]]] = {}
+    best, delimiter = (-1, -1), CSV_DELIMITERS[0]
+    for candidate in CSV_DELIMITERS:
+        heads[candidate] = list(islice(_csv_records(name, data, encoding, candidate), HEADER_SEARCH_ROWS))
+        index, score = _find_header(heads[candidate], required)
         if index >= 0 and (best[0] < 0 or score > best[1] or (score == best[1] and index < best[0])):
-            best = (index, score, delimiter)
-    index, _, delimiter = best
-    head = list(islice(_csv_records(name, data, encoding, delimiter), HEADER_SEARCH_ROWS))
-    return _Source(head, index, encoding, True, lambda: _csv_records(name, data, encoding, delimiter))
+            best, delimiter = (index, score), candidate
+    return _Source(heads[delimiter], best[0], encoding, True, lambda: _csv_records(name, data, encoding, delimiter))
 
 
 def _body_columns(records: Iterator[list[str]], positions: list[int], width: int, needed: int,
