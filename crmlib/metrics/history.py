@@ -28,7 +28,11 @@ def month_of(times: pd.Series) -> pd.Series:
     >>> month_of(pd.Series(pd.to_datetime(["2022-06-30 17:30"], utc=True))).tolist()
     ['2022-07']
     """
-    return times.dt.tz_convert(TZ).dt.strftime("%Y-%m").astype("string")
+    local = times.dt.tz_convert(TZ)
+    # Formatting each time is slow on millions of rows; few months repeat: format each month once.
+    key = local.dt.year * 100 + local.dt.month
+    labels = {k: f"{int(k) // 100:04d}-{int(k) % 100:02d}" for k in key.dropna().unique()}
+    return key.map(labels).astype("string")
 
 
 def months_between(first: str, last: str) -> list[str]:

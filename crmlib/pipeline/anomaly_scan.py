@@ -30,13 +30,14 @@ def scan_export(export: Export, city: str, month: str, cutoff: pd.Timestamp, rul
     """Every flag of one city-month: unit-month flags against each unit's earlier months in the export,
     ticket flags on the month's tickets, geotags against the unit's recent ones."""
     city_tickets = select_city(export, city)
-    city_tickets = city_tickets[month_of(city_tickets["created_at"]) <= month]
-    months = months_between(str(month_of(city_tickets["created_at"]).min()), month)
+    months_of = month_of(city_tickets["created_at"])
+    city_tickets, months_of = city_tickets[months_of <= month], months_of[months_of <= month]
+    months = months_between(str(months_of.min()), month)
     history = monthly_history(city_tickets, rules, months)
     city_history = monthly_history(city_tickets, rules, months, by=None)
-    tickets = city_tickets[month_of(city_tickets["created_at"]) == month]
+    tickets = city_tickets[months_of == month]
     # A unit's usual place: its geotags of this month and of the baseline months.
-    recent = city_tickets[month_of(city_tickets["created_at"]).isin(months[-(rules.anomalies.baseline_months + 1):])]
+    recent = city_tickets[months_of.isin(months[-(rules.anomalies.baseline_months + 1):])]
     parts = [
         anomalies.volume_changes(history, city_history, month, rules),
         anomalies.slower_durations(city_tickets, month, rules, "completion"),

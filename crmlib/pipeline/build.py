@@ -132,7 +132,7 @@ def _build_into(final: Path, context: ReportContext, input_hashes: dict[str, str
             if sha256_of(path) != input_hashes[role]:
                 raise InputError(path, "the file changed while the report was being built",
                                  fix="build the report again once the export is final")
-        write_manifest(build_manifest(context.inputs, params, settings), work / "manifest.json")
+        write_manifest(build_manifest(context.inputs, input_hashes, params, settings), work / "manifest.json")
         _swap_in(work, final)
     except BaseException:
         _keep_failed(work, final)

@@ -10,7 +10,6 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from crmlib.ingest.read import sha256_of
 from crmlib.ingest.settings import Settings, manifest_entry
 
 PACKAGES = ("crm-reports", "pandas", "numpy", "pyarrow", "papermill", "nbconvert", "nbformat",
@@ -47,11 +46,12 @@ def git_commit() -> str:
     return commit + ("+dirty" if dirty else "")
 
 
-def build_manifest(inputs: dict[str, Path], params: dict[str, Any], settings: Settings) -> dict[str, Any]:
-    """Describe a build: input hashes, parameters, the settings used, versions, commit and time."""
+def build_manifest(inputs: dict[str, Path], hashes: dict[str, str], params: dict[str, Any],
+                   settings: Settings) -> dict[str, Any]:
+    """Describe a build: inputs with the SHA-256 the build checked, parameters, settings, versions, commit, time."""
     return {
         "inputs": {
-            role: {"path": str(path.resolve()), "sha256": sha256_of(path), "bytes": path.stat().st_size}
+            role: {"path": str(path.resolve()), "sha256": hashes[role], "bytes": path.stat().st_size}
             for role, path in inputs.items()
         },
         "params": params,

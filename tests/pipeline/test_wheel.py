@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -30,7 +31,11 @@ def run(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess:
 def installed(tmp_path_factory) -> Path:
     """A fresh venv holding the wheel; its dependencies are borrowed from the test's own environment."""
     root = tmp_path_factory.mktemp("wheel")
-    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", root / "dist", CHECKOUT, cwd=root)
+    # Built from a copy: an in-tree build would leave build/ in the checkout.
+    source = root / "source"
+    shutil.copytree(CHECKOUT, source, symlinks=True, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "outputs", "build", "*.egg-info", "__pycache__", ".pytest_cache"))
+    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", root / "dist", source, cwd=root)
     wheel = next((root / "dist").glob("crm_reports-*.whl"))
     venv.create(root / "venv", with_pip=False)
     python = root / "venv" / "bin" / "python"
@@ -45,7 +50,7 @@ def test_the_wheel_carries_settings_and_notebooks(installed, tmp_path):
     where = run(installed, "-c", "import crmlib, crmlib.resources as r; print(crmlib.__file__); "
                 "print(r.default_params_dir()); print(len(list(r.notebooks_dir().glob('*.ipynb'))))", cwd=tmp_path)
     module, params, notebooks = where.stdout.split()
-    assert not Path(module).is_relative_to(CHECKOUT)
+    assert not Path(module).is_relative_to(CHECKOUT) and not Path(module).is_relative_to(installed.parents[2] / "source")
     assert (Path(params) / "rules" / "crm.yaml").read_bytes() == (default_params_dir() / "rules" / "crm.yaml").read_bytes()
     assert int(notebooks) == 13
 
