@@ -29,7 +29,7 @@ import pandas as pd
 from scipy import stats
 
 from crmlib.ingest.rules import Rules
-from crmlib.metrics.durations import UNIT_KEYS, completion_hours, response_hours
+from crmlib.metrics.durations import UNIT_KEYS, completion_hours, response_hours, still_open
 from crmlib.metrics.history import month_of
 from crmlib.metrics.scores import effective_max_tl_hours
 
@@ -84,28 +84,27 @@ def backlog_aged(tickets: pd.DataFrame, cutoff: pd.Timestamp, rules: Rules) -> p
     """Tickets still open at the cut-off and older than their maximum follow-up time (observed: hours open)."""
     age = (cutoff - tickets["created_at"]).dt.total_seconds() / 3600
     maximum = effective_max_tl_hours(tickets, rules).astype("float64")
-    mask = (tickets["completed_at"].isna() & (age > maximum)).fillna(False)
+    mask = (still_open(tickets) & (age > maximum)).fillna(False)
     evidence = pd.Series([f"belum selesai {_number(a, 0)} jam setelah masuk; batas {_number(m, 0)} jam"
                           for a, m in zip(age, maximum)], index=tickets.index)
     return _ticket_flags("backlog_aged", tickets, mask, age, evidence)
 
 
 def time_order(tickets: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:
-    """Tickets the loader flagged for a time before the one it follows (the time was emptied there).
+    """The tickets of ``tickets`` that the loader flagged for a time before the one it follows (the time
+    was emptied there).
 
     The evidence points at the data-quality appendix, which lists the same rows.
     """
     before = flags[flags["reason"].str.contains(" sebelum ", regex=False).fillna(False)
-                   & flags["source_row"].notna()]
+                   & flags["source_row"].notna() & flags["ticket_id"].isin(tickets["ticket_id"])]
+    owners = tickets.drop_duplicates("ticket_id").set_index("ticket_id")
     rows = []
     for flag in before.itertuples(index=False):
-        owner = tickets[tickets["ticket_id"] == flag.ticket_id]
-        unit = owner.iloc[0] if len(owner) else None
+        owner = owners.loc[flag.ticket_id]
         rows.append({
-            "kind": "time_order", "unit_type": unit["unit_type"] if unit is not None else pd.NA,
-            "unit": unit["unit"] if unit is not None else pd.NA,
-            "month": month_of(owner["created_at"]).iloc[0] if unit is not None else pd.NA,
-            "ticket_id": flag.ticket_id,
+            "kind": "time_order", "unit_type": owner["unit_type"], "unit": owner["unit"],
+            "month": month_of(pd.Series([owner["created_at"]])).iloc[0], "ticket_id": flag.ticket_id,
             "evidence": f"{flag.reason} (Lampiran Kualitas Data: {flag.table} baris {flag.source_row})",
         })
     return _frame(rows)

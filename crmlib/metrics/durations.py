@@ -26,6 +26,18 @@ def completion_hours(tickets: pd.DataFrame) -> pd.Series:
     return _hours(tickets["completed_at"], tickets["created_at"])
 
 
+def still_open(tickets: pd.DataFrame) -> pd.Series:
+    """Tickets without a follow-up time whose status is not Complete (a Complete ticket whose time was
+    emptied as implausible is done, at an unknown time).
+
+    >>> t = pd.DataFrame({"status": ["Complete", "Complete", "In Progres"],
+    ...                   "completed_at": pd.to_datetime(["2022-06-01", None, None])})
+    >>> still_open(t).tolist()
+    [False, False, True]
+    """
+    return (tickets["completed_at"].isna() & tickets["status"].ne("Complete")).fillna(False).astype(bool)
+
+
 def coordination_hours(coordinations: pd.DataFrame) -> pd.Series:
     """Hours from coordinated_at to processed_at (Float64, NA when not processed)."""
     return _hours(coordinations["processed_at"], coordinations["coordinated_at"])

@@ -16,7 +16,7 @@ import pandas as pd
 from scipy import stats
 
 from crmlib.ingest.rules import Rules
-from crmlib.metrics.durations import UNIT_KEYS, completion_hours, response_hours
+from crmlib.metrics.durations import UNIT_KEYS, completion_hours, response_hours, still_open
 
 FUNNEL_LEVELS = (0.95, 0.998)
 
@@ -74,7 +74,7 @@ def censored_median_hours(hours: pd.Series, open_for: pd.Series) -> float:
 def censored_completion_medians(tickets: pd.DataFrame, cutoff: pd.Timestamp) -> pd.DataFrame:
     """Per unit: completed and open tickets, the plain median of completed ones and the Kaplan-Meier median."""
     hours = completion_hours(tickets).astype("float64")
-    open_for = ((cutoff - tickets["created_at"]).dt.total_seconds() / 3600).where(hours.isna())
+    open_for = ((cutoff - tickets["created_at"]).dt.total_seconds() / 3600).where(still_open(tickets))
     rows = []
     for (unit_type, unit), index in tickets.groupby(list(UNIT_KEYS), sort=True).groups.items():
         rows.append({"unit_type": unit_type, "unit": unit, "completed": int(hours[index].notna().sum()),

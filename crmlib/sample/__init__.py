@@ -4,7 +4,10 @@ The data is invented. Two city-months are calibrated so that the package,
 run on them, reproduces every figure the seed reports publish: Jakarta Timur
 June 2022 and Jakarta Pusat July 2022. Every other city-month is plausible
 random data with a few late and rejected follow-ups, so each report table has
-rows. Same seed -> same frames -> same file bytes.
+rows. The other months of the two calibrated cities are drawn from their
+calibrated month's habits, so it does not stand out from its own history.
+One anomaly of each kind the explorer flags is planted on purpose
+(``crmlib.sample.planted``). Same seed -> same frames -> same file bytes.
 
 Run ``python -m crmlib.sample`` to regenerate ``crmlib/data/sample/``.
 """
@@ -31,13 +34,16 @@ from crmlib.sample.export import (
     tickets_frame,
 )  # fmt: skip
 from crmlib.sample.ids import assign_ids
-from crmlib.sample.ordinary import BASE_VOLUME, VOLUME_RANGE, city_profiles, ordinary_month
+from crmlib.sample.ordinary import BASE_VOLUME, VOLUME_RANGE, city_profiles, ordinary_month, profile_from_month
 from crmlib.sample.places import place_and_spell
+from crmlib.sample.planted import PLANTED, plant_places, plant_tickets
 from crmlib.sample.world import GEOTAGGED_CHANNELS, YEAR, World
+
+CALIBRATED = (("jaktim", 6), ("jakpus", 7))
 
 __all__ = [
     "BASE_VOLUME", "CITY_EXPORT_NAME", "COORDINATIONS_FILE", "COORDINATION_COLUMNS", "GEOTAGGED_CHANNELS",
-    "HEAD_EXPORT_NAME", "TICKETS_FILE", "TICKET_COLUMNS", "VOLUME_RANGE", "YEAR",
+    "HEAD_EXPORT_NAME", "PLANTED", "TICKETS_FILE", "TICKET_COLUMNS", "VOLUME_RANGE", "YEAR",
     "export_bytes", "generate", "main", "write_sample",
 ]  # fmt: skip
 
@@ -50,16 +56,17 @@ def generate(seed: int = 2022) -> tuple[pd.DataFrame, pd.DataFrame]:
     rng = np.random.default_rng(seed)
     world = World()
     profiles = city_profiles(rng)
+    # The calibrated months come first: their cities' other months are drawn from their habits.
+    profiles["jaktim"] = profile_from_month(profiles["jaktim"], jaktim_june(rng, world))
+    profiles["jakpus"] = profile_from_month(profiles["jakpus"], jakpus_july(rng, world, profiles["jakpus"]))
     for month in range(1, 13):
         for city in CITY_CODES:
-            if (city, month) == ("jaktim", 6):
-                jaktim_june(rng, world)
-            elif (city, month) == ("jakpus", 7):
-                jakpus_july(rng, world, profiles[city])
-            else:
+            if (city, month) not in CALIBRATED:
                 ordinary_month(rng, world, profiles[city], city, month)
+    burst = plant_tickets(rng, world)
     assign_ids(rng, world)
     place_and_spell(rng, world)
+    plant_places(rng, world, burst)
     return tickets_frame(world), coordinations_frame(world)
 
 

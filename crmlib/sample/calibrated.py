@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from crmlib.ingest.areas import kelurahan_of
-from crmlib.sample.ordinary import CityProfile, head_coordinations, ordinary_coordinations
+from crmlib.sample.ordinary import SHORTEST_FOLLOW_UP, CityProfile, head_coordinations, ordinary_coordinations
 from crmlib.sample.targets import (
     JAKPUS_JULY_CATEGORIES,
     JAKPUS_JULY_CHANNELS,
@@ -44,7 +44,7 @@ from crmlib.sample.world import (
 # ---- Jakarta Timur, June 2022 ----------------------------------------------
 
 
-def jaktim_june(rng: np.random.Generator, world: World) -> None:
+def jaktim_june(rng: np.random.Generator, world: World) -> list[Ticket]:
     """Add Jakarta Timur, June 2022: tickets and coordinations that print seed 002's figures."""
     city, month = "jaktim", 6
     kel_tickets = {official(city, k)[1]: n for k, n in JAKTIM_JUNE_TICKETS.items()}
@@ -68,7 +68,7 @@ def jaktim_june(rng: np.random.Generator, world: World) -> None:
     tickets: list[Ticket] = []
     for kel, n in kel_tickets.items():
         kec = official(city, kel)[0]
-        values = split_sum(rng, n, completion_sum.get(kel, 0), 3, 9000, 0.9)
+        values = split_sum(rng, n, completion_sum.get(kel, 0), SHORTEST_FOLLOW_UP, 9000, 0.9)
         for created, minutes in zip(random_times(rng, month, n), values):
             tickets.append(Ticket(city, "kelurahan", kec, kel, created, completion=minutes))
     for created in random_times(rng, month, head_n):
@@ -131,6 +131,7 @@ def jaktim_june(rng: np.random.Generator, world: World) -> None:
         for c, m in zip(by_kel[kel], minutes):
             c.duration = m
         world.coordinations.extend(by_kel[kel])
+    return tickets
 
 
 
@@ -172,7 +173,7 @@ def _assign_categories(
 # ---- Jakarta Pusat, July 2022 ----------------------------------------------
 
 
-def jakpus_july(rng: np.random.Generator, world: World, profile: CityProfile) -> None:
+def jakpus_july(rng: np.random.Generator, world: World, profile: CityProfile) -> list[Ticket]:
     """Add Jakarta Pusat, July 2022: tickets that print seed 000's figures, ordinary coordinations."""
     city, month = "jakpus", 7
     ref = kelurahan_of(city)
@@ -223,7 +224,7 @@ def jakpus_july(rng: np.random.Generator, world: World, profile: CityProfile) ->
         placed[slots[p]].append(v)
     for u in slow:
         n_short = counts[u] - len(placed[u])
-        short = [int(np.clip(round(rng.lognormal(np.log(80), 0.9)), 5, 599)) for _ in range(n_short)]
+        short = [int(np.clip(round(rng.lognormal(np.log(80), 0.9)), SHORTEST_FOLLOW_UP, 599)) for _ in range(n_short)]
         minutes[u] = placed[u] + short
     first_short = next(u for u in slow if counts[u] > len(placed[u]))
     minutes[first_short][len(placed[first_short])] = 600  # exactly 10 h: the "0-10" bin
@@ -247,6 +248,7 @@ def jakpus_july(rng: np.random.Generator, world: World, profile: CityProfile) ->
         t.rejected = int(rng.random() < 0.05)
     world.tickets.extend(tickets)
     ordinary_coordinations(rng, world, profile, city, month, tickets)
+    return tickets
 
 
 def _fit_jakpus_minutes(minutes: dict, placed: dict, slow: list) -> None:
@@ -273,7 +275,7 @@ def _fit_jakpus_minutes(minutes: dict, placed: dict, slow: list) -> None:
                 if not diff:
                     break
                 new = minutes[u][i] + step
-                if 5 <= new <= 599 and (step > 0 or sum(minutes[u]) + step >= 65 * len(minutes[u])):
+                if SHORTEST_FOLLOW_UP <= new <= 599 and (step > 0 or sum(minutes[u]) + step >= 65 * len(minutes[u])):
                     minutes[u][i] = new
                     diff -= step
                     moved = True

@@ -1,9 +1,16 @@
-"""Ordinary (uncalibrated) city-months: plausible random tickets and coordinations."""
+"""Ordinary (uncalibrated) city-months: plausible random tickets and coordinations.
+
+A city with a calibrated month keeps that month's habits all year: each unit's
+share of the complaints, the categories, and each unit's follow-up and response
+times are drawn from the calibrated month, so the calibrated month does not
+stand out from its own history.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -31,13 +38,31 @@ VOLUME_RANGE = {
 }  # fmt: skip
 
 
-@dataclass
-class CityProfile:
-    """A city's lasting habits: which units get tickets how often, and how often kelurahan coordinate."""
+# The shortest follow-up an ordinary month draws, in minutes: closures within 5 minutes are an anomaly
+# (rules: anomalies.fast_closure_minutes), and the sample plants its one example on purpose.
+SHORTEST_FOLLOW_UP = 6
+# A unit's own calibrated tickets count this much against the city's when its times are drawn.
+CITY_POOL_WEIGHT = 3.0
+# Expected tickets a month added to every unit of a calibrated city: a unit without a complaint in the
+# calibrated month still gets one now and then.
+UNIT_PRIOR = 0.5
 
-    units: list[tuple[str, str | None, str | None]]  # (unit_type, kecamatan, unit)
+Unit = tuple[str, str | None, str | None]  # (unit_type, kecamatan, unit)
+
+
+@dataclass(frozen=True)
+class CityProfile:
+    """A city's lasting habits: which units get tickets how often, and how often kelurahan coordinate.
+
+    A profile learnt from a calibrated month also holds its category weights and, per unit, the
+    (follow-up, response) minutes of that month's tickets.
+    """
+
+    units: list[Unit]
     weights: np.ndarray
     coord_rate: dict[str, float]  # kelurahan -> coordinations per month
+    category_weights: np.ndarray | None = None
+    durations: dict[Unit, list[tuple[int, int]]] | None = None
 
 
 def city_profiles(rng: np.random.Generator) -> dict[str, CityProfile]:
@@ -65,6 +90,37 @@ def city_profiles(rng: np.random.Generator) -> dict[str, CityProfile]:
     return profiles
 
 
+def profile_from_month(profile: CityProfile, tickets: list[Ticket]) -> CityProfile:
+    """The city's habits as its calibrated month shows them: unit shares, categories and times."""
+    counts = Counter((t.unit_type, t.kecamatan, t.unit) for t in tickets)
+    unknown = set(counts) - set(profile.units)
+    if unknown:
+        raise AssertionError(f"calibrated tickets of units outside the city: {sorted(unknown, key=str)}")
+    weights = np.array([counts.get(u, 0) + UNIT_PRIOR for u in profile.units])
+    categories = Counter(t.category for t in tickets)
+    durations: dict[Unit, list[tuple[int, int]]] = {}
+    for t in tickets:
+        durations.setdefault((t.unit_type, t.kecamatan, t.unit), []).append((t.completion, t.response))
+    return replace(profile, weights=weights / weights.sum(),
+                   category_weights=np.array([categories.get(c, 0) + 0.5 for c, _w, _s in CATEGORIES]),
+                   durations=durations)
+
+
+def _learnt_times(rng: np.random.Generator, profile: CityProfile, unit: Unit) -> tuple[int, int]:
+    """(follow-up, response) minutes like the calibrated month's: one of the unit's own tickets, or (more
+    often for a unit with few) one of the city's, scaled by a small random factor."""
+    own = profile.durations.get(unit, [])
+    if own and rng.random() < len(own) / (len(own) + CITY_POOL_WEIGHT):
+        pool = own
+    else:
+        pool = [pair for pairs in profile.durations.values() for pair in pairs]
+    completion, response = pool[int(rng.integers(len(pool)))]
+    factor = rng.lognormal(0.0, 0.25)
+    # Never past a week, the longest maximum follow-up time: late follow-ups are placed on purpose.
+    completion = int(np.clip(round(completion * factor), SHORTEST_FOLLOW_UP, max_hours("") * 60))
+    return completion, max(1, min(completion, int(round(response * factor))))
+
+
 def _volume(rng: np.random.Generator, city: str, month: int) -> int:
     # Rainy months bring more drainage and rubbish complaints; Lebaran (May) fewer.
     season = {1: 1.06, 2: 1.05, 3: 1.0, 4: 0.98, 5: 0.92, 6: 1.0, 7: 1.0, 8: 1.0, 9: 0.99, 10: 1.02, 11: 1.04, 12: 1.03}
@@ -79,23 +135,30 @@ def ordinary_month(rng: np.random.Generator, world: World, profile: CityProfile,
     if month == 1:
         # Every kelurahan appears at least once in the year.
         counts = np.where([u[0] == "kelurahan" for u in profile.units], np.maximum(counts, 1), counts)
-    cat_w = np.array([w for _c, w, _s in CATEGORIES], dtype=float)
+    cat_w = profile.category_weights
+    if cat_w is None:
+        cat_w = np.array([w for _c, w, _s in CATEGORIES], dtype=float)
     ch_w = np.array([w for _c, w in CHANNELS], dtype=float)
     month_tickets = []
-    for (unit_type, kec, unit), n in zip(profile.units, counts):
+    for unit_key, n in zip(profile.units, counts):
         for created in random_times(rng, month, int(n)):
-            category = CATEGORIES[int(rng.choice(len(CATEGORIES), p=cat_w / cat_w.sum()))][0]
-            t = Ticket(city, unit_type, kec, unit, created)
-            t.category = category
-            t.subcategory = pick_subcategory(rng, category)
+            t = Ticket(city, *unit_key, created)
+            if profile.durations is not None:
+                t.completion, t.response = _learnt_times(rng, profile, unit_key)
+                # A follow-up over 48 h cannot be rubbish: that would make it late.
+                allowed = cat_w * np.array([t.completion <= max_hours(c) * 60 for c, _w, _s in CATEGORIES])
+                t.category = CATEGORIES[int(rng.choice(len(CATEGORIES), p=allowed / allowed.sum()))][0]
+            else:
+                t.category = CATEGORIES[int(rng.choice(len(CATEGORIES), p=cat_w / cat_w.sum()))][0]
+                limit = max_hours(t.category) * 60
+                t.completion = int(np.clip(round(rng.lognormal(np.log(100), 1.2)), SHORTEST_FOLLOW_UP, limit))
+                t.response = (
+                    response_within(rng, t.completion)
+                    if rng.random() < 0.82 or t.completion <= 360
+                    else int(rng.integers(361, t.completion + 1))
+                )
+            t.subcategory = pick_subcategory(rng, t.category)
             t.channel = CHANNELS[int(rng.choice(len(CHANNELS), p=ch_w / ch_w.sum()))][0]
-            limit = max_hours(category) * 60
-            t.completion = int(np.clip(round(rng.lognormal(np.log(100), 1.2)), 3, limit))
-            t.response = (
-                response_within(rng, t.completion)
-                if rng.random() < 0.82 or t.completion <= 360
-                else int(rng.integers(361, t.completion + 1))
-            )
             t.rejected = int(rng.choice(4, p=[0.93, 0.06, 0.008, 0.002]))
             month_tickets.append(t)
     if month_tickets:

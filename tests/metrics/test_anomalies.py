@@ -39,11 +39,13 @@ def test_batch_closures_are_per_unit_and_minute():
 
 def test_backlog_aged_counts_from_the_cutoff_against_each_maximum():
     cutoff = pd.Timestamp("2022-06-10 08:00", tz="Asia/Jakarta")
+    open_ = {"status": "In Progres"}
     tickets = frames.tickets(
-        {"created_at": "2022-06-01 08:00"},                                                  # open 216 h > 168 h
-        {"created_at": "2022-06-05 08:00"},                                                  # open 120 h <= 168 h
-        {"created_at": "2022-06-07 08:00", "category": "Sampah", "max_tl_hours": None},      # open 72 h > 48 h
+        {**open_, "created_at": "2022-06-01 08:00"},                                         # open 216 h > 168 h
+        {**open_, "created_at": "2022-06-05 08:00"},                                         # open 120 h <= 168 h
+        {**open_, "created_at": "2022-06-07 08:00", "category": "Sampah", "max_tl_hours": None},  # 72 h > 48 h
         {"created_at": "2022-05-01 08:00", "completed_at": "2022-05-20 08:00"},              # completed
+        {"created_at": "2022-05-01 08:00", "completed_at": None},  # Complete, its time emptied: not open
     )
     flags = anomalies.backlog_aged(tickets, cutoff, RULES)
     assert flags["ticket_id"].tolist() == ["JK2206010001", "JK2206010003"]

@@ -36,7 +36,8 @@ def test_response_funnel_marks_units_outside_the_limits():
 
 def test_open_tickets_are_censored_not_dropped():
     cutoff = pd.Timestamp("2022-06-01 18:00", tz="Asia/Jakarta")  # 10 h after creation
-    tickets = frames.tickets({"completed_at": at(1)}, {"completed_at": at(2)}, {}, {},
+    open_ = {"status": "In Progres"}
+    tickets = frames.tickets({"completed_at": at(1)}, {"completed_at": at(2)}, open_, open_,
                              {"unit": "Utan Kayu", "completed_at": at(3)})
     table = fair.censored_completion_medians(tickets, cutoff).set_index("unit")
     kayu = table.loc["Kayu Manis"]

@@ -9,7 +9,8 @@ from crmlib.pipeline.context import sample_inputs
 
 def test_anomalies_command_counts_kinds_and_writes_the_flags(tmp_path, capsys):
     csv = tmp_path / "flags.csv"
-    code = main(["anomalies", "--city", "jakbar", "--month", "2022-09", "--outputs", str(tmp_path),
+    # The sample's planted fast closure is in Jakarta Timur, September 2022.
+    code = main(["anomalies", "--city", "jaktim", "--month", "2022-09", "--outputs", str(tmp_path),
                  "--csv", str(csv)])
     lines = capsys.readouterr().out.splitlines()
     assert code == 0
@@ -17,7 +18,7 @@ def test_anomalies_command_counts_kinds_and_writes_the_flags(tmp_path, capsys):
     flags = pd.read_csv(csv, dtype={"ticket_id": str})
     assert list(flags.columns) == CSV_COLUMNS
     counts = {line.split()[0]: int(line.split()[1]) for line in lines[:-1]}
-    assert sum(counts.values()) == len(flags)
+    assert sum(counts.values()) == len(flags) and counts["fast_closure"] == 1
     # Every fast closure is one by the export's own times: completed within 5 minutes of entry.
     export = pd.read_csv(sample_inputs()["tickets"], sep=";", dtype=str, keep_default_na=False)
     times = export.set_index("No Laporan")[["Tanggal Laporan Masuk", "Tanggal TL"]].apply(

@@ -1,0 +1,52 @@
+"""The bundled sample as history: the calibrated months are quiet, and each planted anomaly is found."""
+
+import pandas as pd
+import pytest
+
+from crmlib.ingest.cache import load_cached
+from crmlib.ingest.select import month_bounds
+from crmlib.pipeline.anomaly_scan import KINDS, scan_export
+from crmlib.pipeline.context import sample_inputs
+from crmlib.resources import sample_dir
+from crmlib.sample import PLANTED
+
+STATISTICAL = ("volume_spike", "volume_drop", "slower_completion", "slower_response")
+
+
+@pytest.fixture(scope="module")
+def export(shared_settings):
+    inputs = sample_inputs()
+    return load_cached(inputs["tickets"], inputs["coordinations"], settings=shared_settings)
+
+
+def _scan(export, rules, city: str, month: str) -> pd.DataFrame:
+    return scan_export(export, city, month, export.tickets["created_at"].max(), rules)
+
+
+def test_one_planted_anomaly_of_each_kind():
+    assert sorted(p.kind for p in PLANTED) == sorted(KINDS)
+    assert len({(p.city, p.month) for p in PLANTED}) == len(PLANTED)
+
+
+@pytest.mark.parametrize("planted", PLANTED, ids=lambda p: p.kind)
+def test_the_scan_finds_each_planted_anomaly(export, rules, planted):
+    flags = _scan(export, rules, planted.city, f"2022-{planted.month:02d}")
+    mine = flags[flags["kind"] == planted.kind]
+    assert set(mine["unit"]) == {planted.unit}
+    expected = {"fast_closure": 1, "time_order": 1, "geotag_far": 1, "batch_closure": 4, "duplicate_burst": 4,
+                "backlog_aged": 3}
+    assert len(mine) == expected.get(planted.kind, 1)
+
+
+@pytest.mark.parametrize(("city", "month"), [("jaktim", "2022-06"), ("jakpus", "2022-07")])
+def test_the_calibrated_months_do_not_stand_out_from_their_history(export, rules, city, month):
+    """The seed months were drawn first, the rest of the year from their habits: no unit-month is unusual."""
+    flags = _scan(export, rules, city, month)
+    assert flags["kind"].isin(STATISTICAL).sum() == 0
+    assert month_bounds(month)[0] > export.tickets["created_at"].min()
+
+
+def test_the_sample_readme_lists_each_planted_anomaly():
+    text = (sample_dir() / "README.md").read_text(encoding="utf-8")
+    for p in PLANTED:
+        assert f"| `{p.kind}` |" in text and f"| {p.unit} | {p.what} |" in text, p.kind
