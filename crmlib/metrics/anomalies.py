@@ -18,7 +18,9 @@ at least ``min_baseline_months``):
 
 Each statistical kind is corrected for testing every unit of the city with
 Benjamini-Hochberg (scipy.stats.false_discovery_control); a unit-month is
-flagged when its q-value is at most ``false_discovery_rate``. Flags name
+flagged when its q-value is at most ``false_discovery_rate``. For the count
+tests, units whose smallest reachable p-value could never pass are left out of
+the correction first (Tarone's rule, :func:`testable`). Flags name
 tickets by number and never quote free text.
 """
 
@@ -193,36 +195,88 @@ def volume_changes(history: pd.DataFrame, city_history: pd.DataFrame, month: str
     if len(baseline) < rules.anomalies.min_baseline_months:
         return _frame([])
     city = city_history.set_index("month")["complaints"].astype(float)
-    scale = city[month] / city[baseline].sum() if city[baseline].sum() else np.nan
+    counts = history.pivot_table(index=list(UNIT_KEYS), columns="month", values="complaints", aggfunc="sum",
+                                 fill_value=0).astype(float)
+    base_total = counts.reindex(columns=baseline, fill_value=0).sum(axis=1)
+    now = counts[month] if month in counts else pd.Series(0.0, index=counts.index)
+    volume = _city_volume(now, base_total, city[month], city[baseline].sum())
     tested = []
-    for (unit_type, unit), part in history.groupby(list(UNIT_KEYS), sort=True):
-        counts = part.set_index("month")["complaints"].astype(float)
-        base = counts.reindex(baseline, fill_value=0)
-        expected = (base.sum() + BASELINE_PRIOR) * scale
+    for (unit_type, unit), observed in now.items():
+        base = counts.loc[(unit_type, unit)].reindex(baseline, fill_value=0)
+        expected = (base.sum() + BASELINE_PRIOR) / city[baseline].sum() * volume
         # Each baseline month brought to this month's city volume: their spread tells Poisson from overdispersed.
-        scaled = (base / city[baseline].replace(0, np.nan) * city[month]).dropna()
+        scaled = (base / city[baseline].replace(0, np.nan) * volume).dropna()
         mean, variance = scaled.mean(), scaled.var(ddof=1)
-        observed = counts.get(month, 0.0)
         if variance > mean > 0:
             size = mean**2 / (variance - mean)
             model = stats.nbinom(size, size / (size + expected))
         else:
             model = stats.poisson(expected)
         tested.append({"unit_type": unit_type, "unit": unit, "observed": observed, "expected": expected,
-                       "spike": float(model.sf(observed - 1)), "drop": float(model.cdf(observed))})
+                       "spike": float(model.sf(observed - 1)), "drop": float(model.cdf(observed)),
+                       "spike_floor": 0.0, "drop_floor": float(model.cdf(0))})
     return pd.concat([_significant(tested, kind, month, len(baseline), rules)
                       for kind in ("volume_spike", "volume_drop")], ignore_index=True)
+
+
+def _city_volume(now: pd.Series, base_total: pd.Series, city_now: float, city_base: float) -> float:
+    """The city's complaints this month as the units' expectations should scale to.
+
+    Units far from their baseline share (p < 0.001 either way under Poisson)
+    are left out one at a time, the farthest first, so one unit's spike does
+    not make all the others look low.
+    """
+    if not city_base:
+        return np.nan
+    kept = pd.Series(True, index=now.index)
+    volume = city_now
+    while kept.sum() > 1:
+        expected = (base_total + BASELINE_PRIOR) / city_base * volume
+        p = np.minimum(stats.poisson.sf(now - 1, expected), stats.poisson.cdf(now, expected))
+        p = pd.Series(p, index=now.index)[kept]
+        if p.min() >= 0.001:
+            break
+        kept[p.idxmin()] = False
+        rest_base = city_base - base_total[~kept].sum()
+        if rest_base <= 0:
+            break
+        volume = (city_now - now[~kept].sum()) / rest_base * city_base
+    return volume
+
+
+def testable(floors: np.ndarray, alpha: float) -> np.ndarray:
+    """Which tests to correct together: Tarone's rule for discrete tests.
+
+    A count test has a smallest p-value it can reach (a unit expecting 0,5
+    complaints cannot show a significant drop even with none). With K the
+    smallest number such that at most K tests can reach alpha / K, only those
+    tests enter the correction; the rest could never be significant and only
+    dilute it (Tarone 1990; with Benjamini-Hochberg as in Gilbert 2005).
+
+    >>> testable(np.array([0.6, 0.6, 0.001, 0.0]), 0.05).tolist()
+    [False, False, True, True]
+    """
+    for k in range(1, len(floors) + 1):
+        chosen = floors <= alpha / k
+        if chosen.sum() <= k:
+            return chosen
+    return np.ones(len(floors), dtype=bool)
 
 
 def _significant(tested: list[dict], kind: str, month: str, baseline_months: int, rules: Rules) -> pd.DataFrame:
     if not tested:
         return _frame([])
     column = "spike" if kind == "volume_spike" else "drop"
+    alpha = rules.anomalies.false_discovery_rate
+    tested = [t for t, keep in zip(tested, testable(np.array([t[f"{column}_floor"] for t in tested]), alpha))
+              if keep]
+    if not tested:
+        return _frame([])
     p = np.array([t[column] for t in tested])
     q = stats.false_discovery_control(p, method="bh")
     rows = []
     for test, p_value, q_value in zip(tested, p, q):
-        if q_value <= rules.anomalies.false_discovery_rate:
+        if q_value <= alpha:
             ratio = test["observed"] / test["expected"] if test["expected"] else np.inf
             rows.append({"kind": kind, "unit_type": test["unit_type"], "unit": test["unit"], "month": month,
                          "observed": test["observed"], "expected": test["expected"], "p_value": p_value,

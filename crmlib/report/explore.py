@@ -24,7 +24,8 @@ def unit_tickets(tickets: pd.DataFrame, unit: str, flags: pd.DataFrame) -> pd.Da
     """One unit's tickets with the kinds of flag each carries (comma-separated, empty when none)."""
     mine = tickets.loc[tickets["unit"] == unit, TICKET_COLUMNS]
     kinds = flags.dropna(subset=["ticket_id"]).groupby("ticket_id")["kind"].agg(lambda k: ", ".join(sorted(set(k))))
-    return mine.assign(flags=mine["ticket_id"].map(kinds).fillna("")).reset_index(drop=True)
+    # A unit with unit-level flags only has no ticket kinds: the map gives no strings then.
+    return mine.assign(flags=mine["ticket_id"].map(kinds).astype("string").fillna("")).reset_index(drop=True)
 
 
 def most_flagged_unit(flags: pd.DataFrame, tickets: pd.DataFrame) -> str:

@@ -75,25 +75,31 @@ MONTHS = ["2022-01", "2022-02", "2022-03", "2022-04", "2022-05"]
 CITY = pd.DataFrame({"month": MONTHS, "complaints": [100] * 5})
 
 
+def city_of(counts: dict[str, list[int]]) -> pd.DataFrame:
+    return pd.DataFrame({"month": MONTHS, "complaints": [sum(s) for s in zip(*counts.values())]})
+
+
 def test_volume_spike_and_drop_against_a_steady_baseline():
-    # Baseline Jan-Apr: 40 complaints of the city's 400; May's city total is 100 again, so the expected
-    # count is (40 + 0.5) * 100 / 400 = 10.125 for A, B and C.
-    counts = {"A": [10, 10, 10, 10, 30], "B": [10, 10, 10, 10, 10], "C": [10, 10, 10, 10, 0]}
-    flags = anomalies.volume_changes(history(counts, MONTHS), CITY, "2022-05", RULES)
+    # Baseline Jan-Apr: A, B and C have 40 complaints each of the city's 400. May's city total is 110, but A's
+    # 30 and C's 0 are far from their shares and are left out of the city's volume: the others (B and R) had
+    # 80 of their baseline 320, so the city's volume is 80 / 320 * 400 = 100 and the expected count is
+    # (40 + 0.5) * 100 / 400 = 10.125 for A, B and C.
+    counts = {"A": [10, 10, 10, 10, 30], "B": [10, 10, 10, 10, 10], "C": [10, 10, 10, 10, 0], "R": [70] * 5}
+    flags = anomalies.volume_changes(history(counts, MONTHS), city_of(counts), "2022-05", RULES)
     assert flags[["kind", "unit", "observed"]].values.tolist() == [["volume_spike", "A", 30.0],
                                                                    ["volume_drop", "C", 0.0]]
     assert flags["expected"].tolist() == [10.125, 10.125]
-    # P(X <= 0) for a Poisson(10.125) is exp(-10.125); three units tested, C ranks first: q = 3 p.
+    # P(X <= 0) for a Poisson(10.125) is exp(-10.125); four units tested, C ranks first: q = 4 p.
     assert flags["p_value"].iloc[1] == pytest.approx(math.exp(-10.125))
-    assert flags["q_value"].iloc[1] == pytest.approx(3 * math.exp(-10.125))
+    assert flags["q_value"].iloc[1] == pytest.approx(4 * math.exp(-10.125))
     assert flags["evidence"].iloc[0].startswith("30 aduan, 3,0 kali perkiraan 10,1 dari 4 bulan sebelumnya; q = ")
 
 
 def test_an_overdispersed_baseline_is_not_flagged_for_the_same_count():
     # D alternates 2 and 18 (mean 10, variance 85.3): under a negative binomial 30 is not unusual enough,
     # while A, steady at 10, is flagged for the same 30.
-    counts = {"A": [10, 10, 10, 10, 30], "D": [2, 18, 2, 18, 30]}
-    flags = anomalies.volume_changes(history(counts, MONTHS), CITY, "2022-05", RULES)
+    counts = {"A": [10, 10, 10, 10, 30], "D": [2, 18, 2, 18, 30], "R": [80] * 5}
+    flags = anomalies.volume_changes(history(counts, MONTHS), city_of(counts), "2022-05", RULES)
     assert flags["unit"].tolist() == ["A"]
 
 

@@ -28,3 +28,11 @@ def test_exports_write_text_from_data_as_text(tmp_path):
     assert sheet["C2"].value == "'=HYPERLINK(\"http://contoh.invalid\")" and sheet["C2"].data_type == "s"
     csv = explore.export_selection(selection, tmp_path / "pilihan.csv")
     assert "'=HYPERLINK" in csv.read_text(encoding="utf-8")
+
+
+def test_a_unit_with_unit_level_flags_only_has_empty_ticket_kinds():
+    tickets = frames.tickets({}, {})
+    flags = pd.DataFrame({"kind": pd.array(["volume_spike"], dtype="string"),
+                          "unit": pd.array(["Kayu Manis"], dtype="string"),
+                          "ticket_id": pd.array([pd.NA], dtype="string")})
+    assert explore.unit_tickets(tickets, "Kayu Manis", flags)["flags"].tolist() == ["", ""]
