@@ -74,8 +74,8 @@ def plant(tickets: pd.DataFrame, city: str, month: str, cutoff: pd.Timestamp, rn
     # else in the month's two busiest units.
     month_size = kelurahan["unit"].value_counts()
     candidates = [u for u in month_size.index if u not in (spike_unit, drop_unit)]
-    slow_unit, late_unit = rng.choice([u for u in candidates if month_size[u] >= 12] or candidates[:2], size=2,
-                                      replace=False)
+    busy = [u for u in candidates if month_size[u] >= 12]
+    slow_unit, late_unit = rng.choice(busy if len(busy) >= 2 else candidates[:2], size=2, replace=False)
     this_month = lambda: in_month.reindex(tickets.index, fill_value=False)  # noqa: E731
 
     # volume_spike: the unit's month brought to 3-4 times its baseline average, by copies of its baseline

@@ -92,14 +92,19 @@ def backlog_aged(tickets: pd.DataFrame, cutoff: pd.Timestamp, rules: Rules) -> p
     return _ticket_flags("backlog_aged", tickets, mask, age, evidence)
 
 
+def time_order_mask(flags: pd.DataFrame) -> pd.Series:
+    """The loader's flags on a ticket row for a time before the one it follows ("... sebelum ...")."""
+    return (flags["reason"].str.contains(" sebelum ", regex=False).fillna(False) & flags["source_row"].notna()
+            & (flags["table"] == "tickets")).astype(bool)
+
+
 def time_order(tickets: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:
     """The tickets of ``tickets`` that the loader flagged for a time before the one it follows (the time
     was emptied there).
 
     The evidence points at the data-quality appendix, which lists the same rows.
     """
-    before = flags[flags["reason"].str.contains(" sebelum ", regex=False).fillna(False)
-                   & flags["source_row"].notna() & flags["ticket_id"].isin(tickets["ticket_id"])]
+    before = flags[time_order_mask(flags) & flags["ticket_id"].isin(tickets["ticket_id"])]
     owners = tickets.drop_duplicates("ticket_id").set_index("ticket_id")
     rows = []
     for flag in before.itertuples(index=False):
@@ -282,12 +287,30 @@ def _significant(tested: list[dict], kind: str, month: str, baseline_months: int
                          "observed": test["observed"], "expected": test["expected"], "p_value": p_value,
                          "q_value": q_value, "evidence": (
                              f"{test['observed']:.0f} aduan, {_number(ratio)} kali perkiraan {_number(test['expected'])}"
-                             f" dari {baseline_months} bulan sebelumnya; q = {_p_text(q_value)}")})
+                             f" dari {baseline_months} bulan sebelumnya; q {_p_text(q_value)}")})
     return _frame(rows)
 
 
 def _p_text(p: float) -> str:
-    return "< 0,001" if p < 0.001 else _number(p, 3)
+    return "< 0,001" if p < 0.001 else "= " + _number(p, 3)
+
+
+def _duration_samples(tickets: pd.DataFrame, month: str, rules: Rules, what: str
+                      ) -> tuple[list[str], list[tuple[str, str, np.ndarray, np.ndarray]]]:
+    """The baseline months, and per unit its hours this month and in those months."""
+    hours = (completion_hours if what == "completion" else response_hours)(tickets).astype("float64")
+    data = tickets[list(UNIT_KEYS)].assign(month=month_of(tickets["created_at"]), hours=hours).dropna(
+        subset=["hours"])
+    months = sorted(month_of(tickets["created_at"]).dropna().unique())
+    baseline = _baseline_months(months, month, rules)
+    samples = [(unit_type, unit, part.loc[part["month"] == month, "hours"].to_numpy(),
+                part.loc[part["month"].isin(baseline), "hours"].to_numpy())
+               for (unit_type, unit), part in data.groupby(list(UNIT_KEYS), sort=True)]
+    return baseline, samples
+
+
+def _long_enough(now: np.ndarray, before: np.ndarray, rules: Rules) -> bool:
+    return min(len(now), len(before)) >= rules.anomalies.min_durations
 
 
 def slower_durations(tickets: pd.DataFrame, month: str, rules: Rules, what: str = "completion") -> pd.DataFrame:
@@ -295,20 +318,13 @@ def slower_durations(tickets: pd.DataFrame, month: str, rules: Rules, what: str 
 
     observed and expected: the median hours this month and in the baseline months.
     """
-    hours = (completion_hours if what == "completion" else response_hours)(tickets).astype("float64")
-    data = tickets[list(UNIT_KEYS)].assign(month=month_of(tickets["created_at"]), hours=hours).dropna(
-        subset=["hours"])
-    months = sorted(month_of(tickets["created_at"]).dropna().unique())
-    baseline = _baseline_months(months, month, rules)
+    baseline, samples = _duration_samples(tickets, month, rules, what)
     kind = f"slower_{what}"
     if len(baseline) < rules.anomalies.min_baseline_months:
         return _frame([])
-    minimum = rules.anomalies.min_durations
     tested = []
-    for (unit_type, unit), part in data.groupby(list(UNIT_KEYS), sort=True):
-        now = part.loc[part["month"] == month, "hours"].to_numpy()
-        before = part.loc[part["month"].isin(baseline), "hours"].to_numpy()
-        if len(now) < minimum or len(before) < minimum:
+    for unit_type, unit, now, before in samples:
+        if not _long_enough(now, before, rules):
             continue
         result = stats.mannwhitneyu(now, before, alternative="greater")
         tested.append({"unit_type": unit_type, "unit": unit, "observed": float(np.median(now)),
@@ -326,5 +342,26 @@ def slower_durations(tickets: pd.DataFrame, month: str, rules: Rules, what: str 
                          "q_value": q_value, "evidence": (
                              f"median waktu {label} {_number(test['observed'])} jam, {_number(ratio)} kali median "
                              f"{len(baseline)} bulan sebelumnya ({_number(test['expected'])} jam); "
-                             f"q = {_p_text(q_value)}")})
+                             f"q {_p_text(q_value)}")})
     return _frame(rows)
+
+
+def statistical_coverage(tickets: pd.DataFrame, months: list[str], month: str, rules: Rules) -> pd.DataFrame:
+    """Per statistical test: the units of the month, how many were tested, and the baseline months.
+
+    ``tickets`` are a city's tickets up to ``month``; ``months`` every month from the first. Counts are not
+    tested with fewer than ``min_baseline_months`` earlier months; hours also not with fewer than
+    ``min_durations`` values this month or in the baseline.
+    """
+    baseline = _baseline_months(months, month, rules)
+    short = len(baseline) < rules.anomalies.min_baseline_months
+    units = len(tickets[list(UNIT_KEYS)].drop_duplicates())
+    rows = [{"test": "volume", "units": units, "tested": 0 if short else units, "baseline_months": len(baseline)}]
+    for what in ("completion", "response"):
+        _, samples = _duration_samples(tickets, month, rules, what)
+        present = [s for s in samples if len(s[2])]
+        tested = 0 if short else sum(_long_enough(now, before, rules) for _t, _u, now, before in present)
+        rows.append({"test": f"slower_{what}", "units": len(present), "tested": tested,
+                     "baseline_months": len(baseline)})
+    table = pd.DataFrame(rows)
+    return table.assign(not_tested=table["units"] - table["tested"])

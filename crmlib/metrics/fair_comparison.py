@@ -17,6 +17,7 @@ from scipy import stats
 
 from crmlib.ingest.rules import Rules
 from crmlib.metrics.durations import UNIT_KEYS, completion_hours, response_hours, still_open
+from crmlib.metrics.scores import effective_max_tl_hours
 
 FUNNEL_LEVELS = (0.95, 0.998)
 
@@ -36,21 +37,37 @@ def funnel_limits(counts: np.ndarray | list[int], share: float, level: float) ->
     return pd.DataFrame({"n": n, "lower": lower, "upper": upper})
 
 
-def response_funnel(tickets: pd.DataFrame, rules: Rules) -> pd.DataFrame:
-    """Per kelurahan: complaints, share responded within the rule (0-1), and whether it lies outside the
-    95% and 99.8% limits around the city's share."""
-    hours = response_hours(tickets)
-    within = (hours <= rules.response_max_hours) if rules.response_inclusive else (hours < rules.response_max_hours)
-    data = tickets[list(UNIT_KEYS)].assign(within=within.fillna(False).astype(int))
+def share_funnel(tickets: pd.DataFrame, success: pd.Series) -> pd.DataFrame:
+    """Per kelurahan: complaints, the share (0-1) of its tickets where ``success`` holds, and whether it lies
+    outside the 95% and 99.8% limits around the city's share."""
+    data = tickets[list(UNIT_KEYS)].assign(success=success.fillna(False).astype(int))
     kelurahan = data[data["unit_type"] == "kelurahan"]
-    city_share = float(data["within"].mean()) if len(data) else np.nan
-    table = kelurahan.groupby(list(UNIT_KEYS), sort=True)["within"].agg(["size", "mean"]).reset_index()
+    city_share = float(data["success"].mean()) if len(data) else np.nan
+    table = kelurahan.groupby(list(UNIT_KEYS), sort=True)["success"].agg(["size", "mean"]).reset_index()
     table = table.rename(columns={"size": "complaints", "mean": "share"})
     for level in FUNNEL_LEVELS:
         limits = funnel_limits(table["complaints"], city_share, level)
         tag = f"{level * 100:g}".replace(".", "_")
         table[f"outside_{tag}"] = (table["share"] < limits["lower"]) | (table["share"] > limits["upper"])
     return table.assign(city_share=city_share)
+
+
+def response_funnel(tickets: pd.DataFrame, rules: Rules) -> pd.DataFrame:
+    """:func:`share_funnel` of the tickets responded within the response rule."""
+    hours = response_hours(tickets)
+    within = (hours <= rules.response_max_hours) if rules.response_inclusive else (hours < rules.response_max_hours)
+    return share_funnel(tickets, within)
+
+
+def completion_funnel(tickets: pd.DataFrame, rules: Rules) -> pd.DataFrame:
+    """:func:`share_funnel` of the tickets completed within their maximum follow-up time (open ones are not)."""
+    return share_funnel(tickets, completion_hours(tickets) <= effective_max_tl_hours(tickets, rules))
+
+
+def outside_names(funnel: pd.DataFrame) -> list[str]:
+    """The kelurahan outside the 99.8% limits, lowest share first."""
+    outside = funnel[funnel["outside_99_8"].astype(bool)].sort_values(["share", "unit"], kind="stable")
+    return outside["unit"].astype(str).tolist()
 
 
 def censored_median_hours(hours: pd.Series, open_for: pd.Series) -> float:

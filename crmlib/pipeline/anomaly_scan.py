@@ -29,10 +29,7 @@ def scan(context: ReportContext) -> pd.DataFrame:
 def scan_export(export: Export, city: str, month: str, cutoff: pd.Timestamp, rules: Rules) -> pd.DataFrame:
     """Every flag of one city-month: unit-month flags against each unit's earlier months in the export,
     ticket flags on the month's tickets, geotags against the unit's recent ones."""
-    city_tickets = select_city(export, city)
-    months_of = month_of(city_tickets["created_at"])
-    city_tickets, months_of = city_tickets[months_of <= month], months_of[months_of <= month]
-    months = months_between(str(months_of.min()), month)
+    city_tickets, months_of, months = _history(export, city, month)
     history = monthly_history(city_tickets, rules, months)
     city_history = monthly_history(city_tickets, rules, months, by=None)
     tickets = city_tickets[months_of == month]
@@ -53,6 +50,21 @@ def scan_export(export: Export, city: str, month: str, cutoff: pd.Timestamp, rul
     order = {kind: i for i, kind in enumerate(KINDS)}
     return flags.sort_values(["kind", "unit", "ticket_id"], key=lambda c: c.map(order) if c.name == "kind" else c,
                              kind="stable").reset_index(drop=True)
+
+
+def _history(export: Export, city: str, month: str) -> tuple[pd.DataFrame, pd.Series, list[str]]:
+    """The city's tickets up to the month, each one's month, and every month from the first."""
+    city_tickets = select_city(export, city)
+    months_of = month_of(city_tickets["created_at"])
+    city_tickets, months_of = city_tickets[months_of <= month], months_of[months_of <= month]
+    return city_tickets, months_of, months_between(str(months_of.min()), month)
+
+
+def coverage(context: ReportContext) -> pd.DataFrame:
+    """How many units each statistical test covered in the context's month (see
+    :func:`crmlib.metrics.anomalies.statistical_coverage`)."""
+    city_tickets, _, months = _history(context.export, context.city, context.month)
+    return anomalies.statistical_coverage(city_tickets, months, context.month, context.rules)
 
 
 def counts_by_kind(flags: pd.DataFrame) -> dict[str, int]:

@@ -74,7 +74,7 @@ def pie_chart(labels: pd.Series, counts: pd.Series, title: str, max_wedges: int 
     return fig
 
 
-def funnel_chart(table: pd.DataFrame, title: str) -> plt.Figure:
+def funnel_chart(table: pd.DataFrame, title: str, ylabel: str = "Porsi direspon tepat waktu") -> plt.Figure:
     """Each kelurahan's share (0-1) against its complaints, with the 95% and 99.8% limits around the city's share.
 
     ``table`` comes from :func:`crmlib.metrics.fair_comparison.response_funnel`.
@@ -93,7 +93,7 @@ def funnel_chart(table: pd.DataFrame, title: str) -> plt.Figure:
     outside = table["outside_99_8"].astype(bool)
     ax.scatter(table["complaints"], table["share"], color=np.where(outside, "#b00020", ACCENT), zorder=3)
     ax.axhline(city_share, color=ACCENT, linewidth=1, label="kota")
-    ax.set(title=title, xlabel="Jumlah aduan", ylabel="Porsi direspon tepat waktu", ylim=(-0.02, 1.02))
+    ax.set(title=title, xlabel="Jumlah aduan", ylabel=ylabel, ylim=(-0.02, 1.02))
     ax.legend(frameon=False, loc="lower right")
     fig.tight_layout()
     return fig

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from crmlib.metrics.anomalies import time_order_mask
 from crmlib.schema import Export
 
 ACCOUNTING_COLUMNS = {
@@ -57,6 +58,11 @@ def detail(rows: pd.DataFrame, limit: int) -> pd.DataFrame:
     """The first ``limit`` rows by table, file and row number, for the appendix."""
     ordered = rows.sort_values(["table", "source_file", "source_row"], kind="stable").head(limit)
     return ordered.assign(table=ordered["table"].map(TABLE_LABELS).fillna(ordered["table"])).reset_index(drop=True)
+
+
+def time_order_rows(flags: pd.DataFrame) -> int:
+    """How many of these flags are also anomaly flags of kind time_order (the report says so in both places)."""
+    return int(time_order_mask(flags).sum())
 
 
 def flags_in_scope(flags: pd.DataFrame, tickets: pd.DataFrame, coordinations: pd.DataFrame) -> pd.DataFrame:

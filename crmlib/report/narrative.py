@@ -42,7 +42,7 @@ def capaian_text(value: float) -> str:
     return shown.rstrip("0").rstrip(",") if "," in shown else shown
 
 
-def _sentence(template: str, plain: dict[str, str] | None = None, **values: Any) -> str:
+def sentence(template: str, plain: dict[str, str] | None = None, **values: Any) -> str:
     """Fill a template with bold, escaped values; `plain` fills slots with fragments already escaped."""
     return escape(template).format(**{k: f"<strong>{text(v)}</strong>" for k, v in values.items()}, **(plain or {}))
 
@@ -85,7 +85,7 @@ def response_summary(total: int, capaian: float, split: dict[str, float], month_
     # Without a completed complaint there is no follow-up score, so no capaian to print.
     capaian_part = ("dengan nilai capaian {capaian}{caveat}" if not pd.isna(capaian)
                     else "(nilai capaian belum dapat dihitung karena belum ada aduan yang selesai)")
-    return _sentence(
+    return sentence(
         f"Jumlah pengaduan pada bulan {{bulan}} sebanyak {{total}} pengaduan {capaian_part} "
         "dari {kanal} kanal pengaduan dalam aplikasi CRM. Dari {total} aduan, terdapat {within} aduan "
         f"({{within_pct}}) yang direspon {within} dan {{later}} aduan ({{later_pct}}) yang direspon {later}.",
@@ -94,7 +94,7 @@ def response_summary(total: int, capaian: float, split: dict[str, float], month_
         within=fmt.integer(split["within"]), within_pct=fmt.percent(split["within_pct"]),
         later=fmt.integer(split["later"]), later_pct=fmt.percent(split["later_pct"]),
         sla=fmt.number(sla_hours, 0),
-    ) + (_sentence(" {n} aduan belum direspon.", n=fmt.integer(split["not_responded"]))
+    ) + (sentence(" {n} aduan belum direspon.", n=fmt.integer(split["not_responded"]))
          if split["not_responded"] else "")
 
 
@@ -106,7 +106,7 @@ def exclusions_note(excluded_rows: int, source_file: str) -> str:
     """
     if not excluded_rows:
         return ""
-    return _sentence(
+    return sentence(
         "Selain itu, {n} baris laporan dari seluruh berkas {file} (tidak hanya kota dan bulan ini) dikeluarkan "
         "dari perhitungan, lihat Lampiran Kualitas Data.",
         n=fmt.integer(excluded_rows), file=source_file,
@@ -115,7 +115,7 @@ def exclusions_note(excluded_rows: int, source_file: str) -> str:
 
 def top_share(kind: str, name: str, count: int, total: int, month_label: str) -> str:
     """'... {kind} dengan jumlah aduan tertinggi adalah X dengan 25 aduan (4,92%) dari 508 ...'."""
-    return _sentence(
+    return sentence(
         f"{kind} dengan jumlah aduan tertinggi adalah {{name}} dengan {{count}} aduan ({{pct}}) "
         "dari {total} total pengaduan selama bulan {bulan}.",
         name=name, count=fmt.integer(count), pct=fmt.percent(100 * count / total),
@@ -130,9 +130,9 @@ def completion_summary(stats: dict[str, float], histogram: pd.DataFrame) -> str:
     'Belum ada aduan yang selesai, sehingga waktu penyelesaian belum dapat dihitung.'
     """
     if not stats["count"]:
-        return _sentence("Belum ada aduan yang selesai, sehingga waktu penyelesaian belum dapat dihitung.")
+        return sentence("Belum ada aduan yang selesai, sehingga waktu penyelesaian belum dapat dihitung.")
     first = histogram.iloc[0]
-    return _sentence(
+    return sentence(
         "Rata-rata waktu yang dibutuhkan untuk menyelesaikan 1 aduan adalah {mean} jam (median {median} jam, "
         "persentil ke-90 {p90} jam). Dari {n} aduan yang selesai, sebanyak {first} aduan atau {share} "
         "diselesaikan dalam rentang waktu {label} jam.",
@@ -149,8 +149,8 @@ def response_time_summary(stats: dict[str, float]) -> str:
     'Belum ada aduan yang direspon, sehingga waktu respon belum dapat dihitung.'
     """
     if not stats["count"]:
-        return _sentence("Belum ada aduan yang direspon, sehingga waktu respon belum dapat dihitung.")
-    return _sentence("Waktu respon rata-rata {mean} jam, median {median} jam, persentil ke-90 {p90} jam.",
+        return sentence("Belum ada aduan yang direspon, sehingga waktu respon belum dapat dihitung.")
+    return sentence("Waktu respon rata-rata {mean} jam, median {median} jam, persentil ke-90 {p90} jam.",
                      mean=fmt.number(stats["mean"]), median=fmt.number(stats["median"]), p90=fmt.number(stats["p90"]))
 
 
@@ -181,11 +181,11 @@ def comparison_summary(comparison: dict[str, dict | None]) -> str:
         other = comparison[key]
         label = fmt.month_label(other_month)
         if other is None:
-            parts.append(_sentence(" Data bulan {bulan} tidak tercakup dalam ekspor, sehingga perbandingan dengan "
+            parts.append(sentence(" Data bulan {bulan} tidak tercakup dalam ekspor, sehingga perbandingan dengan "
                                    + ("bulan sebelumnya" if key == "previous" else "tahun sebelumnya")
                                    + " belum dapat dibuat.", bulan=label))
             continue
-        parts.append(_sentence(
+        parts.append(sentence(
             (" " if parts else "") + "Jumlah aduan bulan {bulan} ({n}) {change} dari bulan {lalu} ({m}); aduan yang "
             "direspon tepat waktu {share} (sebelumnya {share_before}).",
             bulan=fmt.month_label(now["month"]), n=fmt.integer(now["complaints"]),
@@ -197,10 +197,10 @@ def comparison_summary(comparison: dict[str, dict | None]) -> str:
 def rejected_summary(rejected: pd.DataFrame, min_count: int, month_label: str) -> str:
     """Which units had follow-ups rejected min_count times or more, or that none had."""
     if rejected.empty:
-        return _sentence("Pada bulan {bulan} tidak ada tindak lanjut yang ditolak {k} kali atau lebih.",
+        return sentence("Pada bulan {bulan} tidak ada tindak lanjut yang ditolak {k} kali atau lebih.",
                          bulan=month_label, k=min_count)
     units = join_names(list(dict.fromkeys(rejected["unit"].astype(str))))
-    return _sentence(
+    return sentence(
         "Tindak lanjut pengaduan bulan {bulan} yang ditolak {k} kali atau lebih dan menjadi bahan laporan "
         "Biro Pemerintahan ke Inspektorat Provinsi DKI Jakarta ada pada {units} ({n} laporan).",
         bulan=month_label, k=min_count, units=units, n=fmt.integer(len(rejected)),
@@ -212,15 +212,15 @@ def late_summary(late: pd.DataFrame, completed: int, not_completed: int) -> str:
     if len(late) > completed:
         raise ValueError(f"late_summary: {len(late)} late follow-ups but only {completed} completed complaints.")
     # Open complaints have no follow-up time yet: they are neither on time nor late.
-    end = _sentence("; {m} aduan belum selesai.", m=fmt.integer(not_completed)) if not_completed else "."
+    end = sentence("; {m} aduan belum selesai.", m=fmt.integer(not_completed)) if not_completed else "."
     if not completed:
-        return _sentence("Belum ada aduan yang selesai, sehingga ketepatan waktu tindak lanjut belum dapat dinilai") + end
+        return sentence("Belum ada aduan yang selesai, sehingga ketepatan waktu tindak lanjut belum dapat dinilai") + end
     if late.empty:
-        return _sentence("Dari {n} aduan yang sudah selesai, {pct} aduan diselesaikan tepat waktu",
+        return sentence("Dari {n} aduan yang sudah selesai, {pct} aduan diselesaikan tepat waktu",
                          n=fmt.integer(completed), pct=fmt.percent(100, 0)) + end
     units = join_names(list(dict.fromkeys(late["unit"].astype(str))))
     on_time = completed - len(late)
-    return _sentence(
+    return sentence(
         "Dari {n} aduan yang sudah selesai, {on_time} aduan ({pct}) diselesaikan tepat waktu dan {late} aduan "
         "melebihi waktu maksimal tindak lanjut, yaitu pada {units}, sehingga nilai tindak lanjutnya di bawah 100",
         n=fmt.integer(completed), on_time=fmt.integer(on_time), pct=fmt.percent(100 * on_time / completed),
@@ -233,9 +233,9 @@ def capaian_summary(city_label: str, month_label: str, capaian: float, grade: st
     """'Capaian Walikota ... pada Bulan Juli 2022 adalah 100 dengan Peringkat A.', with the assumption caveat;
     without a completed complaint, that there is no capaian yet."""
     if grade is None or pd.isna(capaian):
-        return _sentence("Capaian {kota} pada bulan {bulan} belum dapat dihitung karena belum ada aduan yang selesai, "
+        return sentence("Capaian {kota} pada bulan {bulan} belum dapat dihitung karena belum ada aduan yang selesai, "
                          "sehingga belum ada nilai tindak lanjut.", kota=city_label, bulan=month_label)
-    return _sentence(
+    return sentence(
         "Capaian {kota} secara kumulatif pada bulan {bulan} adalah {capaian} dengan Peringkat {grade}.{caveat}",
         plain={"caveat": capaian_caveat(capaian_assumed, grades_assumed)},
         kota=city_label, bulan=month_label, capaian=capaian_text(capaian), grade=grade,

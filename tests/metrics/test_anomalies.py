@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -92,7 +93,7 @@ def test_volume_spike_and_drop_against_a_steady_baseline():
     # P(X <= 0) for a Poisson(10.125) is exp(-10.125); four units tested, C ranks first: q = 4 p.
     assert flags["p_value"].iloc[1] == pytest.approx(math.exp(-10.125))
     assert flags["q_value"].iloc[1] == pytest.approx(4 * math.exp(-10.125))
-    assert flags["evidence"].iloc[0].startswith("30 aduan, 3,0 kali perkiraan 10,1 dari 4 bulan sebelumnya; q = ")
+    assert flags["evidence"].iloc[0] == "30 aduan, 3,0 kali perkiraan 10,1 dari 4 bulan sebelumnya; q < 0,001"
 
 
 def test_an_overdispersed_baseline_is_not_flagged_for_the_same_count():
@@ -162,3 +163,28 @@ def test_duplicate_burst_needs_the_same_category_place_and_time():
     assert flags["ticket_id"].tolist() == ["JK2206010001", "JK2206010002", "JK2206010003"]
     assert set(flags["observed"]) == {3}
     assert flags["evidence"].iloc[0] == "3 aduan kategori yang sama dalam 50 m dan 2 jam"
+
+
+def test_statistical_coverage_counts_the_units_each_test_could_judge():
+    rows = []
+    for month in MONTHS[:4]:
+        rows += durations("Kayu Manis", month, [2, 3, 4, 5, 6]) + durations("Utan Kayu", month, [2, 3])
+    rows += durations("Kayu Manis", "2022-05", [2, 3, 4, 5, 6])  # 5 now, 20 before: tested
+    rows += durations("Utan Kayu", "2022-05", [2, 3, 4, 5, 6])   # 5 now, 8 before: tested
+    rows += durations("Pisangan Baru", "2022-05", [1, 2])         # 2 now, none before: not tested
+    tickets = frames.tickets(*rows)
+    # Responses: none recorded, so no unit has response hours this month.
+    table = anomalies.statistical_coverage(tickets, MONTHS, "2022-05", RULES).set_index("test")
+    assert table.loc["volume", ["units", "tested", "not_tested", "baseline_months"]].tolist() == [3, 3, 0, 4]
+    assert table.loc["slower_completion", ["units", "tested", "not_tested"]].tolist() == [3, 2, 1]
+    assert table.loc["slower_response", ["units", "tested"]].tolist() == [0, 0]
+    # Two earlier months are too few for any test: every unit is counted as not tested.
+    short = anomalies.statistical_coverage(tickets, MONTHS[2:], "2022-05", RULES).set_index("test")
+    assert short.loc["volume", ["tested", "not_tested", "baseline_months"]].tolist() == [0, 3, 2]
+
+
+def test_tarone_leaves_out_units_that_could_never_be_significant():
+    # A unit expecting 0.5 complaints has P(X = 0) = 0.61: no drop it shows can pass, so it is left out.
+    floors = np.array([math.exp(-0.5), math.exp(-20.0), math.exp(-12.0)])
+    assert anomalies.testable(floors, 0.05).tolist() == [False, True, True]
+    assert anomalies.testable(np.array([0.5, 0.5]), 0.05).tolist() == [False, False]

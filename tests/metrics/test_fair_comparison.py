@@ -50,3 +50,15 @@ def test_a_median_not_reached_is_missing():
     # One completed in 1 h, three open for 10 h: survival stays at 3/4, the median is never reached.
     assert math.isnan(fair.censored_median_hours(pd.Series([1.0, None, None, None]),
                                                  pd.Series([None, 10.0, 10.0, 10.0])))
+
+
+def test_completion_funnel_counts_on_time_follow_ups_and_names_the_outliers():
+    # Kayu Manis: 20 tickets, all done in 1 h (within 168 h); Utan Kayu: 20 tickets, all 200 h (late);
+    # city share 20 / 41. Both lie outside the 99.8% limits; the lower share is named first.
+    rows = ([{"completed_at": at(1)}] * 20 + [{"unit": "Utan Kayu", "completed_at": at(200)}] * 20
+            + [{"unit": "Pisangan Baru", "status": "In Progres"}])
+    table = fair.completion_funnel(frames.tickets(*rows), RULES).set_index("unit")
+    assert table.loc["Kayu Manis", "share"] == 1.0 and table.loc["Utan Kayu", "share"] == 0.0
+    assert table.loc["Pisangan Baru", "share"] == 0.0  # still open: not completed on time
+    assert table["city_share"].iloc[0] == pytest.approx(20 / 41)
+    assert fair.outside_names(table.reset_index()) == ["Utan Kayu", "Kayu Manis"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from html import escape
 
 import nbformat
 import pytest
@@ -170,3 +171,29 @@ def test_a_month_with_only_required_columns_and_nothing_completed_builds(tmp_pat
         "Belum ada aduan yang selesai, sehingga ketepatan waktu tindak lanjut belum dapat dinilai",
     ]:
         assert sentence in html, sentence
+
+
+def test_the_seed_month_has_an_anomaly_section_without_unit_flags(jaktim):
+    figures = json.loads((jaktim[1] / "figures.json").read_text())
+    counts = figures["anomaly_counts"]
+    assert sum(counts[k] for k in ("volume_spike", "volume_drop", "slower_completion", "slower_response")) == 0
+    assert len(figures["anomaly_flags"]) == sum(counts.values())
+    assert [r["baseline_months"] for r in figures["anomaly_coverage"]] == [5, 5, 5]
+    html = (jaktim[1] / "report.html").read_text()
+    # The headings' last occurrences: the first are in the table of contents.
+    section = html[html.rindex("I. Anomali dan Catatan untuk Ditindaklanjuti"):html.rindex("BAB III Penutup")]
+    unit_level = section[section.index("Catatan Tingkat Unit"):section.index("Perbandingan Adil antar Kelurahan")]
+    assert "NIHIL" in unit_level
+    assert "Setiap unit dibandingkan dengan <strong>5</strong> bulan sebelumnya." in section
+
+
+def test_a_planted_spike_is_reported_with_its_evidence(settings):
+    """Jakarta Barat, October 2022: the sample's planted spike (Tangki, about three times its usual month)."""
+    sections = [p for p in section_notebooks() if p.name.startswith(("00_", "11_", "14_"))]
+    result = build_report("jakbar", "2022-10", settings=settings, pdf=False, notebooks=sections, progress=None)
+    figures = json.loads((result.out_dir / "figures.json").read_text())
+    spikes = [f for f in figures["anomaly_flags"] if f["kind"] == "volume_spike"]
+    assert [(f["unit"], f["ticket_id"], f["month"]) for f in spikes] == [("Tangki", None, "2022-10")]
+    assert spikes[0]["observed"] > 2.5 * spikes[0]["expected"] and spikes[0]["q_value"] < 0.001
+    html = (result.out_dir / "report.html").read_text()
+    assert f"<td>Tangki</td><td>Lonjakan jumlah aduan</td><td>{escape(spikes[0]['evidence'])}</td>" in html

@@ -18,8 +18,8 @@ SETUP = ("ctx = setup(city, month, data, coordinations, params_dir=params_dir, c
 def test_every_report_section_has_a_notebook():
     names = [nb.stem for nb in NOTEBOOKS]
     assert names == sorted(names)
-    assert len(names) == 13
-    assert names[0] == "00_sampul" and names[-1] == "12_kualitas_data"
+    assert len(names) == 15
+    assert names[0] == "00_sampul" and names[-1] == "14_lampiran_anomali"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
