@@ -54,7 +54,7 @@ bench-load: $(STAMP)
 	$(PY) scripts/bench_load.py
 
 bench-anomalies: $(STAMP)
-	$(PY) scripts/bench_anomalies.py
+	$(PY) scripts/bench_anomalies.py --power
 
 sample: $(STAMP)
 	$(PY) -m crmlib sample

@@ -5,7 +5,8 @@ copy of the canonical tickets of 20 ordinary city-months drawn at random, with
 effect sizes drawn per case; every flag is then computed and compared with what
 was planted. Flags the clean export already has in that city-month do not
 count either way, nor do slower follow-ups in the units whose responses or
-batch closures were planted (those really are slower). Run with
+batch closures were planted, or a spike in the unit a burst was planted in
+(those are real effects of the plants). Run with
 `make bench-anomalies`. It is a measurement, not a test.
 
 Planted per city-month: a kelurahan with 5 or more complaints a month brought
@@ -51,13 +52,14 @@ def _new_ids(frame: pd.DataFrame, tag: str) -> pd.Series:
     return ("ZZ" + tag + pd.Series(range(len(frame)), index=frame.index).astype(str).str.zfill(6)).astype("string")
 
 
-def plant(tickets: pd.DataFrame, city: str, month: str, cutoff: pd.Timestamp, rng: np.random.Generator
-          ) -> tuple[pd.DataFrame, dict[str, set], dict[str, set]]:
+def plant(tickets: pd.DataFrame, city: str, month: str, cutoff: pd.Timestamp, rng: np.random.Generator,
+          factor: float | None = None) -> tuple[pd.DataFrame, dict[str, set], dict[str, set]]:
     """A copy of the tickets with one anomaly of each kind planted in the city-month; what was planted, per kind
-    (ticket ids, or the unit for unit-month kinds), and what a plant changed besides (counted neither way)."""
+    (ticket ids, or the unit for unit-month kinds), and what a plant changed besides (counted neither way).
+    ``factor`` fixes the slower follow-ups' and responses' multiplier."""
     tickets = tickets.copy()
     planted: dict[str, set] = defaultdict(set)
-    also = {"slower_completion": set()}
+    also = {"slower_completion": set(), "volume_spike": set()}
     start, end = month_bounds(month)
     in_month = (tickets["city_code"] == city) & tickets["created_at"].between(start, end, inclusive="left")
     kelurahan = tickets[in_month & (tickets["unit_type"] == "kelurahan")]
@@ -108,9 +110,9 @@ def plant(tickets: pd.DataFrame, city: str, month: str, cutoff: pd.Timestamp, rn
             tickets.loc[rows, "completed_at"] += new - tickets.loc[rows, column]
         tickets.loc[rows, column] = new
 
-    stretch(slow_unit, "completed_at", rng.uniform(3, 5))
+    stretch(slow_unit, "completed_at", factor or rng.uniform(3, 5))
     planted["slower_completion"].add(slow_unit)
-    stretch(late_unit, "responded_at", rng.uniform(4, 8))
+    stretch(late_unit, "responded_at", factor or rng.uniform(4, 8))
     planted["slower_response"].add(late_unit)
     also["slower_completion"].add(late_unit)
 
@@ -166,6 +168,7 @@ def plant(tickets: pd.DataFrame, city: str, month: str, cutoff: pd.Timestamp, rn
     burst.index = pd.RangeIndex(tickets.index.max() + 1, tickets.index.max() + 1 + size)  # the free rows keep theirs
     tickets = pd.concat([tickets, burst.astype(tickets.dtypes.to_dict())])
     planted["duplicate_burst"].update(burst["ticket_id"])
+    also["volume_spike"].add(seed["unit"])  # the burst's complaints add to its unit's month
     # backlog_aged: 2-4 tickets of the month's first days left open
     early = lambda i: tickets.at[i, "created_at"] < start + pd.Timedelta(days=5) and completed(i)  # noqa: E731
     for i in take(int(rng.integers(2, 5)), early):
@@ -181,22 +184,13 @@ def _found(flags: pd.DataFrame, kind: str) -> set:
     return set(rows["unit"] if kind in STATISTICAL else rows["ticket_id"])
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--cases", type=int, default=20, help="how many city-months to plant in")
-    args = parser.parse_args()
-    rng = np.random.default_rng(args.seed)
-    cases = [ELIGIBLE[i] for i in sorted(rng.choice(len(ELIGIBLE), size=args.cases, replace=False))]
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = load_settings(cache_dir=Path(tmp) / "cache")
-        sample = sample_inputs()
-        export = load_cached(sample["tickets"], sample["coordinations"], settings=settings)
-    rules = settings.rules
+def _measure(export: Export, cases: list[tuple[str, str]], rules, rng: np.random.Generator,
+             factor: float | None = None) -> tuple[dict, dict, dict]:
+    """Plant into each case and count, per kind: planted, found among them, and flags."""
     planted_total, found_total, flagged_total = defaultdict(int), defaultdict(int), defaultdict(int)
     for city, month in cases:
         cutoff = month_bounds(month)[1] + pd.Timedelta(days=10)
-        tickets, planted, also = plant(export.tickets, city, month, cutoff, rng)
+        tickets, planted, also = plant(export.tickets, city, month, cutoff, rng, factor)
         injected = Export(tickets, export.coordinations, export.exclusions, export.flags, export.accounting)
         flags = scan_export(injected, city, month, cutoff, rules)
         # Flags the clean export already has in this city-month were not caused by the plants.
@@ -206,6 +200,24 @@ def main() -> None:
             planted_total[kind] += len(planted[kind])
             found_total[kind] += len(found & planted[kind])
             flagged_total[kind] += len(found)
+    return planted_total, found_total, flagged_total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--cases", type=int, default=20, help="how many city-months to plant in")
+    parser.add_argument("--power", action="store_true",
+                        help="also print the recall of slower follow-ups and responses at fixed multipliers")
+    args = parser.parse_args()
+    rng = np.random.default_rng(args.seed)
+    cases = [ELIGIBLE[i] for i in sorted(rng.choice(len(ELIGIBLE), size=args.cases, replace=False))]
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = load_settings(cache_dir=Path(tmp) / "cache")
+        sample = sample_inputs()
+        export = load_cached(sample["tickets"], sample["coordinations"], settings=settings)
+    rules = settings.rules
+    planted_total, found_total, flagged_total = _measure(export, cases, rules, rng)
     print(f"planted anomalies in {len(cases)} city-months, seed {args.seed}: {cases}")
     print(f"  {'kind':<18} {'planted':>7} {'found':>6} {'recall':>7} {'flags':>6} {'precision':>9}")
     for kind in KINDS:
@@ -216,6 +228,14 @@ def main() -> None:
         mark = "ok" if recall >= 0.9 and precision >= 0.9 else "UNDER"
         print(f"  {kind:<18} {planted_total[kind]:>7} {found_total[kind]:>6} {recall:>7.2f} {flagged_total[kind]:>6} "
               f"{precision:>9.2f}  {mark}")
+
+    if args.power:
+        print("recall at fixed multipliers of the planted unit's usual hours:")
+        print(f"  {'multiplier':>10} {'slower_completion':>18} {'slower_response':>16}")
+        for factor in (2, 3, 4, 6, 8):
+            planted_n, found_n, _ = _measure(export, cases, rules, np.random.default_rng(args.seed), factor)
+            print(f"  {factor:>10} {found_n['slower_completion'] / planted_n['slower_completion']:>18.2f} "
+                  f"{found_n['slower_response'] / planted_n['slower_response']:>16.2f}")
 
     # The sample as shipped: its documented anomalies are found, and otherwise few statistical flags per
     # city-month (every city-month with at least the minimum baseline; the calibrated seed months included).

@@ -108,6 +108,7 @@ RULES_DOC: dict[str, Any] = {
     "dates": {"earliest": "2015-01-01", "latest": "2035-12-31", "source": "s", "assumed": True},
     "durations": {"max_days": 90, "source": "s", "assumed": True},
     "anomalies": {"baseline_months": 12, "min_baseline_months": 3, "false_discovery_rate": 0.01, "min_durations": 5,
+                  "min_hours_increase": 1,
                   "fast_closure_minutes": 5, "batch_closure_tickets": 3, "geotag_far_robust_z": 3.5,
                   "geotag_far_min_metres": 1000, "geotag_min_tickets": 5, "burst_tickets": 3, "burst_metres": 50,
                   "burst_hours": 2},

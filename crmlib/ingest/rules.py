@@ -34,6 +34,7 @@ class AnomalyRules:
     min_baseline_months: int
     false_discovery_rate: float
     min_durations: int
+    min_hours_increase: float
     fast_closure_minutes: float
     batch_closure_tickets: int
     geotag_far_robust_z: float
@@ -212,6 +213,7 @@ def _anomaly_rules(section: Mapping[str, Any], path: Path) -> AnomalyRules:
                                      minimum=1),
         false_discovery_rate=rate,
         min_durations=_integer(section.get("min_durations"), "anomalies.min_durations", path, minimum=1),
+        min_hours_increase=_number(section.get("min_hours_increase"), "anomalies.min_hours_increase", path),
         fast_closure_minutes=_number(section.get("fast_closure_minutes"), "anomalies.fast_closure_minutes", path),
         batch_closure_tickets=_integer(section.get("batch_closure_tickets"), "anomalies.batch_closure_tickets", path,
                                        minimum=2),

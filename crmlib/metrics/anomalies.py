@@ -14,7 +14,9 @@ at least ``min_baseline_months``):
   than a Poisson count would. Assumes months are independent given the rate.
 - slower_completion, slower_response: one-sided Mann-Whitney U of this
   month's hours against the baseline months' hours (no distribution assumed;
-  tickets are taken as independent); effect size: the ratio of medians.
+  tickets are taken as independent); effect size: the ratio of medians. A
+  significant unit is flagged when its median also rose by at least
+  ``min_hours_increase`` hours.
 
 Each statistical kind is corrected for testing every unit of the city with
 Benjamini-Hochberg (scipy.stats.false_discovery_control); a unit-month is
@@ -336,7 +338,8 @@ def slower_durations(tickets: pd.DataFrame, month: str, rules: Rules, what: str 
     rows = []
     for test, q_value in zip(tested, q):
         ratio = test["observed"] / test["expected"] if test["expected"] else np.inf
-        if q_value <= rules.anomalies.false_discovery_rate and ratio > 1:
+        increase = test["observed"] - test["expected"]
+        if q_value <= rules.anomalies.false_discovery_rate and increase >= rules.anomalies.min_hours_increase:
             rows.append({"kind": kind, "unit_type": test["unit_type"], "unit": test["unit"], "month": month,
                          "observed": test["observed"], "expected": test["expected"], "p_value": test["p"],
                          "q_value": q_value, "evidence": (

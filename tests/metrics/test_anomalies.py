@@ -127,6 +127,14 @@ def test_slower_completion_by_mann_whitney():
     assert flags["evidence"].iloc[0].startswith("median waktu penyelesaian 12,0 jam, 4,0 kali median 4 bulan")
 
 
+def test_a_slower_month_must_also_be_longer_by_the_minimum_hours():
+    rows = []
+    for month in MONTHS[:4]:
+        rows += durations("Kayu Manis", month, [0.2, 0.25, 0.3, 0.35, 0.4])
+    rows += durations("Kayu Manis", "2022-05", [0.8, 0.9, 1.0, 1.1, 1.2])  # significant, but the median rose 0.7 h
+    assert anomalies.slower_durations(frames.tickets(*rows), "2022-05", RULES).empty
+
+
 def test_no_completed_ticket_gives_no_duration_flag():
     rows = [{"created_at": f"{m}-10 08:00"} for m in MONTHS for _ in range(6)]
     assert anomalies.slower_durations(frames.tickets(*rows), "2022-05", RULES).empty

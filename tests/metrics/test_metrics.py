@@ -23,10 +23,7 @@ RULES = rules_from_dict({
     "grades": [{"min": 90, "grade": "A"}, {"min": 0, "grade": "D"}],
     "dates": {"earliest": "2015-01-01", "latest": "2035-12-31"},
     "durations": {"max_days": 90},
-    "anomalies": {"baseline_months": 12, "min_baseline_months": 3, "false_discovery_rate": 0.01, "min_durations": 5,
-                  "fast_closure_minutes": 5, "batch_closure_tickets": 3, "geotag_far_robust_z": 3.5,
-                  "geotag_far_min_metres": 1000, "geotag_min_tickets": 5, "burst_tickets": 3, "burst_metres": 50,
-                  "burst_hours": 2},
+    "anomalies": frames.RULES_DOC["anomalies"],
 })
 
 # A made-up city: kecamatan 'Timur' (kelurahan 'Zeta', 'Alfa', 'Timur') then 'Barat' (kelurahan 'Mawar').
