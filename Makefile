@@ -15,7 +15,7 @@ STAMP := $(VENV)/.installed
 BUILD_ARGS := --city "$(CITY)" --month "$(MONTH)" $(if $(DATA),--data "$(DATA)") \
 	$(if $(COORD),--coordinations "$(COORD)") $(if $(PARAMS),--params "$(PARAMS)")
 
-.PHONY: setup report anomalies verify test test-fast lab bench bench-load bench-anomalies sample clean
+.PHONY: setup report reports anomalies verify verify-all test test-fast lab bench bench-load bench-anomalies sample clean
 
 setup: $(STAMP)
 
@@ -29,6 +29,14 @@ $(STAMP): pyproject.toml scripts/system-deps.sh
 
 report: $(STAMP)
 	$(PY) -m crmlib build $(BUILD_ARGS)
+
+# Every city of MONTH, or every month of YEAR the export holds; CITIES=jaktim,jakpus narrows it.
+reports: $(STAMP)
+	$(PY) -m crmlib build-all $(if $(YEAR),--year "$(YEAR)",--month "$(MONTH)") $(if $(CITIES),--cities "$(CITIES)") \
+		$(if $(DATA),--data "$(DATA)") $(if $(COORD),--coordinations "$(COORD)") $(if $(PARAMS),--params "$(PARAMS)")
+
+verify-all: $(STAMP)
+	$(PY) -m crmlib verify-all
 
 anomalies: $(STAMP)
 	$(PY) -m crmlib anomalies $(BUILD_ARGS) $(if $(CSV),--csv "$(CSV)")

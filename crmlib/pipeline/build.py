@@ -13,6 +13,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +51,8 @@ def execute_figures(
     settings: Settings,
     notebooks: list[Path] | None = None,
     progress: Callable[[SectionRun, int, int], None] | None = _progress_line,
+    pool: Executor | None = None,
+    section_timeout: float | None = None,
 ) -> tuple[list[SectionRun], dict]:
     """Run the sections (default: the shipped ones) into ``work_dir``; return the runs and the merged figures."""
     parameters = {
@@ -61,7 +64,8 @@ def execute_figures(
         "params_dir": str(settings.override_dir) if settings.override_dir else None,
         "cache_dir": str(settings.cache_dir),
     }
-    runs = run_sections(notebooks or section_notebooks(), work_dir, parameters, progress=progress)
+    runs = run_sections(notebooks or section_notebooks(), work_dir, parameters, progress=progress, pool=pool,
+                        timeout=section_timeout)
     parts = [json.loads(r.figures.read_text(encoding="utf-8")) for r in runs if r.figures.exists()]
     return runs, figure_book.merge(parts)
 
@@ -76,10 +80,13 @@ def build_report(
     pdf: bool = True,
     notebooks: list[Path] | None = None,
     progress: Callable[[SectionRun, int, int], None] | None = _progress_line,
+    pool: Executor | None = None,
+    section_timeout: float | None = None,
 ) -> BuildResult:
     """Build report.html, report.pdf, figures.json, manifest.json and executed/ for one city-month.
 
-    The report goes to ``settings.outputs_dir / city / month``.
+    The report goes to ``settings.outputs_dir / city / month``. ``pool`` runs the sections (a batch shares
+    one); ``section_timeout`` limits each cell of a section, in seconds.
     """
     timings: dict[str, float] = {}
     start = time.perf_counter()
@@ -95,20 +102,22 @@ def build_report(
     with _exclusive(final):
         _remove_stale_builds(final)
         return _build_into(final, context, input_hashes, data, coordinations, settings=settings, pdf=pdf,
-                           notebooks=notebooks, progress=progress, timings=timings, start=start)
+                           notebooks=notebooks, progress=progress, timings=timings, start=start, pool=pool,
+                           section_timeout=section_timeout)
 
 
 def _build_into(final: Path, context: ReportContext, input_hashes: dict[str, str], data: str | Path | None,
                 coordinations: str | Path | None, *, settings: Settings, pdf: bool, notebooks: list[Path] | None,
                 progress: Callable[[SectionRun, int, int], None] | None, timings: dict[str, float],
-                start: float) -> BuildResult:
+                start: float, pool: Executor | None, section_timeout: float | None) -> BuildResult:
     """The build itself, in a temporary folder swapped in at the end (the caller holds the city-month's lock)."""
     city, month = context.city, context.month
     work = Path(tempfile.mkdtemp(prefix=f".{month}.building-", dir=final.parent))
     try:
         tick = time.perf_counter()
         runs, figures = execute_figures(city, month, data, coordinations, work, settings=settings,
-                                        notebooks=notebooks, progress=progress)
+                                        notebooks=notebooks, progress=progress, pool=pool,
+                                        section_timeout=section_timeout)
         (work / "figures.json").write_text(figure_book.dumps(figures), encoding="utf-8")
         # Per-section figure files and kernel logs served the build only.
         shutil.rmtree(work / "figures")

@@ -1,4 +1,4 @@
-"""Command line: ``python -m crmlib build|verify|anomalies|sample``.
+"""Command line: ``python -m crmlib build|build-all|verify|verify-all|anomalies|sample``.
 
 What the user must fix (a :class:`~crmlib.errors.UserError`: bad input, bad
 settings, an unknown city or month) prints as one line and exits with 2. A
@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from crmlib.errors import UserError
+from crmlib.errors import UsageError, UserError
 from crmlib.pipeline.sections import SectionError, skip_iri_grammar
 
 skip_iri_grammar()
@@ -37,6 +37,62 @@ def _build(args: argparse.Namespace) -> int:
         raise
     print(f"report written to {result.out_dir}")
     return 0
+
+
+def _build_all(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from crmlib.pipeline import batch
+    from crmlib.pipeline.index_page import write_index
+
+    settings = _settings(args)
+    cities = args.cities.split(",") if args.cities else sorted(settings.cities)
+    unknown = sorted(set(cities) - set(settings.cities))
+    if unknown:
+        raise UsageError(f"unknown city {', '.join(unknown)}; choose from {', '.join(sorted(settings.cities))}")
+    tickets = batch.load_once(args.data, args.coordinations, settings)
+    months = batch.batch_months(tickets, args.month, args.year)
+    total = len(cities) * len(months)
+    with tqdm(total=total, unit="report", file=sys.stderr, dynamic_ncols=True) as bar:
+        def done(status: batch.ReportStatus) -> None:
+            word = "ok" if status.ok else "FAILED"
+            bar.write(f"{status.city:<10} {status.month}  {word:<6} {status.seconds:6.1f} s  {status.message}"[:300])
+            bar.update()
+
+        statuses = batch.build_all(cities, months, args.data, args.coordinations, settings=settings,
+                                   pdf=not args.no_pdf, workers=args.workers, section_timeout=args.section_timeout,
+                                   on_done=done)
+    table = batch.summary(statuses, settings)
+    print(table.to_string(index=False, na_rep="–"))
+    for status in statuses:
+        if status.detail:
+            print(f"\n{status.city} {status.month}: {status.detail}", file=sys.stderr)
+    print(f"index written to {write_index(settings.outputs_dir)}")
+    failed = sum(not s.ok for s in statuses)
+    print(f"{total - failed} of {total} reports built" + (f"; {failed} failed" if failed else ""))
+    return 1 if failed else 0
+
+
+def _verify_all(args: argparse.Namespace) -> int:
+    from crmlib.pipeline.batch import built_reports
+    from crmlib.pipeline.verify import verify_report
+
+    settings = _settings(args)
+    reports = built_reports(settings)
+    if not reports:
+        raise UsageError(f"no built report under {settings.outputs_dir}; run `make reports` first")
+    failed = 0
+    for city, month in reports:
+        result = verify_report(city, month, settings)
+        if result.ok:
+            print(f"{city:<10} {month}  verified: all {len(result.recorded)} figures match", flush=True)
+            continue
+        failed += 1
+        problems = [*(f"figure {n} differs" for n in result.differing), *result.changed_inputs,
+                    *result.changed_settings, *([result.rerun_error] if result.rerun_error else [])]
+        print(f"{city:<10} {month}  FAILED: {'; '.join(problems)}"[:500], flush=True)
+    print(f"{len(reports) - failed} of {len(reports)} reports verified")
+    return 1 if failed else 0
 
 
 def _verify(args: argparse.Namespace) -> int:
@@ -108,6 +164,23 @@ def parser() -> argparse.ArgumentParser:
         else:
             # verify re-runs with the settings folder the manifest records
             command.set_defaults(params=None)
+    batch = commands.add_parser("build-all", help="build every city for a month, or every month of a year")
+    when = batch.add_mutually_exclusive_group(required=True)
+    when.add_argument("--month", help="YYYY-MM")
+    when.add_argument("--year", help="YYYY: every month of it that the export holds")
+    batch.add_argument("--cities", help="comma-separated city codes; default: every city in the settings")
+    batch.add_argument("--data", help="tickets export (csv/xlsx); default: the bundled synthetic sample")
+    batch.add_argument("--coordinations", help="coordinations export; optional")
+    batch.add_argument("--params", help="folder of settings files overriding the shipped ones; default: $CRM_PARAMS")
+    batch.add_argument("--outputs", help="reports folder; default: $CRM_OUTPUTS, else ./outputs")
+    batch.add_argument("--workers", type=int, help="kernels at once; default: one per core")
+    batch.add_argument("--section-timeout", type=float, default=600.0,
+                       help="seconds a cell of a section may run before its report fails (default 600)")
+    batch.add_argument("--no-pdf", action="store_true", help="skip the PDFs")
+    batch.set_defaults(handler=_build_all)
+    verify_all = commands.add_parser("verify-all", help="re-check every built report, one line each")
+    verify_all.add_argument("--outputs", help="reports folder; default: $CRM_OUTPUTS, else ./outputs")
+    verify_all.set_defaults(handler=_verify_all, params=None)
     sample = commands.add_parser("sample", help="regenerate the bundled synthetic sample")
     sample.add_argument("--out", help="output folder; default: the package's sample folder")
     sample.set_defaults(handler=_sample)

@@ -8,8 +8,9 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -148,9 +149,21 @@ def _reset_namespace(kernel) -> None:
         client.stop_channels()
 
 
-def _run_one(notebook: Path, out_dir: Path, parameters: dict[str, Any], kernel_name: str) -> SectionRun:
+def _drop_kernel() -> None:
+    """Shut down this worker's kernel (it timed out, and may be hung); the next section starts a new one."""
+    global _KERNEL
+    if _KERNEL is not None:
+        from jupyter_core.utils import run_sync
+
+        run_sync(_KERNEL.shutdown_kernel)(now=True)
+        _KERNEL = None
+
+
+def _run_one(notebook: Path, out_dir: Path, parameters: dict[str, Any], kernel_name: str,
+             timeout: float | None = None) -> SectionRun:
     # Imported here so that a worker pays for papermill once, not the caller.
     import papermill
+    from nbclient.exceptions import CellTimeoutError
 
     start = time.perf_counter()
     if _KERNEL is None:
@@ -174,13 +187,27 @@ def _run_one(notebook: Path, out_dir: Path, parameters: dict[str, Any], kernel_n
             # With km given, papermill leaves this kernel running for the next section;
             # the worker's Finalize shuts it down. The setting applies if km is ever dropped.
             shutdown_kernel="immediate",
+            execution_timeout=timeout,
         )
+    except CellTimeoutError:
+        _drop_kernel()
+        raise SectionError(notebook.stem, "TimeoutError", f"a cell ran longer than the limit of {timeout:g} s; "
+                           "the kernel was restarted") from None
     except papermill.PapermillExecutionError as error:
         from nbconvert.filters import strip_ansi
 
         raise SectionError(notebook.stem, error.ename, error.evalue,
                            strip_ansi("\n".join(error.traceback))) from None
     return SectionRun(notebook.stem, output, figures, time.perf_counter() - start)
+
+
+@contextmanager
+def section_pool(workers: int | None = None) -> Iterator[Executor]:
+    """A pool of worker processes, each keeping one kernel for all the sections it runs (default: one per core)."""
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, mp_context=context, initializer=_die_with,
+                             initargs=(os.getpid(),)) as pool:
+        yield pool
 
 
 def run_sections(
@@ -191,25 +218,31 @@ def run_sections(
     kernel_name: str = KERNEL_NAME,
     workers: int | None = None,
     progress: Callable[[SectionRun, int, int], None] | None = None,
+    pool: Executor | None = None,
+    timeout: float | None = None,
 ) -> list[SectionRun]:
-    """Execute every notebook into ``out_dir/executed`` in a process pool; report each as it ends."""
+    """Execute every notebook into ``out_dir/executed``, in ``pool`` or a pool of its own; report each as it ends.
+
+    ``timeout`` limits each cell of a section, in seconds: past it the section fails and its kernel is replaced.
+    """
     (out_dir / "executed").mkdir(parents=True, exist_ok=True)
     (out_dir / "figures").mkdir(parents=True, exist_ok=True)
     (out_dir / "logs").mkdir(parents=True, exist_ok=True)
-    workers = workers or min(len(notebooks), os.cpu_count() or 1)
+    if pool is None:
+        with section_pool(workers or min(len(notebooks), os.cpu_count() or 1)) as own:
+            return run_sections(notebooks, out_dir, parameters, kernel_name=kernel_name, progress=progress, pool=own,
+                                timeout=timeout)
     runs: list[SectionRun] = []
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_die_with,
-                             initargs=(os.getpid(),)) as pool:
-        futures = [pool.submit(_run_one, nb, out_dir, parameters, kernel_name) for nb in notebooks]
-        try:
-            for future in as_completed(futures):
-                run = future.result()
-                runs.append(run)
-                if progress:
-                    progress(run, len(runs), len(notebooks))
-        except BaseException:
-            # One failed section fails the report: don't wait for the rest.
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
+    futures = [pool.submit(_run_one, nb, out_dir, parameters, kernel_name, timeout) for nb in notebooks]
+    try:
+        for future in as_completed(futures):
+            run = future.result()
+            runs.append(run)
+            if progress:
+                progress(run, len(runs), len(notebooks))
+    except BaseException:
+        # One failed section fails the report: the rest of its sections are not waited for.
+        for future in futures:
+            future.cancel()
+        raise
     return sorted(runs, key=lambda r: r.name)
