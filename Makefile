@@ -15,7 +15,7 @@ STAMP := $(VENV)/.installed
 BUILD_ARGS := --city "$(CITY)" --month "$(MONTH)" $(if $(DATA),--data "$(DATA)") \
 	$(if $(COORD),--coordinations "$(COORD)") $(if $(PARAMS),--params "$(PARAMS)")
 
-.PHONY: setup report reports anomalies verify verify-all test test-fast lab bench bench-load bench-anomalies sample clean
+.PHONY: setup report reports province anomalies verify verify-all test test-fast lab bench bench-load bench-anomalies sample clean
 
 setup: $(STAMP)
 
@@ -37,6 +37,11 @@ reports: $(STAMP)
 
 verify-all: $(STAMP)
 	$(PY) -m crmlib verify-all
+
+# DKI Jakarta's six cities side by side for MONTH (outputs/dki/MONTH); `make verify CITY=dki MONTH=…` audits it.
+province: $(STAMP)
+	$(PY) -m crmlib province --month "$(MONTH)" $(if $(DATA),--data "$(DATA)") $(if $(COORD),--coordinations "$(COORD)") \
+		$(if $(PARAMS),--params "$(PARAMS)")
 
 anomalies: $(STAMP)
 	$(PY) -m crmlib anomalies $(BUILD_ARGS) $(if $(CSV),--csv "$(CSV)")

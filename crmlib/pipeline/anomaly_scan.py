@@ -16,6 +16,7 @@ from crmlib.schema import Export
 
 KINDS = ("volume_spike", "volume_drop", "slower_completion", "slower_response", "fast_closure", "batch_closure",
          "time_order", "geotag_far", "duplicate_burst", "backlog_aged")
+STATISTICAL = KINDS[:4]  # the unit-month kinds, from statistical tests
 CSV_COLUMNS = ["kind", "unit_type", "unit", "month", "ticket_id", "observed", "expected", "evidence", "p_value",
                "q_value"]
 

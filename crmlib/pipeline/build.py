@@ -25,7 +25,8 @@ from crmlib.pipeline import figure_book
 from crmlib.pipeline.context import SYNTHETIC_BANNER, Cutoff, ReportContext, load_context
 from crmlib.pipeline.export import to_html, to_pdf
 from crmlib.pipeline.manifest import build_manifest, write_manifest
-from crmlib.pipeline.sections import SectionRun, run_sections, section_notebooks
+from crmlib.pipeline.province import PROVINCE, ProvinceContext, load_province_context
+from crmlib.pipeline.sections import SectionRun, report_notebooks, run_sections
 from crmlib.pipeline.stitch import stitch
 
 
@@ -64,7 +65,7 @@ def execute_figures(
         "params_dir": str(settings.override_dir) if settings.override_dir else None,
         "cache_dir": str(settings.cache_dir),
     }
-    runs = run_sections(notebooks or section_notebooks(), work_dir, parameters, progress=progress, pool=pool,
+    runs = run_sections(notebooks or report_notebooks(city), work_dir, parameters, progress=progress, pool=pool,
                         timeout=section_timeout)
     parts = [json.loads(r.figures.read_text(encoding="utf-8")) for r in runs if r.figures.exists()]
     return runs, figure_book.merge(parts)
@@ -85,14 +86,17 @@ def build_report(
 ) -> BuildResult:
     """Build report.html, report.pdf, figures.json, manifest.json and executed/ for one city-month.
 
-    The report goes to ``settings.outputs_dir / city / month``. ``pool`` runs the sections (a batch shares
-    one); ``section_timeout`` limits each cell of a section, in seconds.
+    The report goes to ``settings.outputs_dir / city / month``; the city 'dki' builds the province overview.
+    ``pool`` runs the sections (a batch shares one); ``section_timeout`` limits each cell of a section, in seconds.
     """
     timings: dict[str, float] = {}
     start = time.perf_counter()
     # Load once here: bad input fails before any kernel starts, and the
     # sections then read the parquet cache instead of parsing the export again.
-    context = load_context(city, month, data, coordinations, settings=settings)
+    if city == PROVINCE:
+        context = load_province_context(month, data, coordinations, settings=settings)
+    else:
+        context = load_context(city, month, data, coordinations, settings=settings)
     # A report is of one input: the files are hashed now and again before the report is swapped in.
     input_hashes = {role: sha256_of(path) for role, path in context.inputs.items()}
     timings["load"] = time.perf_counter() - start
@@ -106,7 +110,7 @@ def build_report(
                            section_timeout=section_timeout)
 
 
-def _build_into(final: Path, context: ReportContext, input_hashes: dict[str, str], data: str | Path | None,
+def _build_into(final: Path, context: ReportContext | ProvinceContext, input_hashes: dict[str, str], data: str | Path | None,
                 coordinations: str | Path | None, *, settings: Settings, pdf: bool, notebooks: list[Path] | None,
                 progress: Callable[[SectionRun, int, int], None] | None, timings: dict[str, float],
                 start: float, pool: Executor | None, section_timeout: float | None) -> BuildResult:

@@ -1,4 +1,4 @@
-"""Command line: ``python -m crmlib build|build-all|verify|verify-all|anomalies|sample``.
+"""Command line: ``python -m crmlib build|build-all|province|verify|verify-all|anomalies|sample``.
 
 What the user must fix (a :class:`~crmlib.errors.UserError`: bad input, bad
 settings, an unknown city or month) prints as one line and exits with 2. A
@@ -95,6 +95,16 @@ def _verify_all(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _province(args: argparse.Namespace) -> int:
+    from crmlib.pipeline.build import build_report
+    from crmlib.pipeline.province import PROVINCE
+
+    result = build_report(PROVINCE, args.month, args.data, args.coordinations, settings=_settings(args),
+                          pdf=not args.no_pdf)
+    print(f"report written to {result.out_dir}")
+    return 0
+
+
 def _verify(args: argparse.Namespace) -> int:
     from crmlib.pipeline.verify import change_lines, read_audit, rerun
 
@@ -178,6 +188,14 @@ def parser() -> argparse.ArgumentParser:
                        help="seconds a cell of a section may run before its report fails (default 600)")
     batch.add_argument("--no-pdf", action="store_true", help="skip the PDFs")
     batch.set_defaults(handler=_build_all)
+    province = commands.add_parser("province", help="build the DKI Jakarta overview of one month (outputs/dki/)")
+    province.add_argument("--month", required=True, help="YYYY-MM")
+    province.add_argument("--data", help="tickets export (csv/xlsx); default: the bundled synthetic sample")
+    province.add_argument("--coordinations", help="coordinations export; optional")
+    province.add_argument("--params", help="folder of settings files overriding the shipped ones; default: $CRM_PARAMS")
+    province.add_argument("--outputs", help="reports folder; default: $CRM_OUTPUTS, else ./outputs")
+    province.add_argument("--no-pdf", action="store_true", help="skip the PDF")
+    province.set_defaults(handler=_province)
     verify_all = commands.add_parser("verify-all", help="re-check every built report, one line each")
     verify_all.add_argument("--outputs", help="reports folder; default: $CRM_OUTPUTS, else ./outputs")
     verify_all.set_defaults(handler=_verify_all, params=None)

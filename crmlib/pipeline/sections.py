@@ -80,6 +80,13 @@ def section_notebooks(notebooks_dir: Path | None = None) -> list[Path]:
     return sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb"))
 
 
+def report_notebooks(city: str) -> list[Path]:
+    """The sections of a city's report, or of the province overview (``notebooks/provinsi/``) for 'dki'."""
+    from crmlib.pipeline.province import PROVINCE
+
+    return section_notebooks(resources.notebooks_dir() / "provinsi") if city == PROVINCE else section_notebooks()
+
+
 # One kernel per pool worker, started on its first section and reused for the
 # next ones: kernel start-up and the imports of pandas and seaborn are most of
 # a small section's cost. Each section starts from an empty namespace.

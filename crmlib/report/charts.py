@@ -110,6 +110,19 @@ def trend_chart(history: pd.DataFrame, column: str, title: str, ylabel: str) -> 
     return fig
 
 
+def lines_by_group(long: pd.DataFrame, group: str, column: str, title: str, ylabel: str) -> plt.Figure:
+    """One line over months per ``group`` value (a long frame with ``month``, ``group`` and ``column``)."""
+    setup()
+    fig, ax = plt.subplots(figsize=(8, 3.6))
+    sns.lineplot(data=long.assign(month=long["month"].astype(str)), x="month", y=column, hue=group, marker="o",
+                 ax=ax)
+    ax.set(title=title, xlabel="", ylabel=ylabel)
+    ax.tick_params(axis="x", rotation=45)
+    ax.legend(frameon=False, fontsize="small", title=None, bbox_to_anchor=(1.01, 1), loc="upper left")
+    fig.tight_layout()
+    return fig
+
+
 def to_html(fig: plt.Figure, alt: str) -> HTML:
     """Embed a figure as a PNG image and close it."""
     buffer = io.BytesIO()

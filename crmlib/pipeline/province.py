@@ -1,0 +1,105 @@
+"""The province overview: DKI Jakarta's cities side by side in one report, built and verified like a city's.
+
+Its folder is ``outputs/dki/<month>``; its sections are the notebooks in
+``notebooks/provinsi/``. The context gives each city's tickets; every figure
+comes from the same metrics as the city reports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from crmlib.errors import InputError
+from crmlib.ingest.areas import CITY_CODES, city_label
+from crmlib.ingest.cache import load_cached
+from crmlib.ingest.rules import Rules
+from crmlib.ingest.select import check_month, month_bounds, select_city
+from crmlib.ingest.settings import Settings, load_settings
+from crmlib.pipeline.context import Cutoff, is_synthetic, resolve_cutoff, resolve_inputs
+from crmlib.pipeline.figure_book import FigureBook
+from crmlib.report import formatting as fmt
+from crmlib.schema import Export
+
+PROVINCE = "dki"
+
+
+@dataclass
+class ProvinceContext:
+    """One month of the whole province: the export, each city's tickets, the rules and a figure book."""
+
+    month: str
+    settings: Settings
+    inputs: dict[str, Path]
+    book: FigureBook = field(default_factory=FigureBook)
+    city: str = PROVINCE
+
+    @cached_property
+    def export(self) -> Export:
+        """The whole export, loaded through the parquet cache."""
+        return load_cached(self.inputs["tickets"], self.inputs.get("coordinations"), settings=self.settings)
+
+    @cached_property
+    def city_tickets(self) -> dict[str, pd.DataFrame]:
+        """Each city's own tickets, every month up to this one."""
+        end = month_bounds(self.month)[1]
+        tickets = {city: select_city(self.export, city) for city in CITY_CODES}
+        return {city: t[t["created_at"] < end].reset_index(drop=True) for city, t in tickets.items()}
+
+    @cached_property
+    def tickets(self) -> pd.DataFrame:
+        """Every city's tickets created in the month."""
+        start = month_bounds(self.month)[0]
+        month = [t[t["created_at"] >= start] for t in self.city_tickets.values()]
+        return pd.concat(month, ignore_index=True)
+
+    @property
+    def rules(self) -> Rules:
+        """The follow-up rules."""
+        return self.settings.rules
+
+    @cached_property
+    def synthetic(self) -> bool:
+        """True when the report runs on the bundled synthetic sample, or on a copy of it."""
+        return is_synthetic(self.inputs["tickets"])
+
+    @property
+    def month_label(self) -> str:
+        """'Juni 2022'."""
+        return fmt.month_label(self.month)
+
+    @property
+    def city_label(self) -> str:
+        """The report's subject."""
+        return "Provinsi DKI Jakarta"
+
+    @staticmethod
+    def short_name(code: str) -> str:
+        """'Jakarta Timur' for 'jaktim', 'Kepulauan Seribu' for 'kepseribu'."""
+        return city_label(code).removeprefix("Kota Administrasi ").removeprefix("Kabupaten Administrasi ")
+
+    @cached_property
+    def cutoff(self) -> Cutoff | None:
+        """The export's latest time: the cities' pull times may differ."""
+        return resolve_cutoff(None, self.export)
+
+
+def load_province_context(month: str, data: str | Path | None = None, coordinations: str | Path | None = None,
+                          *, settings: Settings) -> ProvinceContext:
+    """Load the export now; a month without any complaint in the province is a one-line error."""
+    context = ProvinceContext(check_month(month), settings, resolve_inputs(data, coordinations))
+    if context.tickets.empty:
+        raise InputError(context.inputs["tickets"], f"no complaints in DKI Jakarta in {month}",
+                         fix="choose a month the export covers")
+    return context
+
+
+def setup_province(month: str, data: str | Path | None = None, coordinations: str | Path | None = None, *,
+                   params_dir: str | Path | None = None, cache_dir: str | Path | None = None,
+                   figures_path: str | Path | None = None) -> ProvinceContext:
+    """The one call a province section makes: settings, inputs and a figure book; data loads on first use."""
+    settings = load_settings(params_dir, cache_dir=cache_dir)
+    return ProvinceContext(check_month(month), settings, resolve_inputs(data, coordinations), FigureBook(figures_path))
