@@ -9,7 +9,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -248,8 +248,10 @@ def run_sections(
             if progress:
                 progress(run, len(runs), len(notebooks))
     except BaseException:
-        # One failed section fails the report: the rest of its sections are not waited for.
+        # One failed section fails the report: its sections not started are dropped, and the ones running are
+        # let finish, so nothing writes into the build folder once the caller moves it aside.
         for future in futures:
             future.cancel()
+        wait(futures)
         raise
     return sorted(runs, key=lambda r: r.name)
