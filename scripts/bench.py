@@ -3,7 +3,9 @@
 The floor executes every section's code cells in this process (no kernel, no
 papermill), then the report's HTML and PDF. Against it: one report built as
 `make report` builds it, and a batch of every city for one month through one
-pool (`make reports`), from which a 72-report year is extrapolated. Prints wall
+pool (`make reports`), from which a 72-report year is extrapolated; and at
+scale, a 1,000,000-ticket export made from the sample (not kept): its load,
+clean and cache in a fresh process, and a report from its cache. Prints wall
 times and ratios measured in the same run; it is a measurement, not a test.
 Run with `make bench`.
 """
@@ -55,6 +57,40 @@ def floor_seconds(city: str, month: str, cache_dir: Path) -> float:
     return time.perf_counter() - start
 
 
+SCALE_LOAD = """
+import sys, time, resource
+from pathlib import Path
+from crmlib.ingest.cache import load_cached
+from crmlib.ingest.settings import load_settings
+settings = load_settings(cache_dir=Path(sys.argv[3]))
+start = time.perf_counter()
+load_cached(sys.argv[1], sys.argv[2], settings=settings)
+print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def scale(rows: int, city: str, month: str, work: Path) -> tuple[float, float, float]:
+    """A large export made from the sample: (seconds and peak GiB to load, clean and cache it in a fresh
+    process, seconds to build the city-month's report from its cache)."""
+    import subprocess
+    import sys
+
+    from crmlib.ingest.settings import load_settings
+    from crmlib.pipeline.build import build_report
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from big_export import write_big_export
+
+    tickets, coordinations = write_big_export(rows, work / "big")
+    cache = work / "big-cache"
+    done = subprocess.run([sys.executable, "-c", SCALE_LOAD, str(tickets), str(coordinations), str(cache)],
+                          capture_output=True, text=True, check=True)
+    seconds, kib = done.stdout.split()
+    settings = load_settings(outputs_dir=work / "big-outputs", cache_dir=cache)
+    report = build_report(city, month, tickets, coordinations, settings=settings, progress=None).timings["total"]
+    return float(seconds), int(kib) / 2**20, report
+
+
 def batch_seconds(month: str, settings) -> tuple[float, int]:
     """Build every city of the month through one pool, as `make reports` does; wall time and report count."""
     from crmlib.pipeline import batch
@@ -77,6 +113,7 @@ def main() -> None:
     parser.add_argument("--city", default="jaktim")
     parser.add_argument("--month", default="2022-06")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--rows", type=int, default=1_000_000, help="tickets in the scale test's export; 0 skips it")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -86,6 +123,7 @@ def main() -> None:
                   for _ in range(args.repeat)]
         floors = [floor_seconds(args.city, args.month, settings.cache_dir) for _ in range(args.repeat)]
         batch, reports = batch_seconds(args.month, settings)
+        big = scale(args.rows, args.city, args.month, work) if args.rows else None
     best = min(builds, key=lambda t: t["total"])
     floor = min(floors) + best["html"] + best["pdf"]
     print(f"cores: {os.cpu_count()}, sections: {len(section_notebooks())}, best of {args.repeat}")
@@ -98,6 +136,13 @@ def main() -> None:
     year = batch / reports * 72
     print(f"  batch    {batch:6.2f} s for {reports} reports ({batch / reports:.2f} s each, {batch / reports / floor:.2f} x "
           f"the floor); a 72-report year ~ {year / 60:.1f} min (target <= 3 min): {'ok' if year <= 180 else 'OVER'}")
+    if big:
+        load_s, load_gib, report_s = big
+        print(f"  scale    {args.rows:,} tickets: load, clean and cache {load_s:5.1f} s, {load_gib:4.2f} GiB "
+              f"(target <= 60 s, <= 4 GiB): {'ok' if load_s <= 60 and load_gib <= 4 else 'OVER'}")
+        ratio = report_s / best["total"]
+        print(f"  scale    report from its cache {report_s:5.1f} s, {ratio:4.2f} x the sample's report "
+              f"(target <= 1.2): {'ok' if ratio <= 1.2 else 'OVER'}")
 
 if __name__ == "__main__":
     main()
