@@ -148,57 +148,62 @@ def _sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def _inputs(command: argparse.ArgumentParser) -> None:
+    """The export, settings and output options of the commands that read an export."""
+    command.add_argument("--data", help="tickets export (csv/xlsx); default: the bundled synthetic sample")
+    command.add_argument("--coordinations", help="coordinations export; optional")
+    command.add_argument("--params", help="folder of settings files overriding the shipped ones, file by file; "
+                                          "default: $CRM_PARAMS")
+    _outputs(command)
+
+
+def _outputs(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--outputs", help="reports folder; default: $CRM_OUTPUTS, else ./outputs")
+
+
 def parser() -> argparse.ArgumentParser:
     """The command line's argument parser."""
     main_parser = argparse.ArgumentParser(prog="python -m crmlib", description="CRM monthly report builder")
     commands = main_parser.add_subparsers(dest="command", required=True)
-    for name, handler, help_text in (
-        ("build", _build, "build one city-month report"),
-        ("verify", _verify, "re-run a built report and compare every figure"),
-        ("anomalies", _anomalies, "flag what is unusual in one city-month; counts per kind, every flag to --csv"),
-    ):
-        command = commands.add_parser(name, help=help_text)
+
+    build = commands.add_parser("build", help="build one city-month report")
+    anomalies = commands.add_parser("anomalies", help="flag what is unusual in one city-month; counts per kind, "
+                                                      "every flag to --csv")
+    verify = commands.add_parser("verify", help="re-run a built report and compare every figure")
+    for command, handler in ((build, _build), (anomalies, _anomalies), (verify, _verify)):
         command.add_argument("--city", required=True)
         command.add_argument("--month", required=True, help="YYYY-MM")
-        command.add_argument("--outputs", help="reports folder; default: $CRM_OUTPUTS, else ./outputs")
         command.set_defaults(handler=handler)
-        if name in ("build", "anomalies"):
-            command.add_argument("--data", help="tickets export (csv/xlsx); default: the bundled synthetic sample")
-            command.add_argument("--coordinations", help="coordinations export; optional")
-            command.add_argument("--params", help="folder of settings files overriding the shipped ones, "
-                                                  "file by file; default: $CRM_PARAMS")
-        if name == "build":
-            command.add_argument("--no-pdf", action="store_true", help="skip the PDF")
-        elif name == "anomalies":
-            command.add_argument("--csv", help="write every flag to this CSV file")
-        else:
-            # verify re-runs with the settings folder the manifest records
-            command.set_defaults(params=None)
+    for command in (build, anomalies):
+        _inputs(command)
+    build.add_argument("--no-pdf", action="store_true", help="skip the PDF")
+    anomalies.add_argument("--csv", help="write every flag to this CSV file")
+    # verify re-runs with the settings folder the manifest records
+    _outputs(verify)
+    verify.set_defaults(params=None)
+
     batch = commands.add_parser("build-all", help="build every city for a month, or every month of a year")
     when = batch.add_mutually_exclusive_group(required=True)
     when.add_argument("--month", help="YYYY-MM")
     when.add_argument("--year", help="YYYY: every month of it that the export holds")
     batch.add_argument("--cities", help="comma-separated city codes; default: every city in the settings")
-    batch.add_argument("--data", help="tickets export (csv/xlsx); default: the bundled synthetic sample")
-    batch.add_argument("--coordinations", help="coordinations export; optional")
-    batch.add_argument("--params", help="folder of settings files overriding the shipped ones; default: $CRM_PARAMS")
-    batch.add_argument("--outputs", help="reports folder; default: $CRM_OUTPUTS, else ./outputs")
+    _inputs(batch)
     batch.add_argument("--workers", type=int, help="kernels at once; default: one per core")
     batch.add_argument("--section-timeout", type=float, default=600.0,
                        help="seconds a cell of a section may run before its report fails (default 600)")
     batch.add_argument("--no-pdf", action="store_true", help="skip the PDFs")
     batch.set_defaults(handler=_build_all)
+
     province = commands.add_parser("province", help="build the DKI Jakarta overview of one month (outputs/dki/)")
     province.add_argument("--month", required=True, help="YYYY-MM")
-    province.add_argument("--data", help="tickets export (csv/xlsx); default: the bundled synthetic sample")
-    province.add_argument("--coordinations", help="coordinations export; optional")
-    province.add_argument("--params", help="folder of settings files overriding the shipped ones; default: $CRM_PARAMS")
-    province.add_argument("--outputs", help="reports folder; default: $CRM_OUTPUTS, else ./outputs")
+    _inputs(province)
     province.add_argument("--no-pdf", action="store_true", help="skip the PDF")
     province.set_defaults(handler=_province)
+
     verify_all = commands.add_parser("verify-all", help="re-check every built report, one line each")
-    verify_all.add_argument("--outputs", help="reports folder; default: $CRM_OUTPUTS, else ./outputs")
+    _outputs(verify_all)
     verify_all.set_defaults(handler=_verify_all, params=None)
+
     sample = commands.add_parser("sample", help="regenerate the bundled synthetic sample")
     sample.add_argument("--out", help="output folder; default: the package's sample folder")
     sample.set_defaults(handler=_sample)
