@@ -134,8 +134,36 @@ def no_complaints_error(export: Export, tickets_file: Path, city: str, month: st
         fix="correct those rows or the column mapping, or check CITY and MONTH")
 
 
+class ExportContext:
+    """What every report context has: its settings and inputs, the export loaded on first use, the month."""
+
+    month: str
+    settings: Settings
+    inputs: dict[str, Path]
+
+    @cached_property
+    def export(self) -> Export:
+        """The whole export, loaded through the parquet cache."""
+        return load_cached(self.inputs["tickets"], self.inputs.get("coordinations"), settings=self.settings)
+
+    @property
+    def rules(self) -> Rules:
+        """The follow-up rules."""
+        return self.settings.rules
+
+    @cached_property
+    def synthetic(self) -> bool:
+        """True when the report runs on the bundled synthetic sample, or on a copy of it."""
+        return is_synthetic(self.inputs["tickets"])
+
+    @property
+    def month_label(self) -> str:
+        """'Juni 2022'."""
+        return fmt.month_label(self.month)
+
+
 @dataclass(frozen=True)
-class ReportContext:
+class ReportContext(ExportContext):
     """The settings of one city-month report and, loaded on first use, its data."""
 
     city: str
@@ -143,11 +171,6 @@ class ReportContext:
     settings: Settings
     inputs: dict[str, Path]
     book: FigureBook = field(default_factory=FigureBook)
-
-    @cached_property
-    def export(self) -> Export:
-        """The whole export, loaded through the parquet cache."""
-        return load_cached(self.inputs["tickets"], self.inputs.get("coordinations"), settings=self.settings)
 
     @cached_property
     def _selection(self) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -171,11 +194,6 @@ class ReportContext:
         """Per table: rows used, in this city-month, and outside it."""
         return self._selection[2]
 
-    @property
-    def rules(self) -> Rules:
-        """The follow-up rules."""
-        return self.settings.rules
-
     @cached_property
     def city_settings(self) -> dict[str, Any]:
         """The city's report settings for the month (cover, boilerplate, cut-off)."""
@@ -185,16 +203,6 @@ class ReportContext:
     def kelurahan(self) -> pd.DataFrame:
         """The city's official kelurahan, in code order."""
         return areas.kelurahan_of(self.city)
-
-    @cached_property
-    def synthetic(self) -> bool:
-        """True when the report runs on the bundled synthetic sample, or on a copy of it."""
-        return is_synthetic(self.inputs["tickets"])
-
-    @property
-    def month_label(self) -> str:
-        """'Juni 2022'."""
-        return fmt.month_label(self.month)
 
     @property
     def city_label(self) -> str:

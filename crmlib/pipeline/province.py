@@ -15,20 +15,16 @@ import pandas as pd
 
 from crmlib.errors import InputError
 from crmlib.ingest.areas import CITY_CODES, city_label
-from crmlib.ingest.cache import load_cached
-from crmlib.ingest.rules import Rules
 from crmlib.ingest.select import check_month, month_bounds, select_city
 from crmlib.ingest.settings import Settings, load_settings
-from crmlib.pipeline.context import Cutoff, is_synthetic, resolve_cutoff, resolve_inputs
+from crmlib.pipeline.context import Cutoff, ExportContext, resolve_cutoff, resolve_inputs
 from crmlib.pipeline.figure_book import FigureBook
-from crmlib.report import formatting as fmt
-from crmlib.schema import Export
 
 PROVINCE = "dki"
 
 
 @dataclass
-class ProvinceContext:
+class ProvinceContext(ExportContext):
     """One month of the whole province: the export, each city's tickets, the rules and a figure book."""
 
     month: str
@@ -36,11 +32,6 @@ class ProvinceContext:
     inputs: dict[str, Path]
     book: FigureBook = field(default_factory=FigureBook)
     city: str = PROVINCE
-
-    @cached_property
-    def export(self) -> Export:
-        """The whole export, loaded through the parquet cache."""
-        return load_cached(self.inputs["tickets"], self.inputs.get("coordinations"), settings=self.settings)
 
     @cached_property
     def city_tickets(self) -> dict[str, pd.DataFrame]:
@@ -55,21 +46,6 @@ class ProvinceContext:
         start = month_bounds(self.month)[0]
         month = [t[t["created_at"] >= start] for t in self.city_tickets.values()]
         return pd.concat(month, ignore_index=True)
-
-    @property
-    def rules(self) -> Rules:
-        """The follow-up rules."""
-        return self.settings.rules
-
-    @cached_property
-    def synthetic(self) -> bool:
-        """True when the report runs on the bundled synthetic sample, or on a copy of it."""
-        return is_synthetic(self.inputs["tickets"])
-
-    @property
-    def month_label(self) -> str:
-        """'Juni 2022'."""
-        return fmt.month_label(self.month)
 
     @property
     def city_label(self) -> str:
