@@ -129,13 +129,3 @@ def summary(statuses: list[ReportStatus], settings: Settings) -> pd.DataFrame:
 def _figures(folder: Path) -> dict:
     path = folder / "figures.json"
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-
-
-def built_reports(settings: Settings) -> list[tuple[str, str]]:
-    """Every (city, month) with a finished report under the outputs folder, sorted."""
-    found = []
-    for manifest in sorted(settings.outputs_dir.glob("*/*/manifest.json")):
-        folder = manifest.parent
-        if not folder.name.startswith(".") and (folder / "figures.json").exists():
-            found.append((folder.parent.name, folder.name))
-    return found

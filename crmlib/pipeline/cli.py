@@ -74,11 +74,11 @@ def _build_all(args: argparse.Namespace) -> int:
 
 
 def _verify_all(args: argparse.Namespace) -> int:
-    from crmlib.pipeline.batch import built_reports
+    from crmlib.pipeline.index_page import built_reports
     from crmlib.pipeline.verify import verify_report
 
     settings = _settings(args)
-    reports = built_reports(settings)
+    reports = [(folder.parent.name, folder.name) for folder in built_reports(settings.outputs_dir)]
     if not reports:
         raise UsageError(f"no built report under {settings.outputs_dir}; run `make reports` first")
     failed = 0

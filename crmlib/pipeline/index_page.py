@@ -12,16 +12,19 @@ from crmlib.pipeline.province import PROVINCE
 from crmlib.report import formatting as fmt
 
 
+def built_reports(outputs_dir: Path) -> list[Path]:
+    """Every finished report folder under ``outputs_dir`` (``<city>/<YYYY-MM>/`` with its manifest and figures),
+    by city then month; builds in progress and failed ones (dot folders) are not."""
+    return [manifest.parent for manifest in sorted(outputs_dir.glob("*/*/manifest.json"))
+            if not manifest.parent.name.startswith(".") and (manifest.parent / "figures.json").exists()]
+
+
 def report_rows(outputs_dir: Path) -> list[dict]:
-    """One row per finished report under ``outputs_dir`` (``<city>/<YYYY-MM>/``), by city then month."""
+    """One row per finished report under ``outputs_dir``."""
     rows = []
-    for manifest_path in sorted(outputs_dir.glob("*/*/manifest.json")):
-        folder = manifest_path.parent
-        figures_path = folder / "figures.json"
-        if folder.name.startswith(".") or not figures_path.exists():
-            continue
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        figures = json.loads(figures_path.read_text(encoding="utf-8"))
+    for folder in built_reports(outputs_dir):
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        figures = json.loads((folder / "figures.json").read_text(encoding="utf-8"))
         params = manifest.get("params", {})
         rows.append({"city": folder.parent.name, "month": folder.name, "link": f"{folder.parent.name}/{folder.name}",
                      "complaints": figures.get("total_complaints"), "capaian": figures.get("capaian"),
