@@ -207,10 +207,11 @@ def volume_changes(history: pd.DataFrame, city_history: pd.DataFrame, month: str
     base_total = counts.reindex(columns=baseline, fill_value=0).sum(axis=1)
     now = counts[month] if month in counts else pd.Series(0.0, index=counts.index)
     volume = _city_volume(now, base_total, city[month], city[baseline].sum())
+    expected_counts = _expected(base_total, city[baseline].sum(), volume)
     tested = []
     for (unit_type, unit), observed in now.items():
         base = counts.loc[(unit_type, unit)].reindex(baseline, fill_value=0)
-        expected = (base.sum() + BASELINE_PRIOR) / city[baseline].sum() * volume
+        expected = expected_counts[(unit_type, unit)]
         # Each baseline month brought to this month's city volume: their spread tells Poisson from overdispersed.
         scaled = (base / city[baseline].replace(0, np.nan) * volume).dropna()
         mean, variance = scaled.mean(), scaled.var(ddof=1)
@@ -226,6 +227,11 @@ def volume_changes(history: pd.DataFrame, city_history: pd.DataFrame, month: str
                       for kind in ("volume_spike", "volume_drop")], ignore_index=True)
 
 
+def _expected(base_total: pd.Series, city_base: float, volume: float) -> pd.Series:
+    """Each unit's expected complaints: its baseline share of the city (with the prior) at this volume."""
+    return (base_total + BASELINE_PRIOR) / city_base * volume
+
+
 def _city_volume(now: pd.Series, base_total: pd.Series, city_now: float, city_base: float) -> float:
     """The city's complaints this month as the units' expectations should scale to.
 
@@ -238,7 +244,7 @@ def _city_volume(now: pd.Series, base_total: pd.Series, city_now: float, city_ba
     kept = pd.Series(True, index=now.index)
     volume = city_now
     while kept.sum() > 1:
-        expected = (base_total + BASELINE_PRIOR) / city_base * volume
+        expected = _expected(base_total, city_base, volume)
         p = np.minimum(stats.poisson.sf(now - 1, expected), stats.poisson.cdf(now, expected))
         p = pd.Series(p, index=now.index)[kept]
         if p.min() >= 0.001:
