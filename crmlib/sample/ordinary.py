@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -64,6 +65,11 @@ class CityProfile:
     category_weights: np.ndarray | None = None
     durations: dict[Unit, list[tuple[int, int]]] | None = None
 
+    @cached_property
+    def city_durations(self) -> list[tuple[int, int]]:
+        """Every unit's (follow-up, response) minutes of the calibrated month, in one list."""
+        return [pair for pairs in (self.durations or {}).values() for pair in pairs]
+
 
 def city_profiles(rng: np.random.Generator) -> dict[str, CityProfile]:
     """One profile per city, drawn once so a unit stays busy or quiet all year."""
@@ -110,10 +116,7 @@ def _learnt_times(rng: np.random.Generator, profile: CityProfile, unit: Unit) ->
     """(follow-up, response) minutes like the calibrated month's: one of the unit's own tickets, or (more
     often for a unit with few) one of the city's, scaled by a small random factor."""
     own = profile.durations.get(unit, [])
-    if own and rng.random() < len(own) / (len(own) + CITY_POOL_WEIGHT):
-        pool = own
-    else:
-        pool = [pair for pairs in profile.durations.values() for pair in pairs]
+    pool = own if own and rng.random() < len(own) / (len(own) + CITY_POOL_WEIGHT) else profile.city_durations
     completion, response = pool[int(rng.integers(len(pool)))]
     factor = rng.lognormal(0.0, 0.25)
     # Never past a week, the longest maximum follow-up time: late follow-ups are placed on purpose.
