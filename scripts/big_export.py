@@ -1,8 +1,10 @@
 """Write a large export for scale measurements: the bundled sample repeated over years.
 
-Each copy moves the sample's dates (and the date in its ticket ids) to another
-year between 2015 and 2035, and a second copy per year takes another id
-prefix, so every ticket stays distinct. The files are not committed:
+Like a whole-province export of five years (the province receives 120-190
+thousand complaints a year): each copy moves the sample's dates (and the date
+in its ticket ids) to a year from 2020 to 2024, and the copies of one year
+take different id prefixes, so every ticket stays distinct. One million rows
+are about eight copies a year. The files are not committed:
 
     .venv/bin/python scripts/big_export.py --rows 1000000 --out /tmp/big
 """
@@ -18,8 +20,8 @@ import pandas as pd
 from crmlib.pipeline.context import sample_inputs
 
 DATE_COLUMNS = ("Tanggal Laporan Masuk", "Tanggal Respon", "Tanggal TL", "Tanggal Koordinasi", "Tanggal Proses")
-YEARS = range(2015, 2036)
-PREFIXES = ("JK", "JL", "JM", "JN")
+YEARS = range(2020, 2025)
+PREFIXES = ("JK", "JL", "JM", "JN", "JP", "JQ", "JR", "JS", "JT", "JU")
 
 
 def _copy(frame: pd.DataFrame, year: int, prefix: str) -> pd.DataFrame:

@@ -1,9 +1,9 @@
-"""Build many city-month reports in one run: one pool of kernels, the export loaded once, a summary at the end.
+"""Build many city-month reports in one run: one pool of workers, the export loaded once, a summary at the end.
 
 Each report is still built by :func:`crmlib.pipeline.build.build_report`
 (atomic, locked, with its own figures.json and manifest.json); the batch
-shares one process pool among them, so kernels and their imports live across
-reports, and builds two reports at a time so one report's HTML and PDF overlap
+shares one process pool among them, so each worker's shell and its imports
+live across reports, and builds two reports at a time so one report's HTML and PDF overlap
 the next one's sections. A report that fails is reported and the batch goes on.
 """
 
@@ -77,7 +77,7 @@ def build_all(
     section_timeout: float | None = None,
     on_done: Callable[[ReportStatus], None] | None = None,
 ) -> list[ReportStatus]:
-    """Build every city-month, sharing one pool of kernels; return each report's status in the given order."""
+    """Build every city-month, sharing one pool of workers; return each report's status in the given order."""
     jobs = [(city, month) for month in months for city in cities]
     statuses: dict[tuple[str, str], ReportStatus] = {}
     with section_pool(workers) as pool, ThreadPoolExecutor(REPORTS_IN_FLIGHT) as reports:

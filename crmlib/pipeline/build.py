@@ -91,7 +91,7 @@ def build_report(
     """
     timings: dict[str, float] = {}
     start = time.perf_counter()
-    # Load once here: bad input fails before any kernel starts, and the
+    # Load once here: bad input fails before any section runs, and the
     # sections then read the parquet cache instead of parsing the export again.
     if city == PROVINCE:
         context = load_province_context(month, data, coordinations, settings=settings)
@@ -123,9 +123,8 @@ def _build_into(final: Path, context: ReportContext | ProvinceContext, input_has
                                         notebooks=notebooks, progress=progress, pool=pool,
                                         section_timeout=section_timeout)
         (work / "figures.json").write_text(figure_book.dumps(figures), encoding="utf-8")
-        # Per-section figure files and kernel logs served the build only.
+        # Per-section figure files served the build only.
         shutil.rmtree(work / "figures")
-        shutil.rmtree(work / "logs")
         timings["execute"] = time.perf_counter() - tick
 
         tick = time.perf_counter()

@@ -188,7 +188,7 @@ def parser() -> argparse.ArgumentParser:
     when.add_argument("--year", help="YYYY: every month of it that the export holds")
     batch.add_argument("--cities", help="comma-separated city codes; default: every city in the settings")
     _inputs(batch)
-    batch.add_argument("--workers", type=int, help="kernels at once; default: one per core")
+    batch.add_argument("--workers", type=int, help="sections run at once; default: one per core")
     batch.add_argument("--section-timeout", type=float, default=600.0,
                        help="seconds a cell of a section may run before its report fails (default 600)")
     batch.add_argument("--no-pdf", action="store_true", help="skip the PDFs")

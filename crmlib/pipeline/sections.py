@@ -1,11 +1,10 @@
-"""Run the section notebooks with papermill, a few at a time, each worker keeping one kernel."""
+"""Run the section notebooks with papermill, a few at a time, in pool workers that each keep one IPython shell."""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -18,7 +17,7 @@ from typing import Any
 from crmlib import resources
 from crmlib.errors import UserError
 
-# The kernel `make lab` installs for JupyterLab; builds run the same Python without needing it installed.
+# The kernel `make lab` installs for JupyterLab, named in the notebooks; builds run their cells in-process.
 KERNEL_NAME = "crm-reports"
 
 
@@ -87,99 +86,36 @@ def report_notebooks(city: str) -> list[Path]:
     return section_notebooks(resources.notebooks_dir() / "provinsi") if city == PROVINCE else section_notebooks()
 
 
-# One kernel per pool worker, started on its first section and reused for the
-# next ones: kernel start-up and the imports of pandas and seaborn are most of
-# a small section's cost. Each section starts from an empty namespace.
-_KERNEL = None
+def _start_worker(parent: int) -> None:
+    """Pool-worker initializer: exit with the build process, and import what every section needs.
 
-_RESET = "get_ipython().run_line_magic('reset', '-f'); get_ipython().execution_count = 1"
-
-
-def _this_python():
-    """A kernel-spec manager whose every kernel is this interpreter's ipykernel.
-
-    The build then needs no installed kernelspec (an installed wheel has none),
-    and never runs the sections in another Python than its own.
-    """
-    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
-
-    class ThisPython(KernelSpecManager):
-        def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
-            return KernelSpec(argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-                              display_name=kernel_name, language="python", resource_dir="")
-
-    return ThisPython()
-
-
-def _worker_kernel(kernel_name: str, cwd: Path):
-    """This worker's kernel, started once; shut down when the worker exits."""
-    global _KERNEL
-    if _KERNEL is None:
-        from multiprocessing.util import Finalize
-
-        from jupyter_client.manager import AsyncKernelManager
-        from jupyter_core.utils import run_sync
-
-        # Unix sockets, not TCP: no race for free ports between the workers' kernels.
-        _KERNEL = AsyncKernelManager(kernel_name=kernel_name, kernel_spec_manager=_this_python(),
-                                     transport="ipc",
-                                     ip=os.path.join(tempfile.gettempdir(), f"crm-kernel-{os.getpid()}"))
-        run_sync(_KERNEL.start_kernel)(cwd=str(cwd))
-        Finalize(_KERNEL, run_sync(_KERNEL.shutdown_kernel), kwargs={"now": True}, exitpriority=10)
-    return _KERNEL
-
-
-def _die_with(parent: int) -> None:
-    """Pool-worker initializer: exit when the build process is gone, even killed with SIGKILL.
-
-    The worker's kernel watches the worker the same way (ipykernel's parent
-    poller), so a killed build leaves no process behind.
+    The imports (pandas, seaborn, scipy) are most of a small section's cost;
+    paid here, they overlap the build's own loading of the export, and every
+    section and report the worker runs after finds them loaded.
     """
     def watch() -> None:
+        # Exit when the build process is gone, even killed with SIGKILL.
         while os.getppid() == parent:
             time.sleep(0.5)
         os._exit(1)
 
     threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
+    import crmlib.pipeline.engine  # noqa: F401 - registers the engine, imports IPython and papermill
+    import crmlib.report.charts  # noqa: F401
+    import crmlib.report.html_blocks  # noqa: F401
+    from crmlib.ingest import areas
+    from crmlib.pipeline import anomaly_scan  # noqa: F401
 
-
-def _reset_namespace(kernel) -> None:
-    """Clear the kernel's variables and execution count, so no section sees another's state."""
-    client = kernel.blocking_client()
-    client.start_channels()
-    try:
-        client.wait_for_ready(timeout=60)
-        reply = client.execute_interactive(_RESET, store_history=False, timeout=60, output_hook=lambda msg: None)
-        if reply["content"]["status"] != "ok":
-            raise RuntimeError(f"could not reset the kernel: {reply['content'].get('evalue')}")
-    finally:
-        client.stop_channels()
-
-
-def _drop_kernel() -> None:
-    """Shut down this worker's kernel (it timed out, and may be hung); the next section starts a new one."""
-    global _KERNEL
-    if _KERNEL is not None:
-        from jupyter_core.utils import run_sync
-
-        run_sync(_KERNEL.shutdown_kernel)(now=True)
-        _KERNEL = None
+    areas.reference()  # the official kelurahan list, read once per process
 
 
 def _run_one(notebook: Path, out_dir: Path, parameters: dict[str, Any], kernel_name: str,
              timeout: float | None = None) -> SectionRun:
-    # Imported here so that a worker pays for papermill once, not the caller.
     import papermill
-    from nbclient.exceptions import CellTimeoutError
+
+    from crmlib.pipeline.engine import ENGINE_NAME, CellTimeout
 
     start = time.perf_counter()
-    if _KERNEL is None:
-        # The kernel inherits this worker's stderr: keep its chatter in the
-        # build's log folder instead of on the user's terminal.
-        log = open(out_dir / "logs" / f"worker-{os.getpid()}.log", "ab")
-        os.dup2(log.fileno(), 2)
-    kernel = _worker_kernel(kernel_name, notebook.parent)
-    _reset_namespace(kernel)
     output = out_dir / "executed" / notebook.name
     figures = out_dir / "figures" / f"{notebook.stem}.json"
     try:
@@ -187,32 +123,31 @@ def _run_one(notebook: Path, out_dir: Path, parameters: dict[str, Any], kernel_n
             str(notebook),
             str(output),
             parameters={**parameters, "figures_path": str(figures)},
+            engine_name=ENGINE_NAME,
             kernel_name=kernel_name,
-            km=kernel,
             progress_bar=False,
             log_output=False,
-            # With km given, papermill leaves this kernel running for the next section;
-            # the worker's Finalize shuts it down. The setting applies if km is ever dropped.
-            shutdown_kernel="immediate",
             execution_timeout=timeout,
+            # Written once, when the section ends: no copy of the notebook after every cell.
+            request_save_on_cell_execute=False,
+            cwd=str(notebook.parent),
         )
-    except CellTimeoutError:
-        _drop_kernel()
-        raise SectionError(notebook.stem, "TimeoutError", f"a cell ran longer than the limit of {timeout:g} s; "
-                           "the kernel was restarted") from None
+    except CellTimeout as error:
+        raise SectionError(notebook.stem, "TimeoutError", str(error)) from None
     except papermill.PapermillExecutionError as error:
-        from nbconvert.filters import strip_ansi
+        raise SectionError(notebook.stem, error.ename, error.evalue, "\n".join(error.traceback)) from None
+    finally:
+        from matplotlib import pyplot as plt
 
-        raise SectionError(notebook.stem, error.ename, error.evalue,
-                           strip_ansi("\n".join(error.traceback))) from None
+        plt.close("all")  # a section's figures are in its outputs; the next section starts with none
     return SectionRun(notebook.stem, output, figures, time.perf_counter() - start)
 
 
 @contextmanager
 def section_pool(workers: int | None = None) -> Iterator[Executor]:
-    """A pool of worker processes, each keeping one kernel for all the sections it runs (default: one per core)."""
+    """A pool of worker processes, each running every section it gets in its own shell (default: one per core)."""
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, mp_context=context, initializer=_die_with,
+    with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, mp_context=context, initializer=_start_worker,
                              initargs=(os.getpid(),)) as pool:
         yield pool
 
@@ -230,11 +165,11 @@ def run_sections(
 ) -> list[SectionRun]:
     """Execute every notebook into ``out_dir/executed``, in ``pool`` or a pool of its own; report each as it ends.
 
-    ``timeout`` limits each cell of a section, in seconds: past it the section fails and its kernel is replaced.
+    ``timeout`` limits each cell of a section, in seconds: past it the section fails and the worker goes on
+    with the next one.
     """
     (out_dir / "executed").mkdir(parents=True, exist_ok=True)
     (out_dir / "figures").mkdir(parents=True, exist_ok=True)
-    (out_dir / "logs").mkdir(parents=True, exist_ok=True)
     if pool is None:
         with section_pool(workers or min(len(notebooks), os.cpu_count() or 1)) as own:
             return run_sections(notebooks, out_dir, parameters, kernel_name=kernel_name, progress=progress, pool=own,

@@ -77,7 +77,7 @@ def test_a_hung_section_fails_its_report_and_the_pool_goes_on(tmp_path, settings
                                                "limit of 3 s"):
             build_report("jaktim", "2022-06", settings=settings, pdf=False, progress=None, pool=pool,
                          notebooks=[*cover, sleepy], section_timeout=3)
-        # The same worker starts a new kernel for the next report.
+        # The same worker builds the next report.
         done = build_report("jaktim", "2022-06", settings=settings, pdf=False, progress=None, pool=pool,
                             notebooks=cover, section_timeout=60)
     assert (done.out_dir / "figures.json").exists()
