@@ -17,6 +17,7 @@ import os
 import shutil
 import tempfile
 from dataclasses import fields
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -85,6 +86,20 @@ def read_cache(directory: str | Path) -> Export:
     })
 
 
+# A published cache directory never changes: its name is the hash of everything
+# that shapes its content. A process that reads it again (a pool worker does, for
+# every section of every report) keeps the frames of the last one it read.
+@lru_cache(maxsize=1)
+def _read_published(directory: Path) -> Export:
+    return read_cache(directory)
+
+
+def _shallow_copy(export: Export) -> Export:
+    # New frame objects over the same data: a caller that adds a column does not
+    # change what the next caller gets, and copy-on-write covers edits of values.
+    return Export(**{f.name: getattr(export, f.name).copy(deep=False) for f in fields(Export)})
+
+
 def is_complete(directory: Path) -> bool:
     """True when ``directory`` holds every frame of a cached export."""
     return all((directory / f"{f.name}.parquet").exists() for f in fields(Export))
@@ -131,7 +146,7 @@ def load_cached(
     key = cache_key(tickets_path, coordinations_path, settings)
     directory = Path(settings.cache_dir) / key
     if is_complete(directory):
-        return read_cache(directory)
+        return _shallow_copy(_read_published(directory))
     export = load_module.load_export(tickets_path, coordinations_path, settings=settings)
     # Each writer gets its own side directory, renamed into place when complete:
     # a crash never leaves half a cache, and two builds loading the same export

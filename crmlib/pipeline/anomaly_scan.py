@@ -21,25 +21,24 @@ CSV_COLUMNS = ["kind", "unit_type", "unit", "month", "ticket_id", "observed", "e
                "q_value"]
 
 
-def scan(context: ReportContext) -> pd.DataFrame:
+def scan(context: ReportContext, *, statistical: bool = True) -> pd.DataFrame:
     """The flags of a report context's city and month (see :func:`scan_export`)."""
     cutoff = context.cutoff.stamp if context.cutoff else context.tickets["created_at"].max()
-    return scan_export(context.export, context.city, context.month, cutoff, context.rules)
+    return scan_export(context.export, context.city, context.month, cutoff, context.rules, statistical=statistical)
 
 
-def scan_export(export: Export, city: str, month: str, cutoff: pd.Timestamp, rules: Rules) -> pd.DataFrame:
+def scan_export(export: Export, city: str, month: str, cutoff: pd.Timestamp, rules: Rules, *,
+                statistical: bool = True) -> pd.DataFrame:
     """Every flag of one city-month: unit-month flags against each unit's earlier months in the export,
-    ticket flags on the month's tickets, geotags against the unit's recent ones."""
+    ticket flags on the month's tickets, geotags against the unit's recent ones.
+
+    ``statistical=False`` leaves out the unit-month tests (the first four kinds): the rule flags alone.
+    """
     city_tickets, months_of, months = _history(export, city, month)
-    history = monthly_history(city_tickets, rules, months)
-    city_history = monthly_history(city_tickets, rules, months, by=None)
     tickets = city_tickets[months_of == month]
     # A unit's usual place: its geotags of this month and of the baseline months.
     recent = city_tickets[months_of.isin(months[-(rules.anomalies.baseline_months + 1):])]
     parts = [
-        anomalies.volume_changes(history, city_history, month, rules),
-        anomalies.slower_durations(city_tickets, month, rules, "completion"),
-        anomalies.slower_durations(city_tickets, month, rules, "response"),
         anomalies.fast_closures(tickets, rules),
         anomalies.batch_closures(tickets, rules),
         anomalies.time_order(tickets, export.flags[export.flags["table"] == "tickets"]),
@@ -47,6 +46,14 @@ def scan_export(export: Export, city: str, month: str, cutoff: pd.Timestamp, rul
         anomalies.duplicate_bursts(tickets, rules),
         anomalies.backlog_aged(tickets, cutoff, rules),
     ]
+    if statistical:
+        history = monthly_history(city_tickets, rules, months)
+        city_history = monthly_history(city_tickets, rules, months, by=None)
+        parts += [
+            anomalies.volume_changes(history, city_history, month, rules),
+            anomalies.slower_durations(city_tickets, month, rules, "completion"),
+            anomalies.slower_durations(city_tickets, month, rules, "response"),
+        ]
     flags = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else parts[0]
     order = {kind: i for i, kind in enumerate(KINDS)}
     return flags.sort_values(["kind", "unit", "ticket_id"], key=lambda c: c.map(order) if c.name == "kind" else c,

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import fcntl
 import json
+import os
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
@@ -23,10 +25,10 @@ from crmlib.ingest.read import sha256_of
 from crmlib.ingest.settings import Settings
 from crmlib.pipeline import figure_book
 from crmlib.pipeline.context import SYNTHETIC_BANNER, Cutoff, ReportContext, load_context
-from crmlib.pipeline.export import to_html, to_pdf
+from crmlib.pipeline.export import to_html, to_pdf, warm_up_pdf
 from crmlib.pipeline.manifest import build_manifest, write_manifest
 from crmlib.pipeline.province import PROVINCE, ProvinceContext, load_province_context
-from crmlib.pipeline.sections import SectionRun, report_notebooks, run_sections
+from crmlib.pipeline.sections import SectionRun, report_notebooks, run_sections, section_pool
 from crmlib.pipeline.stitch import stitch
 
 
@@ -89,6 +91,11 @@ def build_report(
     The report goes to ``settings.outputs_dir / city / month``; the city 'dki' builds the province overview.
     ``pool`` runs the sections (a batch shares one); ``section_timeout`` limits each cell of a section, in seconds.
     """
+    if pool is None:
+        # The workers start now, and import what the sections need while the export loads here.
+        with section_pool(min(len(notebooks or report_notebooks(city)), os.cpu_count() or 1)) as own:
+            return build_report(city, month, data, coordinations, settings=settings, pdf=pdf, notebooks=notebooks,
+                                progress=progress, pool=own, section_timeout=section_timeout)
     timings: dict[str, float] = {}
     start = time.perf_counter()
     # Load once here: bad input fails before any section runs, and the
@@ -117,6 +124,9 @@ def _build_into(final: Path, context: ReportContext | ProvinceContext, input_has
     """The build itself, in a temporary folder swapped in at the end (the caller holds the city-month's lock)."""
     city, month = context.city, context.month
     work = Path(tempfile.mkdtemp(prefix=f".{month}.building-", dir=final.parent))
+    warm = threading.Thread(target=warm_up_pdf, name="pdf-warm-up", daemon=True)
+    if pdf:
+        warm.start()  # while the sections run in the pool, this process is idle
     try:
         tick = time.perf_counter()
         runs, figures = execute_figures(city, month, data, coordinations, work, settings=settings,
@@ -135,6 +145,7 @@ def _build_into(final: Path, context: ReportContext | ProvinceContext, input_has
         timings["html"] = time.perf_counter() - tick
 
         if pdf:
+            warm.join()
             tick = time.perf_counter()
             to_pdf(html, work / "report.pdf")
             timings["pdf"] = time.perf_counter() - tick

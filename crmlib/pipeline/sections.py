@@ -147,9 +147,18 @@ def _run_one(notebook: Path, out_dir: Path, parameters: dict[str, Any], kernel_n
 def section_pool(workers: int | None = None) -> Iterator[Executor]:
     """A pool of worker processes, each running every section it gets in its own shell (default: one per core)."""
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, mp_context=context, initializer=_start_worker,
-                             initargs=(os.getpid(),)) as pool:
+    count = workers or os.cpu_count() or 1
+    pool = ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=_start_worker,
+                               initargs=(os.getpid(),))
+    try:
+        for _ in range(count):
+            pool.submit(int)  # start every worker now: their imports overlap the caller's own work
         yield pool
+    except BaseException:
+        # A caller that failed (bad input, say) does not wait for workers still starting up.
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
 
 
 def run_sections(

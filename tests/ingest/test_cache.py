@@ -25,6 +25,22 @@ def test_round_trip_keeps_values_and_dtypes(settings):
     assert len(list(settings.cache_dir.iterdir())) == 1  # one key directory, no leftover .partial
 
 
+def test_a_process_reads_a_published_cache_once_and_callers_cannot_change_what_the_next_gets(settings, monkeypatch):
+    paths = (CORPUS / "coordinations_tickets.csv", CORPUS / "coordinations_messy.csv")
+    load_cached(*paths, settings=settings)  # loads and publishes
+    reads = []
+    monkeypatch.setattr(crmlib.ingest.cache, "read_cache",
+                        lambda directory: reads.append(directory) or read_cache(directory))
+    crmlib.ingest.cache._read_published.cache_clear()
+    first = load_cached(*paths, settings=settings)
+    kept = first.tickets.copy()
+    first.tickets["extra"] = 1
+    first.tickets.loc[0, "unit"] = "EDITED"
+    second = load_cached(*paths, settings=settings)
+    assert len(reads) == 1
+    pd.testing.assert_frame_equal(second.tickets, kept)
+
+
 def test_key_changes_with_input_and_settings(tmp_path, settings):
     src = tmp_path / "t.csv"
     shutil.copy(CORPUS / "identical_duplicate.csv", src)

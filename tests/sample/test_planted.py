@@ -39,6 +39,14 @@ def test_the_scan_finds_each_planted_anomaly(export, rules, planted):
         assert (flags["kind"] == planted.kind).sum() == len(mine)
 
 
+@pytest.mark.parametrize("planted", PLANTED, ids=lambda p: p.kind)
+def test_the_rule_flags_alone_are_the_scan_without_its_statistical_kinds(export, rules, planted):
+    month = f"2022-{planted.month:02d}"
+    flags = _scan(export, rules, planted.city, month)
+    alone = scan_export(export, planted.city, month, export.tickets["created_at"].max(), rules, statistical=False)
+    pd.testing.assert_frame_equal(alone, flags[~flags["kind"].isin(STATISTICAL)].reset_index(drop=True))
+
+
 @pytest.mark.parametrize(("city", "month"), [("jaktim", "2022-06"), ("jakpus", "2022-07")])
 def test_the_calibrated_months_do_not_stand_out_from_their_history(export, rules, city, month):
     """The seed months were drawn first, the rest of the year from their habits: no unit-month is unusual."""
