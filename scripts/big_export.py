@@ -3,8 +3,10 @@
 Like a whole-province export of five years (the province receives 120-190
 thousand complaints a year): each copy moves the sample's dates (and the date
 in its ticket ids) to a year from 2020 to 2024, and the copies of one year
-take different id prefixes, so every ticket stays distinct. One million rows
-are about eight copies a year. The files are not committed:
+take different id prefixes, so every ticket stays distinct. The copies of a
+year are also moved by a few days each: identical complaints at the same minute
+would be flagged as duplicates and batch closures by the thousand, which no real
+export shows. One million rows are about eight copies a year. The files are not committed:
 
     .venv/bin/python scripts/big_export.py --rows 1000000 --out /tmp/big
 """
@@ -24,12 +26,18 @@ YEARS = range(2020, 2025)
 PREFIXES = ("JK", "JL", "JM", "JN", "JP", "JQ", "JR", "JS", "JT", "JU")
 
 
+DAYS_BETWEEN_COPIES = 3
+
+
 def _copy(frame: pd.DataFrame, year: int, prefix: str) -> pd.DataFrame:
     out = frame.copy()
+    shift = pd.Timedelta(days=DAYS_BETWEEN_COPIES * PREFIXES.index(prefix))
     for column in DATE_COLUMNS:
         if column in out:
-            out[column] = out[column].str.replace("/2022", f"/{year}", regex=False).str.replace(
+            moved = out[column].str.replace("/2022", f"/{year}", regex=False).str.replace(
                 "/2023", f"/{year + 1}", regex=False)
+            when = pd.to_datetime(moved, format="%d/%m/%Y %H:%M", errors="coerce") + shift
+            out[column] = when.dt.strftime("%d/%m/%Y %H:%M").fillna(moved)
     out["No Laporan"] = prefix + f"{year % 100:02d}" + out["No Laporan"].str[4:]
     return out
 

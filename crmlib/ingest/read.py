@@ -14,6 +14,7 @@ import gzip
 import hashlib
 import io
 import math
+import operator
 import zlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -219,22 +220,25 @@ def _body_columns(records: Iterator[list[str]], positions: list[int], width: int
     Returns one text column per position and each record's load problem (None when fine).
     """
     parts: list[list[pd.Series]] = [[] for _ in positions]
-    chunk: list[list[str]] = [[] for _ in positions]
+    rows: list[tuple[str, ...]] = []
     problems: list[str | None] = []
+    # A record that has every mapped cell (nearly all) gives them in one call.
+    take = operator.itemgetter(*positions) if len(positions) > 1 else lambda record: (record[positions[0]],)
+    reach = max(positions) + 1
 
     def flush() -> None:
-        for part, cells in zip(parts, chunk):
+        columns = list(zip(*rows)) if rows else [() for _ in positions]
+        for part, cells in zip(parts, columns):
             part.append(pd.Series(cells, dtype="string"))
-            cells.clear()
+        rows.clear()
 
     for record in records:
         length = len(record)
-        for cells, position in zip(chunk, positions):
-            cells.append(record[position] if position < length else "")
+        rows.append(take(record) if length >= reach else tuple(record[p] if p < length else "" for p in positions))
         problems.append(
-            "baris kosong" if not "".join(record).strip()
+            "baris kosong" if not any(map(str.strip, record))
             else f"baris berisi {length} kolom, header {width} kolom (pemisah di dalam teks?)"
-            if length > width and "".join(record[width:]).strip()
+            if length > width and any(map(str.strip, record[width:]))
             # A missing cell would shift every later value into the wrong column.
             else f"baris berisi {length} kolom, header {needed} kolom (sel hilang)" if is_csv and length < needed
             else None)

@@ -89,13 +89,22 @@ def build_report(
     """Build report.html, report.pdf, figures.json, manifest.json and executed/ for one city-month.
 
     The report goes to ``settings.outputs_dir / city / month``; the city 'dki' builds the province overview.
-    ``pool`` runs the sections (a batch shares one); ``section_timeout`` limits each cell of a section, in seconds.
+    ``pool`` runs the sections and prints the PDF (a batch shares one, so that its own process, which builds
+    several reports at once, keeps only the light steps); ``section_timeout`` limits each cell of a section, in seconds.
     """
     if pool is None:
-        # The workers start now, and import what the sections need while the export loads here.
+        # The workers start now, and import what the sections need while the export loads here;
+        # this process, idle while they run, prints the PDF itself.
         with section_pool(min(len(notebooks or report_notebooks(city)), os.cpu_count() or 1)) as own:
-            return build_report(city, month, data, coordinations, settings=settings, pdf=pdf, notebooks=notebooks,
-                                progress=progress, pool=own, section_timeout=section_timeout)
+            return _build(city, month, data, coordinations, settings=settings, pdf=pdf, notebooks=notebooks,
+                          progress=progress, pool=own, printer=None, section_timeout=section_timeout)
+    return _build(city, month, data, coordinations, settings=settings, pdf=pdf, notebooks=notebooks,
+                  progress=progress, pool=pool, printer=pool, section_timeout=section_timeout)
+
+
+def _build(city: str, month: str, data: str | Path | None, coordinations: str | Path | None, *, settings: Settings,
+           pdf: bool, notebooks: list[Path] | None, progress: Callable[[SectionRun, int, int], None] | None,
+           pool: Executor, printer: Executor | None, section_timeout: float | None) -> BuildResult:
     timings: dict[str, float] = {}
     start = time.perf_counter()
     # Load once here: bad input fails before any section runs, and the
@@ -114,18 +123,21 @@ def build_report(
         _remove_stale_builds(final)
         return _build_into(final, context, input_hashes, data, coordinations, settings=settings, pdf=pdf,
                            notebooks=notebooks, progress=progress, timings=timings, start=start, pool=pool,
-                           section_timeout=section_timeout)
+                           printer=printer, section_timeout=section_timeout)
 
 
 def _build_into(final: Path, context: ReportContext | ProvinceContext, input_hashes: dict[str, str], data: str | Path | None,
                 coordinations: str | Path | None, *, settings: Settings, pdf: bool, notebooks: list[Path] | None,
                 progress: Callable[[SectionRun, int, int], None] | None, timings: dict[str, float],
-                start: float, pool: Executor | None, section_timeout: float | None) -> BuildResult:
-    """The build itself, in a temporary folder swapped in at the end (the caller holds the city-month's lock)."""
+                start: float, pool: Executor, printer: Executor | None, section_timeout: float | None) -> BuildResult:
+    """The build itself, in a temporary folder swapped in at the end (the caller holds the city-month's lock).
+
+    The PDF is printed in ``printer``, or in this process when it is None.
+    """
     city, month = context.city, context.month
     work = Path(tempfile.mkdtemp(prefix=f".{month}.building-", dir=final.parent))
     warm = threading.Thread(target=warm_up_pdf, name="pdf-warm-up", daemon=True)
-    if pdf:
+    if pdf and printer is None:
         warm.start()  # while the sections run in the pool, this process is idle
     try:
         tick = time.perf_counter()
@@ -145,9 +157,12 @@ def _build_into(final: Path, context: ReportContext | ProvinceContext, input_has
         timings["html"] = time.perf_counter() - tick
 
         if pdf:
-            warm.join()
             tick = time.perf_counter()
-            to_pdf(html, work / "report.pdf")
+            if printer is None:
+                warm.join()
+                to_pdf(html, work / "report.pdf")
+            else:
+                printer.submit(to_pdf, html, work / "report.pdf").result()
             timings["pdf"] = time.perf_counter() - tick
 
         params = {"city": city, "month": month, "synthetic_sample": context.synthetic, **cutoff_params(context.cutoff)}
