@@ -63,6 +63,22 @@ def top_counts(tickets: pd.DataFrame, by: str | Sequence[str], n: int | None = 5
     })
 
 
+def tied_past(ranking: pd.DataFrame, n: int) -> pd.DataFrame:
+    """Rows of a full ranking (:func:`top_counts` with n=None) after the first n with the n-th row's count.
+
+    A top-n list that ends in a tie hides the rest of it; these are the rows to name.
+
+    >>> ranking = pd.DataFrame({"unit": ["A", "B", "C", "D"], "count": [3, 2, 2, 1]})
+    >>> tied_past(ranking, 2)["unit"].tolist()
+    ['C']
+    """
+    if len(ranking) <= n or n < 1:
+        return ranking.iloc[0:0]
+    last = ranking["count"].iloc[n - 1]
+    rest = ranking.iloc[n:]
+    return rest[rest["count"] == last]
+
+
 def top_units(tickets: pd.DataFrame, n: int | None = 5) -> pd.DataFrame:
     """Units with the most complaints: rank, unit_type, unit, count, share."""
     return top_counts(tickets, list(UNIT_KEYS), n)

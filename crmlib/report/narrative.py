@@ -113,6 +113,14 @@ def exclusions_note(excluded_rows: int, source_file: str) -> str:
     )
 
 
+def ties_note(names: list[str], count: int) -> str:
+    """'Cibubur dan Utan Kayu Selatan juga 19 aduan.': what ties with the last row of a top-N list; '' for none."""
+    if not names:
+        return ""
+    bold = join_names([f"<strong>{text(name)}</strong>" for name in names])
+    return f"{bold} juga {sentence('{count}', count=fmt.integer(count))} aduan."
+
+
 def top_share(kind: str, name: str, count: int, total: int, month_label: str) -> str:
     """'... {kind} dengan jumlah aduan tertinggi adalah X dengan 25 aduan (4,92%) dari 508 ...'."""
     return sentence(

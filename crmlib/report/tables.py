@@ -34,6 +34,20 @@ def count_share_table(frame: pd.DataFrame, columns: Mapping[str, str],
     return table(frame, columns, {**COUNT_SHARE_FORMATS, **(formats or {})})
 
 
+def office_labels(pivot: pd.DataFrame) -> pd.DataFrame:
+    """The status pivot for display: a kecamatan row counts the kecamatan office's own complaints, so it reads
+    'Kantor Kecamatan Gambir', not the bare name that a kelurahan below it may share.
+
+    >>> pivot = pd.DataFrame({"row_type": ["kecamatan", "kelurahan"], "label": ["Gambir", "Gambir"]})
+    >>> office_labels(pivot)["label"].tolist()
+    ['Kantor Kecamatan Gambir', 'Gambir']
+    """
+    shown = pivot.copy()
+    office = shown["row_type"] == "kecamatan"
+    shown.loc[office, "label"] = "Kantor Kecamatan " + shown.loc[office, "label"].astype(str)
+    return shown
+
+
 def table_or_nihil(frame: pd.DataFrame, columns: Mapping[str, str],
                    formats: Mapping[str, Formatter] | None = None) -> HTML:
     """The table, or the word NIHIL when it has no rows, as the reports print an empty list.

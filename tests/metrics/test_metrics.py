@@ -124,6 +124,16 @@ def test_top_counts_tie_rule():
     assert m.top_counts(t, "category", n=None)["category"].iloc[-1] == "Echo"
 
 
+def test_tied_past_names_what_ties_with_the_last_row_shown():
+    # counts 3, 2, 2, 2, 1: a top 2 ends on a 2, and two more have 2
+    t = frames.tickets(*[{"category": c} for c in ["A", "A", "A", "B", "B", "C", "C", "D", "D", "E"]])
+    ranking = m.top_counts(t, "category", n=None)
+    assert m.tied_past(ranking, 2)["category"].tolist() == ["C", "D"]
+    assert m.tied_past(ranking, 4).empty  # the 4th (a 2) is followed by a 1
+    assert m.tied_past(ranking, 1).empty
+    assert m.tied_past(ranking, 9).empty  # fewer rows than n
+
+
 def test_top_units_keeps_same_named_units_apart():
     t = frames.tickets(kel("Timur"), kel("Timur"), kec("Timur"), kel("Alfa"))
     top = m.top_units(t)

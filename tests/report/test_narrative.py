@@ -30,13 +30,32 @@ def test_response_phrases_name_the_groups_for_both_boundaries():
     assert narrative.response_phrases(6, False) == ("kurang dari 6 jam", "6 jam atau lebih")
 
 
-def test_capaian_caveat_is_printed_when_the_rule_is_assumed():
+def test_capaian_caveat_is_said_in_words_without_a_file_path():
     split = {"within": 1, "later": 0, "not_responded": 0, "total": 1, "within_pct": 100.0, "later_pct": 0.0}
-    text = narrative.response_summary(1, 100.0, split, "Juni 2022", 6, 1, inclusive=True, capaian_assumed=True)
+    text = narrative.response_summary(1, 100.0, split, "Juni 2022", 6, 1, inclusive=True, capaian_assumed=True,
+                                      grades_assumed=True)
     assert ("nilai capaian <strong>100%</strong> (dihitung dengan rumus asumsi: rata-rata nilai tindak lanjut; "
-            "lihat params/rules/crm.yaml) dari <strong>1</strong> kanal") in text
+            "batas peringkat juga asumsi; rumusnya dijelaskan di Lampiran Kualitas Data) dari <strong>1</strong> "
+            "kanal") in text
+    assert "params/" not in text and ".yaml" not in text
     assert narrative.capaian_caveat(False, False) == ""
-    assert narrative.capaian_caveat(False, True) == " (batas peringkat merupakan asumsi; lihat params/rules/crm.yaml)"
+    assert narrative.capaian_caveat(False, True) == (
+        " (batas peringkat merupakan asumsi; rumusnya dijelaskan di Lampiran Kualitas Data)")
+
+
+def test_capaian_rule_names_the_rule_and_its_file_for_the_annex():
+    text = narrative.capaian_rule(capaian_assumed=True, grades_assumed=False)
+    assert text == ("Capaian dihitung sebagai rata-rata nilai tindak lanjut seluruh aduan yang selesai. Rumus ini "
+                    "masih asumsi karena rumus resminya belum tersedia. Aturan nilai dan peringkat diambil dari "
+                    "<strong>params/rules/crm.yaml</strong>.")
+    assert "asumsi" not in narrative.capaian_rule(capaian_assumed=False, grades_assumed=False)
+
+
+def test_ties_note_with_seed_002_kelurahan():
+    # Jakarta Timur, June 2022: four kelurahan have 19 complaints; the top 5 shows two of them.
+    assert narrative.ties_note(["Cibubur", "Utan Kayu Selatan"], 19) == (
+        "<strong>Cibubur</strong> dan <strong>Utan Kayu Selatan</strong> juga <strong>19</strong> aduan.")
+    assert narrative.ties_note([], 19) == ""
 
 
 def test_top_share_with_seed_002_top_unit():
@@ -93,25 +112,14 @@ def test_late_summary_escapes_unit_names():
 
 
 def test_capaian_summary_matches_seed_000_wording():
-    text = narrative.capaian_summary("Walikota Jakarta Pusat", "Juli 2022", 100.0, "A",
-                                     capaian_assumed=False, grades_assumed=False)
+    text = narrative.capaian_summary("Walikota Jakarta Pusat", "Juli 2022", 100.0, "A")
     assert text == ("Capaian <strong>Walikota Jakarta Pusat</strong> secara kumulatif pada bulan "
                     "<strong>Juli 2022</strong> adalah <strong>100</strong> dengan Peringkat <strong>A</strong>.")
 
 
-def test_capaian_summary_carries_the_caveat_when_assumed():
-    text = narrative.capaian_summary("Walikota Jakarta Timur", "Juni 2022", 99.961, "A",
-                                     capaian_assumed=True, grades_assumed=True)
-    assert text == ("Capaian <strong>Walikota Jakarta Timur</strong> secara kumulatif pada bulan "
-                    "<strong>Juni 2022</strong> adalah <strong>99,961</strong> dengan Peringkat <strong>A</strong>. "
-                    "(dihitung dengan rumus asumsi: rata-rata nilai tindak lanjut; batas peringkat juga asumsi; "
-                    "lihat params/rules/crm.yaml)")
-
-
 def test_capaian_caveat_follows_the_bundled_rules(rules):
-    # params/rules/crm.yaml marks capaian assumed: the report prints the caveat
-    r = rules
-    assert "rumus asumsi" in narrative.capaian_caveat(r.assumed["capaian"], r.assumed["grades"])
+    # params/rules/crm.yaml marks capaian assumed: the report says so where capaian first appears
+    assert "rumus asumsi" in narrative.capaian_caveat(rules.assumed["capaian"], rules.assumed["grades"])
 
 
 def test_exclusions_note():
