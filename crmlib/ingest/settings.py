@@ -240,9 +240,19 @@ def city_settings(settings: Settings, city: str, month: str) -> dict[str, Any]:
     year = month[:4]
     names = {"kota": areas.city_label(city), "tahun": year}
     filled = {key: _fill(value, names) for key, value in merged.items()}
-    filled["dpa_nomor"] = (merged.get("dpa_nomor") or {}).get(int(year), "–")
+    filled["dpa_nomor"] = (merged.get("dpa_nomor") or {}).get(int(year))
     filled["cutoff"] = (merged.get("cutoff") or {}).get(month)
     return filled
+
+
+def unfilled(filled: Mapping[str, Any], month: str) -> list[str]:
+    """The report settings a city has not set for a month, which the report shows as placeholders to fill in.
+
+    >>> unfilled({"dpa_nomor": None, "penandatangan": "Kepala Bagian"}, "2023-01")
+    ['dpa_nomor for 2023']
+    """
+    missing = [] if filled.get("dpa_nomor") else [f"dpa_nomor for {month[:4]}"]
+    return missing + ([] if filled.get("penandatangan") else ["penandatangan"])
 
 
 def manifest_entry(settings: Settings) -> dict[str, Any]:

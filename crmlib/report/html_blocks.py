@@ -92,9 +92,19 @@ def nihil() -> HTML:
     return HTML('<p class="nihil">NIHIL</p>')
 
 
-def cover(title: str, subtitle: str, rows: list[tuple[str, str]], notice: str | None = None) -> HTML:
-    """The cover page: title block and the budget metadata as label/value rows."""
-    meta = "".join(f"<tr><th>{text(label)}</th><td>{text(value)}</td></tr>" for label, value in rows)
+def placeholder(what: str) -> str:
+    """A marked gap for staff to fill in before the report is signed.
+
+    >>> placeholder("Nomor DPA-SKPD")
+    '<span class="placeholder">[ISI: Nomor DPA-SKPD]</span>'
+    """
+    return f'<span class="placeholder">[ISI: {text(what)}]</span>'
+
+
+def cover(title: str, subtitle: str, rows: list[tuple[str, str | None]], notice: str | None = None) -> HTML:
+    """The cover page: title block and the budget metadata as label/value rows; an unset value is a placeholder."""
+    meta = "".join(f"<tr><th>{text(label)}</th><td>{text(value) if value else placeholder(label)}</td></tr>"
+                   for label, value in rows)
     banner = f'<p class="banner">{text(notice)}</p>' if notice else ""
     return HTML(
         f'<div class="cover"><p class="cover-title">{text(title)}</p>'
@@ -117,7 +127,8 @@ def html(fragment: str) -> HTML:
     return HTML(f"<p>{fragment}</p>")
 
 
-def signature(place_date: str, title: str) -> HTML:
-    """The closing block of the foreword: place and month, then the signatory's title."""
-    lines = "<br/>".join(text(line) for line in str(title).splitlines() if line.strip())
+def signature(place_date: str, title: str | None) -> HTML:
+    """The closing block of the foreword: place and month, then the signatory's title (a placeholder when unset)."""
+    lines = ("<br/>".join(text(line) for line in str(title).splitlines() if line.strip()) if title
+             else placeholder("jabatan penandatangan"))
     return HTML(f'<div class="signature"><p>{text(place_date)}</p><p>{lines}</p></div>')

@@ -65,7 +65,8 @@ def response_phrases(sla_hours: float, inclusive: bool) -> tuple[str, str]:
 
 
 def capaian_caveat(capaian_assumed: bool, grades_assumed: bool = False) -> str:
-    """' (dihitung dengan rumus asumsi: ...; lihat params/rules/crm.yaml)' while the rules are assumed, else ''.
+    """' (dihitung dengan rumus asumsi: ...)' while the rules are assumed, else ''; said once, where capaian first
+    appears, in words: the rule and its file are in the data-quality annex (:func:`capaian_rule`).
 
     >>> capaian_caveat(False)
     ''
@@ -75,11 +76,22 @@ def capaian_caveat(capaian_assumed: bool, grades_assumed: bool = False) -> str:
         if grades_assumed else [])
     if not parts:
         return ""
-    return escape(" (" + "; ".join([*parts, f"lihat {RULES_FILE}"]) + ")")
+    return escape(" (" + "; ".join([*parts, "rumusnya dijelaskan di Lampiran Kualitas Data"]) + ")")
+
+
+def capaian_rule(*, capaian_assumed: bool, grades_assumed: bool) -> str:
+    """How capaian is computed, whether that is assumed, and the settings file it comes from: for the annex."""
+    note = {(True, True): " Rumus ini dan batas peringkatnya masih asumsi karena ketentuan resminya belum tersedia.",
+            (True, False): " Rumus ini masih asumsi karena rumus resminya belum tersedia.",
+            (False, True): " Batas peringkat masih asumsi karena ketentuan resminya belum tersedia.",
+            (False, False): ""}[(capaian_assumed, grades_assumed)]
+    return sentence("Capaian dihitung sebagai rata-rata nilai tindak lanjut seluruh aduan yang selesai."
+                    f"{note} Aturan nilai dan peringkat diambil dari {{file}}.", file=RULES_FILE)
 
 
 def response_summary(total: int, capaian: float, split: dict[str, float], month_label: str,
-                     sla_hours: float, channels: int, *, inclusive: bool, capaian_assumed: bool) -> str:
+                     sla_hours: float, channels: int, *, inclusive: bool, capaian_assumed: bool,
+                     grades_assumed: bool = False) -> str:
     """'... jumlah pengaduan sebanyak 508 pengaduan dengan nilai capaian 99,961% ...'."""
     within, later = _RESPONSE_PHRASES[inclusive]
     # Without a completed complaint there is no follow-up score, so no capaian to print.
@@ -89,7 +101,7 @@ def response_summary(total: int, capaian: float, split: dict[str, float], month_
         f"Jumlah pengaduan pada bulan {{bulan}} sebanyak {{total}} pengaduan {capaian_part} "
         "dari {kanal} kanal pengaduan dalam aplikasi CRM. Dari {total} aduan, terdapat {within} aduan "
         f"({{within_pct}}) yang direspon {within} dan {{later}} aduan ({{later_pct}}) yang direspon {later}.",
-        plain={"caveat": capaian_caveat(capaian_assumed)},
+        plain={"caveat": capaian_caveat(capaian_assumed, grades_assumed)},
         bulan=month_label, total=fmt.integer(total), capaian=capaian_text(capaian) + "%", kanal=channels,
         within=fmt.integer(split["within"]), within_pct=fmt.percent(split["within_pct"]),
         later=fmt.integer(split["later"]), later_pct=fmt.percent(split["later_pct"]),
@@ -236,16 +248,14 @@ def late_summary(late: pd.DataFrame, completed: int, not_completed: int) -> str:
     ) + end
 
 
-def capaian_summary(city_label: str, month_label: str, capaian: float, grade: str | None, *,
-                    capaian_assumed: bool, grades_assumed: bool) -> str:
-    """'Capaian Walikota ... pada Bulan Juli 2022 adalah 100 dengan Peringkat A.', with the assumption caveat;
-    without a completed complaint, that there is no capaian yet."""
+def capaian_summary(city_label: str, month_label: str, capaian: float, grade: str | None) -> str:
+    """'Capaian Walikota ... pada Bulan Juli 2022 adalah 100 dengan Peringkat A.'; without a completed complaint,
+    that there is no capaian yet."""
     if grade is None or pd.isna(capaian):
         return sentence("Capaian {kota} pada bulan {bulan} belum dapat dihitung karena belum ada aduan yang selesai, "
                          "sehingga belum ada nilai tindak lanjut.", kota=city_label, bulan=month_label)
     return sentence(
-        "Capaian {kota} secara kumulatif pada bulan {bulan} adalah {capaian} dengan Peringkat {grade}.{caveat}",
-        plain={"caveat": capaian_caveat(capaian_assumed, grades_assumed)},
+        "Capaian {kota} secara kumulatif pada bulan {bulan} adalah {capaian} dengan Peringkat {grade}.",
         kota=city_label, bulan=month_label, capaian=capaian_text(capaian), grade=grade,
     )
 

@@ -6,7 +6,7 @@ import pytest
 
 from crmlib.errors import SettingsError, UsageError
 from crmlib.ingest.select import check_month
-from crmlib.ingest.settings import PARAMS_ENV, city_settings, load_settings, manifest_entry
+from crmlib.ingest.settings import PARAMS_ENV, city_settings, load_settings, manifest_entry, unfilled
 from crmlib.resources import default_params_dir
 
 
@@ -20,8 +20,11 @@ def test_city_settings_fill_city_name_and_month_values(settings):
 
 def test_unrecorded_values_fall_back(settings):
     jaktim = city_settings(settings, "jaktim", "2023-01")
-    assert jaktim["dpa_nomor"] == "–"
+    assert jaktim["dpa_nomor"] is None
     assert jaktim["cutoff"] is None
+    assert unfilled(jaktim, "2023-01") == ["dpa_nomor for 2023"]
+    # Jakarta Pusat's file sets no DPA number and no signatory: both are placeholders in its report.
+    assert unfilled(city_settings(settings, "jakpus", "2022-07"), "2022-07") == ["dpa_nomor for 2022", "penandatangan"]
 
 
 def test_every_city_has_settings(settings):

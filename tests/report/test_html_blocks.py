@@ -45,3 +45,12 @@ def test_synthetic_notice_only_for_the_sample():
     assert notice.startswith('<p class="banner synthetic-notice">DATA SINTETIS:')
     assert show.text(show.SYNTHETIC_NOTICE) in notice
     assert show.synthetic_notice(False).data == ""
+
+
+def test_unset_cover_values_and_signatory_are_placeholders_to_fill_in():
+    cover = show.cover("Laporan", "Kota", [("DPA-SKPD Nomor", None), ("Tahun Anggaran", "2022")]).data
+    assert '<td><span class="placeholder">[ISI: DPA-SKPD Nomor]</span></td>' in cover
+    assert "<td>2022</td>" in cover and "–" not in cover
+    signed = show.signature("Jakarta, Agustus 2022", None).data
+    assert '<span class="placeholder">[ISI: jabatan penandatangan]</span>' in signed
+    assert show.signature("Jakarta", "Kepala Bagian\n<Setko>").data.endswith("<p>Kepala Bagian<br/>&lt;Setko&gt;</p></div>")
