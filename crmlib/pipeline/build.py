@@ -11,7 +11,6 @@ import fcntl
 import json
 import os
 import shutil
-import sys
 import tempfile
 import threading
 import time
@@ -23,7 +22,7 @@ from pathlib import Path
 
 from crmlib.errors import InputError
 from crmlib.ingest.read import sha256_of
-from crmlib.ingest.settings import Settings, unfilled
+from crmlib.ingest.settings import Settings
 from crmlib.pipeline import figure_book
 from crmlib.pipeline.context import SYNTHETIC_BANNER, Cutoff, ReportContext, load_context
 from crmlib.pipeline.export import to_html, to_pdf, warm_up_pdf
@@ -114,10 +113,6 @@ def _build(city: str, month: str, data: str | Path | None, coordinations: str | 
         context = load_province_context(month, data, coordinations, settings=settings)
     else:
         context = load_context(city, month, data, coordinations, settings=settings)
-        missing = unfilled(context.city_settings, month)
-        if missing:
-            print(f"warning: {city} {month}: not set in params/cities/{city}.yaml: {', '.join(missing)}; "
-                  "the report shows a placeholder to fill in", file=sys.stderr, flush=True)
     # A report is of one input: the files are hashed now and again before the report is swapped in.
     input_hashes = {role: sha256_of(path) for role, path in context.inputs.items()}
     timings["load"] = time.perf_counter() - start

@@ -36,7 +36,23 @@ def _build(args: argparse.Namespace) -> int:
         error.add_note(f"The executed notebooks are kept in {kept}. The previous report, if any, is unchanged.")
         raise
     print(f"report written to {result.out_dir}")
+    _warn_unfilled(settings, [args.city], [args.month])
     return 0
+
+
+def _warn_unfilled(settings, cities: list[str], months: list[str]) -> None:
+    """One warning line per city whose settings leave a placeholder in its reports (DPA number, signatory)."""
+    from crmlib.ingest.settings import city_settings, unfilled
+    from crmlib.pipeline.province import PROVINCE
+
+    for city in cities:
+        if city == PROVINCE:
+            continue
+        missing = dict.fromkeys(name for month in months
+                                for name in unfilled(city_settings(settings, city, month), month))
+        if missing:
+            print(f"warning: {city}: not set in params/cities/{city}.yaml: {', '.join(missing)}; "
+                  "the report shows a placeholder to fill in", file=sys.stderr, flush=True)
 
 
 def _build_all(args: argparse.Namespace) -> int:
@@ -53,6 +69,7 @@ def _build_all(args: argparse.Namespace) -> int:
     tickets = batch.load_once(args.data, args.coordinations, settings)
     months = batch.batch_months(tickets, args.month, args.year)
     total = len(cities) * len(months)
+    _warn_unfilled(settings, cities, months)
     with tqdm(total=total, unit="report", file=sys.stderr, dynamic_ncols=True) as bar:
         def done(status: batch.ReportStatus) -> None:
             word = "ok" if status.ok else "FAILED"

@@ -71,3 +71,17 @@ def test_make_passes_paths_with_spaces_whole():
     assert done.returncode == 0, done.stderr
     assert '--data "my exports/laporan juni.csv" --coordinations "my exports/koordinasi juni.csv"' in " ".join(
         done.stdout.split())
+
+
+def test_unset_report_settings_are_one_warning_line_per_city(settings, capsys):
+    from crmlib.pipeline.cli import _warn_unfilled
+
+    _warn_unfilled(settings, ["jaktim", "jakpus", "dki"], ["2022-06", "2022-07", "2023-01"])
+    lines = capsys.readouterr().err.splitlines()
+    # Jakarta Timur sets its 2022 DPA number and its signatory, not a 2023 number; Jakarta Pusat sets neither.
+    assert lines == [
+        "warning: jaktim: not set in params/cities/jaktim.yaml: dpa_nomor for 2023; the report shows a placeholder "
+        "to fill in",
+        "warning: jakpus: not set in params/cities/jakpus.yaml: dpa_nomor for 2022, penandatangan, dpa_nomor for "
+        "2023; the report shows a placeholder to fill in",
+    ]
