@@ -133,14 +133,17 @@ def ties_note(names: list[str], count: int) -> str:
     return f"{bold} juga {sentence('{count}', count=fmt.integer(count))} aduan."
 
 
-def top_share(kind: str, name: str, count: int, total: int, month_label: str) -> str:
-    """'... {kind} dengan jumlah aduan tertinggi adalah X dengan 25 aduan (4,92%) dari 508 ...'."""
+def top_share(kind: str, name: str, count: int, total: int, month_label: str, tied: list[str] | None = None) -> str:
+    """'... {kind} dengan jumlah aduan tertinggi adalah X dengan 25 aduan (4,92%) dari 508 ...'; the others with as
+    many complaints are named too (``tied``)."""
+    also = (" Jumlah yang sama juga tercatat pada " + join_names([f"<strong>{text(t)}</strong>" for t in tied]) + "."
+            if tied else "")
     return sentence(
         f"{kind} dengan jumlah aduan tertinggi adalah {{name}} dengan {{count}} aduan ({{pct}}) "
         "dari {total} total pengaduan selama bulan {bulan}.",
         name=name, count=fmt.integer(count), pct=fmt.percent(100 * count / total),
         total=fmt.integer(total), bulan=month_label,
-    )
+    ) + also
 
 
 def completion_summary(stats: dict[str, float], histogram: pd.DataFrame) -> str:

@@ -58,6 +58,13 @@ def test_ties_note_with_seed_002_kelurahan():
     assert narrative.ties_note([], 19) == ""
 
 
+def test_top_share_names_the_others_tied_for_first():
+    text = narrative.top_share("Kategori aduan", "Sampah", 3, 9, "Juni 2022", tied=["Jalan", "Pohon <2>"])
+    assert text.endswith("<strong>Juni 2022</strong>. Jumlah yang sama juga tercatat pada <strong>Jalan</strong> "
+                         "dan <strong>Pohon &lt;2&gt;</strong>.")
+    assert narrative.top_share("Kategori aduan", "Sampah", 3, 9, "Juni 2022", tied=[]).endswith("Juni 2022</strong>.")
+
+
 def test_top_share_with_seed_002_top_unit():
     # 25 / 508 = 4,92%
     text = narrative.top_share("UKPD", "Rawamangun", 25, 508, "Juni 2022")
