@@ -81,3 +81,13 @@ def test_a_hung_section_fails_its_report_and_the_pool_goes_on(tmp_path, settings
         done = build_report("jaktim", "2022-06", settings=settings, pdf=False, progress=None, pool=pool,
                             notebooks=cover, section_timeout=60)
     assert (done.out_dir / "figures.json").exists()
+
+
+@pytest.mark.e2e
+def test_a_report_built_in_a_shared_pool_has_its_pdf(settings):
+    # A batch's own process builds two reports at once, so a pool worker prints the PDF.
+    first = [p for p in section_notebooks() if p.name.startswith(("00_", "01_"))]
+    with section_pool(1) as pool:
+        done = build_report("jakpus", "2022-07", settings=settings, progress=None, pool=pool, notebooks=first)
+    pdf = done.out_dir / "report.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF-") and done.timings["pdf"] > 0
