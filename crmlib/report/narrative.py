@@ -32,6 +32,15 @@ def join_names(names: list[str]) -> str:
     return ", ".join(names[:-1]) + " dan " + names[-1]
 
 
+def bold_names(names: list[str]) -> str:
+    """Names in bold, escaped, joined as :func:`join_names` joins them.
+
+    >>> bold_names(["Setu", "<Gedong>"])
+    '<strong>Setu</strong> dan <strong>&lt;Gedong&gt;</strong>'
+    """
+    return join_names([f"<strong>{text(name)}</strong>" for name in names])
+
+
 def capaian_text(value: float) -> str:
     """Capaian with up to three decimals, trailing zeros dropped.
 
@@ -129,15 +138,13 @@ def ties_note(names: list[str], count: int) -> str:
     """'Cibubur dan Utan Kayu Selatan juga 19 aduan.': what ties with the last row of a top-N list; '' for none."""
     if not names:
         return ""
-    bold = join_names([f"<strong>{text(name)}</strong>" for name in names])
-    return f"{bold} juga {sentence('{count}', count=fmt.integer(count))} aduan."
+    return sentence("{names} juga {count} aduan.", plain={"names": bold_names(names)}, count=fmt.integer(count))
 
 
 def top_share(kind: str, name: str, count: int, total: int, month_label: str, tied: list[str] | None = None) -> str:
     """'... {kind} dengan jumlah aduan tertinggi adalah X dengan 25 aduan (4,92%) dari 508 ...'; the others with as
     many complaints are named too (``tied``)."""
-    also = (" Jumlah yang sama juga tercatat pada " + join_names([f"<strong>{text(t)}</strong>" for t in tied]) + "."
-            if tied else "")
+    also = f" Jumlah yang sama juga tercatat pada {bold_names(tied)}." if tied else ""
     return sentence(
         f"{kind} dengan jumlah aduan tertinggi adalah {{name}} dengan {{count}} aduan ({{pct}}) "
         "dari {total} total pengaduan selama bulan {bulan}.",
