@@ -25,6 +25,7 @@ from typing import Any
 import pandas as pd
 
 from crmlib.errors import InputError
+from crmlib.ingest import arrow_csv
 from crmlib.ingest.settings import header_key
 
 # How far down a sheet the header row may sit below title rows.
@@ -179,6 +180,8 @@ class _Source:
     encoding: str | None
     is_csv: bool
     records: Callable[[], Iterator[list[str]]]  # every record of the table, the head included
+    data: bytes = b""  # a csv's bytes, uncompressed
+    delimiter: str = ""
 
 
 def _workbook_source(name: str, data: bytes, sheet: Any, required: list[list[str]]) -> _Source:
@@ -210,7 +213,8 @@ def _open_source(name: str, data: bytes, sheet: Any, required: list[list[str]]) 
         index, score = _find_header(heads[candidate], required)
         if index >= 0 and (best[0] < 0 or score > best[1] or (score == best[1] and index < best[0])):
             best, delimiter = (index, score), candidate
-    return _Source(heads[delimiter], best[0], encoding, True, lambda: _csv_records(name, data, encoding, delimiter))
+    return _Source(heads[delimiter], best[0], encoding, True, lambda: _csv_records(name, data, encoding, delimiter),
+                   data, delimiter)
 
 
 def _body_columns(records: Iterator[list[str]], positions: list[int], width: int, needed: int,
@@ -324,8 +328,14 @@ def read_table(path: str | Path, table: str, mapping: Mapping[str, Any]) -> RawT
     # Cells a csv row must have: up to the last named header (a trailing delimiter adds an empty one).
     needed = max(i for i, c in enumerate(header) if c.strip()) + 1
     names = list(positions)
-    body, problems = _body_columns(islice(source.records(), header_index + 1, None),
-                                   [positions[c] for c in names], width, needed, is_csv)
+    body = None
+    if is_csv:
+        body = arrow_csv.mapped_columns(source.data, encoding, source.delimiter, rows, header_index,
+                                        [positions[c] for c in names], width)
+        problems: list[str | None] = [None] * (len(body[0]) if body else 0)
+    if body is None:
+        body, problems = _body_columns(islice(source.records(), header_index + 1, None),
+                                       [positions[c] for c in names], width, needed, is_csv)
     count = len(problems)
     # Blank rows at the end of a sheet or file are formatting, not data.
     while count and problems[count - 1] == "baris kosong":
