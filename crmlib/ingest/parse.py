@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from crmlib.schema import TZ
 
@@ -153,13 +155,13 @@ def parse_datetimes(series: pd.Series, tz: str = TZ, order: str = DAY_FIRST) -> 
     fixed = text.str.fullmatch(r"[0-9]{2}/[0-9]{2}/[0-9]{4} [0-9]{2}:[0-9]{2}").fillna(False).to_numpy(dtype=bool)
     if fixed.any():
         cells = text[fixed]
-        first, second = cells.str.slice(0, 2).astype("int64"), cells.str.slice(3, 5).astype("int64")
-        day, month = (first, second) if order == DAY_FIRST else (second, first)
-        stamps = pd.to_datetime(pd.DataFrame({
-            "year": cells.str.slice(6, 10).astype("int64"), "month": month, "day": day,
-            "hour": cells.str.slice(11, 13).astype("int64"), "minute": cells.str.slice(14, 16).astype("int64"),
-        }), errors="coerce").astype("datetime64[us]")
-        wall[cells.index] = stamps
+        # Arrow's strptime reads these several times faster than pandas, but rolls 31/02 over into
+        # March: a date is kept only when its day of the month is the one written.
+        written = pa.array(cells, type=pa.string())
+        stamps = pc.strptime(written, format=_FAST_FORMATS[order][0], unit="us", error_is_null=True)
+        day_at = 0 if order == DAY_FIRST else 3
+        day = pc.cast(pc.utf8_slice_codeunits(written, day_at, day_at + 2), pa.int64())
+        wall[cells.index] = pc.if_else(pc.equal(pc.day(stamps), day), stamps, None).to_numpy(zero_copy_only=False)
         todo &= ~(fixed & wall.notna().to_numpy())
     # Fast path: the other layouts exports write, through pandas' own parser; the patterns below read the rest.
     for fmt in _FAST_FORMATS[order]:

@@ -63,6 +63,17 @@ def test_parse_datetimes_bad_and_blank():
     assert bad.tolist() == [True, True, False, False, True, True]
 
 
+@pytest.mark.parametrize("order, cells", [
+    ("day_first", ["31/02/2022 10:00", "29/02/2023 10:00", "00/06/2022 10:00", "01/13/2022 10:00", "01/06/2022 24:00"]),
+    ("month_first", ["02/31/2022 10:00", "02/29/2023 10:00", "06/00/2022 10:00", "13/01/2022 10:00"]),
+])
+def test_parse_datetimes_the_crm_layout_refuses_dates_that_do_not_exist(order, cells):
+    values, bad = parse_datetimes(pd.Series(cells + ["29/02/2024 23:59" if order == "day_first" else "02/29/2024 23:59"]),
+                                  order=order)
+    assert bad.tolist() == [True] * len(cells) + [False]
+    assert values.iloc[-1] == pd.Timestamp("2024-02-29 23:59", tz=JKT)
+
+
 def test_parse_datetimes_keeps_far_future_for_the_caller():
     values, bad = parse_datetimes(pd.Series(["01/06/3020 08:00"]))
     assert values.iloc[0].year == 3020 and not bad.iloc[0]
