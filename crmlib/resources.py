@@ -35,3 +35,8 @@ def sample_dir() -> Path:
 def stylesheet() -> str:
     """The report's print stylesheet."""
     return package_path("templates", "report.css").read_text(encoding="utf-8")
+
+
+def template(name: str) -> Path:
+    """A file of the report's templates: the stylesheet, the Word conversion's filter."""
+    return package_path("templates", name)

@@ -25,11 +25,13 @@ from crmlib.ingest.read import sha256_of
 from crmlib.ingest.settings import Settings
 from crmlib.pipeline import figure_book
 from crmlib.pipeline.context import SYNTHETIC_BANNER, Cutoff, ReportContext, load_context
+from crmlib.pipeline.document import finish_docx, start_docx
 from crmlib.pipeline.export import to_html, to_pdf, warm_up_pdf
-from crmlib.pipeline.manifest import build_manifest, write_manifest
+from crmlib.pipeline.manifest import build_manifest, deliverables, write_manifest
 from crmlib.pipeline.province import PROVINCE, ProvinceContext, load_province_context
 from crmlib.pipeline.sections import SectionRun, report_notebooks, run_sections, section_pool
 from crmlib.pipeline.stitch import stitch
+from crmlib.pipeline.workbook import report_tables, write_workbook
 
 
 @dataclass
@@ -86,7 +88,7 @@ def build_report(
     pool: Executor | None = None,
     section_timeout: float | None = None,
 ) -> BuildResult:
-    """Build report.html, report.pdf, figures.json, manifest.json and executed/ for one city-month.
+    """Build report.html, .pdf, .docx and .xlsx, figures.json, manifest.json and executed/ for one city-month.
 
     The report goes to ``settings.outputs_dir / city / month``; the city 'dki' builds the province overview.
     ``pool`` runs the sections and prints the PDF (a batch shares one, so that its own process, which builds
@@ -154,23 +156,34 @@ def _build_into(final: Path, context: ReportContext | ProvinceContext, input_has
         title = f"Laporan Bulanan CRM {context.city_label} {context.month_label}"
         html = to_html(notebook, title, SYNTHETIC_BANNER if context.synthetic else None)
         (work / "report.html").write_text(html, encoding="utf-8")
+        write_workbook(report_tables(notebook), work / "report.xlsx", title)
         timings["html"] = time.perf_counter() - tick
 
-        if pdf:
-            tick = time.perf_counter()
-            if printer is None:
-                warm.join()
-                to_pdf(html, work / "report.pdf")
-            else:
-                printer.submit(to_pdf, html, work / "report.pdf").result()
-            timings["pdf"] = time.perf_counter() - tick
+        # pandoc writes the Word document in its own process while the PDF prints.
+        tick = time.perf_counter()
+        docx = start_docx(html, work / "report.docx", title)
+        try:
+            if pdf:
+                if printer is None:
+                    warm.join()
+                    to_pdf(html, work / "report.pdf")
+                else:
+                    printer.submit(to_pdf, html, work / "report.pdf").result()
+                timings["pdf"] = time.perf_counter() - tick
+        except BaseException:
+            docx.kill()
+            raise
+        finish_docx(docx, work / "report.docx")
+        timings["docx"] = time.perf_counter() - tick
 
         params = {"city": city, "month": month, "synthetic_sample": context.synthetic, **cutoff_params(context.cutoff)}
         for role, path in context.inputs.items():
             if sha256_of(path) != input_hashes[role]:
                 raise InputError(path, "the file changed while the report was being built",
                                  fix="build the report again once the export is final")
-        write_manifest(build_manifest(context.inputs, input_hashes, params, settings), work / "manifest.json")
+        manifest = build_manifest(context.inputs, input_hashes, params, settings)
+        manifest["deliverables"] = deliverables(work)
+        write_manifest(manifest, work / "manifest.json")
         _swap_in(work, final)
     except BaseException:
         _keep_failed(work, final)

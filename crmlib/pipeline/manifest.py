@@ -10,6 +10,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from crmlib.ingest.read import sha256_of
 from crmlib.ingest.settings import Settings, manifest_entry
 
 PACKAGES = ("crm-reports", "pandas", "numpy", "pyarrow", "papermill", "nbconvert", "nbformat",
@@ -61,6 +62,20 @@ def build_manifest(inputs: dict[str, Path], hashes: dict[str, str], params: dict
         "git_commit": git_commit(),
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
+
+
+# What a build hands over, besides manifest.json itself.
+DELIVERABLES = ("report.html", "report.pdf", "report.docx", "report.xlsx", "figures.json")
+
+
+def deliverables(folder: Path) -> dict[str, dict[str, Any]]:
+    """Size and SHA-256 of each deliverable the build wrote into ``folder``.
+
+    The PDF, DOCX and XLSX files embed the time they were written, so their hashes
+    differ between runs of the same build; ``verify`` compares figures, not these files.
+    """
+    return {name: {"bytes": (folder / name).stat().st_size, "sha256": sha256_of(folder / name)}
+            for name in DELIVERABLES if (folder / name).exists()}
 
 
 def write_manifest(manifest: dict[str, Any], path: Path) -> None:

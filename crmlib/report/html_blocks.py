@@ -7,10 +7,13 @@ called ``<script>`` prints as text.
 
 from __future__ import annotations
 
+import datetime as dt
+import numbers
 from collections.abc import Callable, Mapping
 from html import escape
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from IPython.display import HTML
 
@@ -31,6 +34,53 @@ def text(value: Any) -> str:
     return escape(str(value), quote=True)
 
 
+# Each table also carries its values for the report's workbook (crmlib.pipeline.workbook); HTML ignores it.
+TABLE_MIME = "application/vnd.crm-reports.table+json"
+
+
+class Table(HTML):
+    """An HTML table that also carries its headers and raw values, so the build can write it to a spreadsheet."""
+
+    def __init__(self, markup: str, values: dict[str, Any]):
+        super().__init__(markup)
+        self.values = values
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        return {"text/html": self.data, TABLE_MIME: self.values}
+
+
+def _plain(value: Any) -> Any:
+    """A cell as JSON: numbers stay numbers, times become ISO text, NA becomes null."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, bool | str):
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value)
+    if isinstance(value, pd.Timestamp | dt.datetime | dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+_KINDS = {"integer": "integer", "floating": "number", "mixed-integer-float": "number", "decimal": "number",
+          "boolean": "bool", "datetime64": "datetime", "datetime": "datetime", "date": "datetime"}
+
+
+def column_kind(column: pd.Series) -> str:
+    """How a spreadsheet should hold a column: integer, number, datetime, bool or text.
+
+    >>> [column_kind(pd.Series(v)) for v in (pd.array([1, None]), [0.5], [pd.Timestamp("2022-06-01")], ["Setu"], [])]
+    ['integer', 'number', 'datetime', 'text', 'text']
+    """
+    if pd.api.types.is_integer_dtype(column.dtype):
+        return "integer"
+    return _KINDS.get(pd.api.types.infer_dtype(column, skipna=True), "text")
+
+
 def table(
     frame: pd.DataFrame,
     columns: Mapping[str, str],
@@ -38,16 +88,19 @@ def table(
     *,
     caption: str | None = None,
     row_class: str | None = None,
-) -> HTML:
+    figure: str | None = None,
+) -> Table:
     """Render the named columns of a frame as an HTML table with Indonesian headers.
 
     ``columns`` maps a frame column to its printed header, in print order;
     ``formats`` maps a column to a function that turns a value into text.
     ``row_class`` names a column whose value becomes the row's CSS class.
+    ``figure`` names the figure in figures.json that the table shows, for the workbook.
     """
     formats = formats or {}
     head = "".join(f"<th>{text(label)}</th>" for label in columns.values())
     body = []
+    rows = []
     for record in frame.to_dict(orient="records"):
         cells = []
         for column in columns:
@@ -58,8 +111,11 @@ def table(
             cells.append(f"<td{cls}>{text(shown)}</td>")
         css = f' class="{text(record[row_class])}"' if row_class else ""
         body.append(f"<tr{css}>{''.join(cells)}</tr>")
+        rows.append([_plain(record[column]) for column in columns])
     cap = f"<caption>{text(caption)}</caption>" if caption else ""
-    return HTML(f'<table class="report">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')
+    markup = f'<table class="report">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    return Table(markup, {"figure": figure, "caption": caption, "headers": list(columns.values()),
+                          "kinds": [column_kind(frame[column]) for column in columns], "rows": rows})
 
 
 def paragraph(template: str, **values: Any) -> HTML:

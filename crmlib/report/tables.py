@@ -24,14 +24,14 @@ def numbered(frame: pd.DataFrame, column: str = "no") -> pd.DataFrame:
 
 
 def count_share_table(frame: pd.DataFrame, columns: Mapping[str, str],
-                      formats: Mapping[str, Formatter] | None = None) -> HTML:
+                      formats: Mapping[str, Formatter] | None = None, *, figure: str | None = None) -> HTML:
     """A table whose ``count`` column prints as a whole number and ``share`` as a percent.
 
     >>> count_share_table(pd.DataFrame({"label": ["JAKI"], "count": [1234], "share": [76.375]}),
     ...                   {"label": "Kanal", "count": "Jumlah", "share": "Persentase"}).data.count("<td")
     3
     """
-    return table(frame, columns, {**COUNT_SHARE_FORMATS, **(formats or {})})
+    return table(frame, columns, {**COUNT_SHARE_FORMATS, **(formats or {})}, figure=figure)
 
 
 def office_labels(pivot: pd.DataFrame) -> pd.DataFrame:
@@ -49,13 +49,13 @@ def office_labels(pivot: pd.DataFrame) -> pd.DataFrame:
 
 
 def table_or_nihil(frame: pd.DataFrame, columns: Mapping[str, str],
-                   formats: Mapping[str, Formatter] | None = None) -> HTML:
+                   formats: Mapping[str, Formatter] | None = None, *, figure: str | None = None) -> HTML:
     """The table, or the word NIHIL when it has no rows, as the reports print an empty list.
 
     >>> table_or_nihil(pd.DataFrame({"unit": []}), {"unit": "Unit"}).data
     '<p class="nihil">NIHIL</p>'
     """
-    return nihil() if frame.empty else table(frame, columns, formats)
+    return nihil() if frame.empty else table(frame, columns, formats, figure=figure)
 
 
 def _minutes(stats: pd.DataFrame) -> pd.DataFrame:
@@ -64,12 +64,13 @@ def _minutes(stats: pd.DataFrame) -> pd.DataFrame:
 
 
 def timing_tables(fastest: pd.DataFrame, slowest: pd.DataFrame, *, what: str, count_header: str,
-                  month_label: str, slowest_decimals: int = 2) -> list[Any]:
+                  month_label: str, slowest_decimals: int = 2, figure: str | None = None) -> list[Any]:
     """Captions and tables of the fastest kelurahan (in minutes) and the slowest (in hours).
 
     ``what`` names the duration ('koordinasi', 'penyelesaian'). Each table shows
     the mean, the median and the 90th percentile, as the seed reports do for the mean.
-    Without any such duration in the month, one sentence says so.
+    Without any such duration in the month, one sentence says so. ``figure`` is the figures' common
+    prefix ('completion' for completion_fastest and completion_slowest).
     """
     base = {"no": "No", "unit": "Nama Kelurahan", "count": count_header}
     in_minutes = {"minutes": "Rerata (Menit)", "median_minutes": "Median (Menit)", "p90_minutes": "P90 (Menit)"}
@@ -80,7 +81,9 @@ def timing_tables(fastest: pd.DataFrame, slowest: pd.DataFrame, *, what: str, co
     return [
         caption(f"{fmt.count_words(len(fastest))} kelurahan dengan rata-rata waktu {what} tercepat bulan {month_label}"),
         table(_minutes(fastest), {**base, **in_minutes},
-              {"count": fmt.integer, **{column: fmt.number for column in in_minutes}}),
+              {"count": fmt.integer, **{column: fmt.number for column in in_minutes}},
+              figure=figure and f"{figure}_fastest"),
         caption(f"{fmt.count_words(len(slowest))} kelurahan dengan rata-rata waktu {what} terlama bulan {month_label}"),
-        table(slowest, {**base, **in_hours}, {"count": fmt.integer, **{column: hours_format for column in in_hours}}),
+        table(slowest, {**base, **in_hours}, {"count": fmt.integer, **{column: hours_format for column in in_hours}},
+              figure=figure and f"{figure}_slowest"),
     ]

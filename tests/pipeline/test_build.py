@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 import shutil
-from html import escape
+from html import escape, unescape
 
 import nbformat
 import pytest
+from docx import Document
+from openpyxl import load_workbook
 
 from crmlib.ingest.read import sha256_of
 from crmlib.ingest.settings import load_settings
@@ -50,7 +54,27 @@ def test_build_writes_every_deliverable(jaktim):
     assert manifest["settings"]["files"]["rules/crm.yaml"]["from"] == "override"
     assert manifest["settings"]["files"]["cities/jaktim.yaml"]["from"] == "package"
     assert manifest["packages"]["papermill"] != "not installed"
+    assert sorted(manifest["deliverables"]) == ["figures.json", "report.docx", "report.html", "report.pdf",
+                                                "report.xlsx"]
+    assert manifest["deliverables"]["report.xlsx"]["sha256"] == sha256_of(report / "report.xlsx")
     assert not list(report.parent.glob(".*building*")), "the temporary build folder was left behind"
+
+
+def test_workbook_holds_seed_002_tables_as_numbers(jaktim):
+    book = load_workbook(jaktim[1] / "report.xlsx")
+    units = book["05 top_units"]
+    assert units["A3"].value == "Angka di figures.json: top_units"
+    assert [c.value for c in units[5]] == ["No", "Nama UKPD", "Total Laporan", "Persentase"]
+    assert [(r[1], r[2]) for r in units.iter_rows(min_row=6, values_only=True)] == [
+        ("Rawamangun", 25), ("Bidara Cina", 21), ("Pulo Gebang", 21), ("Setu", 19), ("Pondok Kelapa", 19)]
+    late = book["14 late_follow_ups"]
+    row = dict(zip([c.value for c in late[5]], next(late.iter_rows(min_row=6, values_only=True))))
+    assert (row["No. Laporan"], row["Nama SKPD"], row["Waktu TL (Jam)"], row["Nilai TL"]) == (
+        "JK2206030245", "Kebon Manggis", 67, 80)
+    assert row["Tgl Masuk"] == dt.datetime(2022, 6, 3, 16, 15)
+    named = [book[name]["A3"].value for name in book.sheetnames[1:]]
+    figures = {line.split(": ")[-1] for line in named if "figures.json:" in line}
+    assert {"status_pivot", "top_categories", "channels", "completion_histogram", "row_accounting"} <= figures
 
 
 def test_figures_carry_seed_002(jaktim):
@@ -87,6 +111,20 @@ def test_html_shows_seed_002_tables(jaktim):
     ]:
         assert shown in html, shown
     assert "<script" not in html.lower()
+
+
+def test_word_document_has_every_heading_and_the_seed_tables(jaktim):
+    report = jaktim[1]
+    html = (report / "report.html").read_text()
+    doc = Document(report / "report.docx")
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert headings == [unescape(re.sub(r"<[^>]+>", "", h)) for h in re.findall(r"<h[1-3] id=[^>]*>(.*?)</h[1-3]>", html)]
+    rows = {tuple(c.text for c in t.rows[0].cells): [[c.text for c in r.cells] for r in t.rows[1:]] for t in doc.tables}
+    assert [(r[1], r[2]) for r in rows[("No", "Nama UKPD", "Total Laporan", "Persentase")]] == [
+        ("Rawamangun", "25"), ("Bidara Cina", "21"), ("Pulo Gebang", "21"), ("Setu", "19"), ("Pondok Kelapa", "19")]
+    late = next(body for header, body in rows.items() if "No. Laporan" in header)
+    assert late[0][1:3] == ["JK2206030245", "Kebon Manggis"] and late[0][-2:] == ["67", "80"]
+    assert len(doc.inline_shapes) == html.count("<img ")
 
 
 def test_verify_passes_then_names_a_tampered_input_and_settings(jaktim):
