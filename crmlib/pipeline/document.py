@@ -26,6 +26,7 @@ from crmlib.errors import UserError
 
 PANDOC = "pandoc"
 MARGIN = Cm(2.5)
+TABLE_TYPE = Pt(8.5)
 # The HTML's linked contents list becomes Word's own contents field (see docx.lua).
 _TOC_LIST = re.compile(r'<ul class="toc">.*?</ul>', re.DOTALL)
 _EMBEDDED_PNG = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
@@ -67,6 +68,8 @@ def reference_document(path: Path, footer: str) -> Path:
     default = subprocess.run([pandoc_path(), "--print-default-data-file", "reference.docx"],
                              capture_output=True, check=True).stdout
     document = Document(io.BytesIO(default))
+    # The report's widest tables (the late follow-ups: ten columns) fit the page in a smaller type.
+    document.styles["Table"].font.size = TABLE_TYPE
     for section in document.sections:
         section.page_width, section.page_height = Mm(210), Mm(297)
         section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = MARGIN

@@ -22,24 +22,38 @@ function Div(div)
 end
 
 -- Column widths by content, filling the text width: without them a table shrinks to its narrowest.
-local HEADER_CHARS, CELL_CHARS = 12, 40
+-- Each column first gets its longest word (a ticket number must not break), then a share of
+-- what is left by how much longer its cells are.
+local TEXT_WIDTH_CHARS, LONGEST_CELL, LONGEST_WORD = 100, 40, 16
 
-local function widen(lengths, rows, cap)
+local function measure(need, want, rows)
   for _, row in ipairs(rows) do
     for i, cell in ipairs(row.cells) do
-      local length = math.min(utf8.len(pandoc.utils.stringify(cell.contents)) or 0, cap)
-      if lengths[i] and length > lengths[i] then lengths[i] = length end
+      local text = pandoc.utils.stringify(cell.contents)
+      for word in text:gmatch("%S+") do
+        need[i] = math.max(need[i], math.min(utf8.len(word) or #word, LONGEST_WORD) + 1)
+      end
+      want[i] = math.max(want[i], math.min(utf8.len(text) or #text, LONGEST_CELL) + 1)
     end
   end
 end
 
 function Table(tbl)
-  local lengths = {}
-  for i = 1, #tbl.colspecs do lengths[i] = 6 end
-  widen(lengths, tbl.head.rows, HEADER_CHARS)
-  for _, body in ipairs(tbl.bodies) do widen(lengths, body.body, CELL_CHARS) end
-  local total = 0
-  for _, length in ipairs(lengths) do total = total + length end
-  for i, spec in ipairs(tbl.colspecs) do tbl.colspecs[i] = { spec[1], lengths[i] / total } end
+  local need, want = {}, {}
+  for i = 1, #tbl.colspecs do need[i], want[i] = 4, 4 end
+  measure(need, want, tbl.head.rows)
+  for _, body in ipairs(tbl.bodies) do measure(need, want, body.body) end
+  local needed, extra = 0, 0
+  for i = 1, #need do
+    want[i] = math.max(want[i], need[i])
+    needed, extra = needed + need[i], extra + want[i] - need[i]
+  end
+  local spare = math.max(TEXT_WIDTH_CHARS - needed, 0)
+  local widths, total = {}, 0
+  for i = 1, #need do
+    widths[i] = need[i] + (extra > 0 and (want[i] - need[i]) * math.min(spare / extra, 1) or 0)
+    total = total + widths[i]
+  end
+  for i, spec in ipairs(tbl.colspecs) do tbl.colspecs[i] = { spec[1], widths[i] / total } end
   return tbl
 end
