@@ -24,6 +24,7 @@ from crmlib.ingest import areas
 from crmlib.ingest.parse import normalise_cell
 from crmlib.ingest.rules import Rules, rules_from_dict
 from crmlib.ingest.select import check_month
+from crmlib.report.layout import Layout, check_layout
 
 PARAMS_ENV = "CRM_PARAMS"
 OUTPUTS_ENV = "CRM_OUTPUTS"
@@ -57,6 +58,8 @@ class Settings:
     cities: Mapping[str, Mapping[str, Any]]
     # name relative to the params folder ('rules/crm.yaml') -> the file it was read from
     files: Mapping[str, SettingsFile] = field(default_factory=dict)
+    # layout name -> the report format it describes (params/layouts/<name>.yaml)
+    layouts: Mapping[str, Layout] = field(default_factory=dict)
     override_dir: Path | None = None
     outputs_dir: Path = Path("outputs")
     cache_dir: Path = Path("outputs/.cache")
@@ -203,6 +206,13 @@ def load_settings(
         if not isinstance(city, Mapping) or not isinstance(common, Mapping):
             raise SettingsError(name, "expected a mapping of settings")
         cities[code] = {**common, **city}
+    notebooks = {p.stem for p in resources.notebooks_dir().glob("[0-9][0-9]_*.ipynb")}
+    layouts = {Path(name).stem: check_layout(reader.read(name), Path(name).stem, notebooks, name)
+               for name in reader.names("layouts", "*.yaml")}
+    for code, city in cities.items():
+        if city.get("layout") not in layouts:
+            raise SettingsError(f"cities/{code}.yaml", f"layout '{city.get('layout')}' is not a layout file",
+                                fix=f"use one of {', '.join(sorted(layouts))} (params/layouts/), or add that file")
     outputs = Path(outputs_dir if outputs_dir is not None else os.environ.get(OUTPUTS_ENV) or "outputs").resolve()
     return Settings(
         mapping=_frozen(mapping),
@@ -211,6 +221,7 @@ def load_settings(
         rules=rules,
         cities=MappingProxyType(cities),
         files=MappingProxyType(dict(sorted(reader.files.items()))),
+        layouts=MappingProxyType(layouts),
         override_dir=override_dir,
         outputs_dir=outputs,
         cache_dir=Path(cache_dir).resolve() if cache_dir is not None else outputs / ".cache",

@@ -4,6 +4,7 @@ from crmlib.metrics.counts import (
     category_mix,
     channel_shares,
     geotag_counts,
+    geotag_statuses,
     tied_past,
     top_categories,
     top_counts,
@@ -25,7 +26,7 @@ from crmlib.metrics.durations import (
     summary_stats,
     units_faster_than,
 )
-from crmlib.metrics.follow_ups import late_follow_ups, rejected_follow_ups
+from crmlib.metrics.follow_ups import late_by_unit, late_follow_ups, rejected_follow_ups
 from crmlib.metrics.history import city_trend, export_months, monthly_history
 from crmlib.metrics.pivot import DEFAULT_STATUS_COLUMNS, status_columns, status_pivot
 from crmlib.metrics.scores import capaian, effective_max_tl_hours, follow_up_score, follow_up_scores, grade
@@ -46,9 +47,11 @@ __all__ = [
     "follow_up_score",
     "follow_up_scores",
     "geotag_counts",
+    "geotag_statuses",
     "grade",
     "kelurahan_completion_stats",
     "kelurahan_coordination_stats",
+    "late_by_unit",
     "late_follow_ups",
     "monthly_history",
     "rejected_follow_ups",

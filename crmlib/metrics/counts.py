@@ -34,6 +34,19 @@ def geotag_counts(tickets: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+def geotag_statuses(tickets: pd.DataFrame) -> pd.Series:
+    """The statuses of the geotagged and of the other tickets, as the rows of :func:`geotag_counts`: 'Complete',
+    'Complete, Wait', or '' for none.
+
+    >>> frame = pd.DataFrame({"geotagged": [True, True, False, None], "status": ["Complete", "Wait", "Wait", "Wait"]})
+    >>> geotag_statuses(frame).tolist()
+    ['Complete, Wait', 'Wait']
+    """
+    geotagged = tickets["geotagged"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    return pd.Series([", ".join(sorted(tickets.loc[rows, "status"].dropna().unique())) for rows in (geotagged, ~geotagged)],
+                     dtype="string")
+
+
 def top_counts(tickets: pd.DataFrame, by: str | Sequence[str], n: int | None = 5) -> pd.DataFrame:
     """The n most frequent values of `by`: rank, <by...>, count, share (of all tickets).
 

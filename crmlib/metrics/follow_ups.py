@@ -23,6 +23,26 @@ def late_follow_ups(tickets: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     return table.sort_values(["score", "ticket_id"], kind="stable").reset_index(drop=True)
 
 
+def late_by_unit(late: pd.DataFrame) -> pd.DataFrame:
+    """Late follow-ups per unit and category, as the Jakarta Pusat report lists them: unit, category, count,
+    mean actual hours, the largest maximum hours, and the mean score; lowest score first.
+
+    >>> late = pd.DataFrame({"unit": ["Gambir", "Gambir", "Petojo Utara"], "category": ["Sampah"] * 3,
+    ...                      "max_tl_hours": [48.0, 24.0, 48.0], "actual_hours": [60.0, 36.0, 50.0],
+    ...                      "score": [75.0, 50.0, 96.0]})
+    >>> late_by_unit(late).values.tolist()
+    [['Gambir', 'Sampah', 2, 48.0, 48.0, 62.5], ['Petojo Utara', 'Sampah', 1, 50.0, 48.0, 96.0]]
+    """
+    grouped = late.groupby(["unit", "category"], sort=False)
+    table = pd.DataFrame({
+        "count": grouped.size(),
+        "actual_hours": grouped["actual_hours"].mean(),
+        "max_tl_hours": grouped["max_tl_hours"].max(),
+        "score": grouped["score"].mean(),
+    }).reset_index()
+    return table.sort_values(["score", "unit", "category"], kind="stable").reset_index(drop=True)
+
+
 def rejected_follow_ups(tickets: pd.DataFrame, min_count: int) -> pd.DataFrame:
     """Tickets whose follow-up was rejected at least min_count times; by unit, then ticket id."""
     rejected = tickets["rejected_count"].astype("Int64").fillna(0) >= min_count

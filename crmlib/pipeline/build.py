@@ -28,7 +28,7 @@ from crmlib.pipeline.context import SYNTHETIC_BANNER, Cutoff, ReportContext, loa
 from crmlib.pipeline.document import finish_docx, start_docx
 from crmlib.pipeline.export import to_html, to_pdf, warm_up_pdf
 from crmlib.pipeline.manifest import build_manifest, deliverables, write_manifest
-from crmlib.pipeline.province import PROVINCE, ProvinceContext, load_province_context
+from crmlib.pipeline.province import PROVINCE, PROVINCE_TITLE, ProvinceContext, load_province_context
 from crmlib.pipeline.sections import SectionRun, report_notebooks, run_sections, section_pool
 from crmlib.pipeline.stitch import stitch
 from crmlib.pipeline.workbook import report_tables, write_workbook
@@ -69,7 +69,7 @@ def execute_figures(
         "params_dir": str(settings.override_dir) if settings.override_dir else None,
         "cache_dir": str(settings.cache_dir),
     }
-    runs = run_sections(notebooks or report_notebooks(city), work_dir, parameters, progress=progress, pool=pool,
+    runs = run_sections(notebooks or report_notebooks(city, settings), work_dir, parameters, progress=progress, pool=pool,
                         timeout=section_timeout)
     parts = [json.loads(r.figures.read_text(encoding="utf-8")) for r in runs if r.figures.exists()]
     return runs, figure_book.merge(parts)
@@ -97,7 +97,7 @@ def build_report(
     if pool is None:
         # The workers start now, and import what the sections need while the export loads here;
         # this process, idle while they run, prints the PDF itself.
-        with section_pool(min(len(notebooks or report_notebooks(city)), os.cpu_count() or 1)) as own:
+        with section_pool(min(len(notebooks or report_notebooks(city, settings)), os.cpu_count() or 1)) as own:
             return _build(city, month, data, coordinations, settings=settings, pdf=pdf, notebooks=notebooks,
                           progress=progress, pool=own, printer=None, section_timeout=section_timeout)
     return _build(city, month, data, coordinations, settings=settings, pdf=pdf, notebooks=notebooks,
@@ -153,15 +153,15 @@ def _build_into(final: Path, context: ReportContext | ProvinceContext, input_has
 
         tick = time.perf_counter()
         notebook = stitch([r.output for r in runs])
-        title = f"Laporan Bulanan CRM {context.city_label} {context.month_label}"
-        html = to_html(notebook, title, SYNTHETIC_BANNER if context.synthetic else None)
+        title, footer = report_title(context)
+        html = to_html(notebook, title, SYNTHETIC_BANNER if context.synthetic else None, footer=footer)
         (work / "report.html").write_text(html, encoding="utf-8")
         write_workbook(report_tables(notebook), work / "report.xlsx", title)
         timings["html"] = time.perf_counter() - tick
 
         # pandoc writes the Word document in its own process while the PDF prints.
         tick = time.perf_counter()
-        docx = start_docx(html, work / "report.docx", title)
+        docx = start_docx(html, work / "report.docx", footer or title)
         try:
             if pdf:
                 if printer is None:
@@ -190,6 +190,14 @@ def _build_into(final: Path, context: ReportContext | ProvinceContext, input_has
         raise
     timings["total"] = time.perf_counter() - start
     return BuildResult(final, timings)
+
+
+def report_title(context: ReportContext | ProvinceContext) -> tuple[str, str | None]:
+    """The report's title, and the running footer its layout prints on every page (None: page numbers only)."""
+    layout = getattr(context, "layout", None)  # the province overview has one format
+    heading = layout.title if layout else PROVINCE_TITLE
+    footer = f"{heading} {context.month_label}" if layout and layout.running_footer else None
+    return f"{heading} {context.city_label} {context.month_label}", footer
 
 
 def cutoff_params(cutoff: Cutoff | None) -> dict[str, str | None]:

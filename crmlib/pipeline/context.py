@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
+from IPython.display import HTML, Markdown
 
 from crmlib import resources
 from crmlib.errors import InputError, UsageError
@@ -26,6 +27,8 @@ from crmlib.ingest.select import check_month, select_city_month
 from crmlib.ingest.settings import Settings, city_settings, load_settings
 from crmlib.pipeline.figure_book import FigureBook
 from crmlib.report import formatting as fmt
+from crmlib.report import html_blocks as blocks
+from crmlib.report.layout import Layout, SectionLayout
 from crmlib.schema import TZ, Export
 
 SAMPLE_TICKETS_FILE = "laporan_sintetis_2022.csv.gz"
@@ -171,6 +174,7 @@ class ReportContext(ExportContext):
     settings: Settings
     inputs: dict[str, Path]
     book: FigureBook = field(default_factory=FigureBook)
+    section: str | None = None  # the section notebook's name ('04_data_aduan'), for its part of the layout
 
     @cached_property
     def _selection(self) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -220,6 +224,39 @@ class ReportContext(ExportContext):
         return self.cutoff.label if self.cutoff else None
 
     @property
+    def layout(self) -> Layout:
+        """The city's report format (``layout:`` in its settings)."""
+        return self.settings.layouts[self.city_settings["layout"]]
+
+    @property
+    def part(self) -> SectionLayout:
+        """This section's headings, sentences and options in the city's layout."""
+        return self.layout.section(self.section or "")
+
+    def heading(self, key: str) -> Markdown:
+        """The layout's heading for ``key`` in this section ({bulan} and {kota} filled); empty when it has none there."""
+        text = self.part.heading(key) or ""
+        return Markdown(text.replace("{bulan}", self.month_label).replace("{kota}", self.city_label))
+
+    def say(self, key: str, default: str | HTML, **values: Any) -> HTML:
+        """A paragraph: the layout's sentence ``key`` filled with ``values`` (escaped, bold), else ``default``.
+
+        ``default`` is the package's own sentence (escaped HTML text, or a block); a layout that sets the key
+        to an empty text drops the paragraph.
+        """
+        template = self.part.sentences.get(key)
+        if template is None:
+            return blocks.html(default) if isinstance(default, str) and default else default or HTML("")
+        if not template:
+            return HTML("")
+        self.part.sentence(key, **values)  # a slot the section does not give fails here, naming the layout file
+        return blocks.paragraph(template, **values)
+
+    def option(self, key: str, default: Any = None) -> Any:
+        """A layout option of this section (a table's columns, a block shown or not)."""
+        return self.part.options.get(key, default)
+
+    @property
     def head_unit(self) -> str:
         """'Walikota Jakarta Timur'."""
         return areas.head_unit(self.city)
@@ -249,8 +286,10 @@ def setup(
     params_dir: str | Path | None = None,
     cache_dir: str | Path | None = None,
     figures_path: str | Path | None = None,
+    section: str | None = None,
 ) -> ReportContext:
-    """The one call a section notebook makes: settings, inputs and a figure book; data loads on first use."""
+    """The one call a section notebook makes: settings, inputs, a figure book and its part of the layout;
+    data loads on first use."""
     settings = load_settings(params_dir, cache_dir=cache_dir)
     return ReportContext(areas.check_city(city), check_month(month), settings, resolve_inputs(data, coordinations),
-                         FigureBook(figures_path))
+                         FigureBook(figures_path), section)

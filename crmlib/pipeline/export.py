@@ -11,8 +11,20 @@ import nbformat
 from crmlib import resources
 
 
-def to_html(notebook: nbformat.NotebookNode, title: str, banner: str | None = None) -> str:
-    """Export a stitched notebook as one self-contained HTML page with the print stylesheet."""
+def css_string(text: str) -> str:
+    r"""Text as a CSS string literal that can close neither the string nor the style element.
+
+    >>> print(css_string('Laporan "A" </style>'))
+    "Laporan \22 A\22  \3c /style\3e "
+    """
+    return '"' + "".join(f"\\{ord(c):x} " if c in '"\\<>' else c for c in text) + '"'
+
+
+def to_html(notebook: nbformat.NotebookNode, title: str, banner: str | None = None, *, footer: str | None = None) -> str:
+    """Export a stitched notebook as one self-contained HTML page with the print stylesheet.
+
+    ``footer`` is printed at the foot of every page with the page number (a layout's running footer).
+    """
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(
@@ -26,6 +38,9 @@ def to_html(notebook: nbformat.NotebookNode, title: str, banner: str | None = No
     notice = f'<div class="banner">{escape(banner)}</div>' if banner else ""
     # A report from the synthetic sample says so on every printed page too.
     page_mark = '@page { @bottom-left { content: "DATA SINTETIS"; color: #b00020; font-size: 8pt; } }\n' if banner else ""
+    if footer:
+        page_mark += (f"@page {{ @bottom-center {{ content: {css_string(footer + ' · Halaman ')} counter(page); }} }}\n"
+                      "@page :first { @bottom-center { content: none; } }\n")
     return (
         '<!DOCTYPE html>\n<html lang="id">\n<head>\n<meta charset="utf-8"/>\n'
         f"<title>{escape(title)}</title>\n<style>\n{resources.stylesheet()}{page_mark}</style>\n</head>\n"

@@ -22,6 +22,7 @@ from crmlib.pipeline.figure_book import FigureBook
 
 PROVINCE = "dki"
 PROVINCE_LABEL = "Provinsi DKI Jakarta"
+PROVINCE_TITLE = "Laporan Bulanan CRM"
 
 
 @dataclass

@@ -12,10 +12,13 @@ from concurrent.futures import Executor, ProcessPoolExecutor, as_completed, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crmlib import resources
-from crmlib.errors import UserError
+from crmlib.errors import SettingsError, UserError
+
+if TYPE_CHECKING:
+    from crmlib.ingest.settings import Settings
 
 # The kernel `make lab` installs for JupyterLab, named in the notebooks; builds run their cells in-process.
 KERNEL_NAME = "crm-reports"
@@ -79,11 +82,19 @@ def section_notebooks(notebooks_dir: Path | None = None) -> list[Path]:
     return sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb"))
 
 
-def report_notebooks(city: str) -> list[Path]:
-    """The sections of a city's report, or of the province overview (``notebooks/provinsi/``) for 'dki'."""
+def report_notebooks(city: str, settings: Settings) -> list[Path]:
+    """The sections of a city's report in its layout's order, or of the province overview
+    (``notebooks/provinsi/``) for 'dki'."""
     from crmlib.pipeline.province import PROVINCE
 
-    return section_notebooks(resources.notebooks_dir() / "provinsi") if city == PROVINCE else section_notebooks()
+    if city == PROVINCE:
+        return section_notebooks(resources.notebooks_dir() / "provinsi")
+    from crmlib.ingest.areas import check_city
+
+    if check_city(city) not in settings.cities:
+        raise SettingsError(f"cities/{city}.yaml", "no settings file for this city", fix=f"add params/cities/{city}.yaml")
+    layout = settings.layouts[settings.cities[city]["layout"]]
+    return [resources.notebooks_dir() / f"{name}.ipynb" for name in layout.notebooks]
 
 
 def _start_worker(parent: int) -> None:

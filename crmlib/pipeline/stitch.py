@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
@@ -60,6 +61,28 @@ def toc_html(headings: list[Heading]) -> str:
     return f'<ul class="toc">{items}</ul>'
 
 
+def _report_parts(outputs: list) -> list[tuple[str, Any]]:
+    """A code cell's report content, in order: runs of outputs, and the markdown a section displayed
+    (a heading from its layout), which becomes a markdown cell so that it is anchored and listed in the contents.
+
+    Console text and bare object reprs are left out.
+    """
+    parts: list[tuple[str, Any]] = []
+    for output in outputs:
+        data = output.get("data", {})
+        if output.output_type not in _KEEP_OUTPUTS:
+            continue
+        if "text/markdown" in data:
+            if data["text/markdown"].strip():
+                parts.append(("markdown", data["text/markdown"]))
+        elif _KEEP_MIME & set(data):
+            if parts and parts[-1][0] == "outputs":
+                parts[-1][1].append(output)
+            else:
+                parts.append(("outputs", [output]))
+    return parts
+
+
 def stitch(executed: list[Path]) -> nbformat.NotebookNode:
     """Merge executed notebooks, in the given order, into one notebook without code."""
     merged = nbformat.v4.new_notebook()
@@ -75,16 +98,15 @@ def stitch(executed: list[Path]) -> nbformat.NotebookNode:
                 source = _anchor_headings(cell.source, seen, headings)
                 merged.cells.append(nbformat.v4.new_markdown_cell(source, id=cell_id))
             elif cell.cell_type == "code":
-                # Report content only: no console text, no bare object reprs.
-                outputs = [
-                    o
-                    for o in cell.get("outputs", [])
-                    if o.output_type in _KEEP_OUTPUTS and _KEEP_MIME & set(o.get("data", {}))
-                ]
-                if outputs:
-                    new = nbformat.v4.new_code_cell("", id=cell_id)
-                    new.outputs = outputs
-                    merged.cells.append(new)
+                for part, (kind, content) in enumerate(_report_parts(cell.get("outputs", []))):
+                    part_id = cell_id if part == 0 else f"{cell_id}-{part}"
+                    if kind == "markdown":
+                        source = _anchor_headings(content, seen, headings)
+                        merged.cells.append(nbformat.v4.new_markdown_cell(source, id=part_id))
+                    else:
+                        new = nbformat.v4.new_code_cell("", id=part_id)
+                        new.outputs = content
+                        merged.cells.append(new)
     toc = toc_html(headings)
     for cell in merged.cells:
         if cell.cell_type == "markdown" and TOC_MARKER in cell.source:

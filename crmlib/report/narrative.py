@@ -141,6 +141,17 @@ def ties_note(names: list[str], count: int) -> str:
     return sentence("{names} juga {count} aduan.", plain={"names": bold_names(names)}, count=fmt.integer(count))
 
 
+def complete_phrase(complete: int, total: int) -> str:
+    """How many of the month's complaints are complete, as the Jakarta Pusat report says it.
+
+    >>> complete_phrase(255, 255), complete_phrase(250, 255)
+    ('dengan status complete', '(250 di antaranya dengan status complete)')
+    """
+    if complete == total:
+        return "dengan status complete"
+    return f"({fmt.integer(complete)} di antaranya dengan status complete)"
+
+
 def top_share(kind: str, name: str, count: int, total: int, month_label: str, tied: list[str] | None = None) -> str:
     """'... {kind} dengan jumlah aduan tertinggi adalah X dengan 25 aduan (4,92%) dari 508 ...'; the others with as
     many complaints are named too (``tied``)."""
@@ -256,6 +267,32 @@ def late_summary(late: pd.DataFrame, completed: int, not_completed: int) -> str:
         n=fmt.integer(completed), on_time=fmt.integer(on_time), pct=fmt.percent(100 * on_time / completed),
         late=fmt.integer(len(late)), units=units,
     ) + end
+
+
+def capaian_verdict(capaian: float) -> str:
+    """How the conclusions judge the month's capaian: the maximum is called so.
+
+    >>> capaian_verdict(100.0), capaian_verdict(99.961)
+    ('telah berjalan dengan baik dengan memperoleh nilai maksimal yaitu', 'memperoleh hasil')
+    """
+    return "telah berjalan dengan baik dengan memperoleh nilai maksimal yaitu" if capaian >= 100 else "memperoleh hasil"
+
+
+def conclusion_values(city_label: str, capaian: float, grade: str | None, histogram: pd.DataFrame, total: int,
+                      completed: int, late: int) -> dict[str, str]:
+    """The slots a layout's conclusions may use: the verdict, capaian and grade, the share completed within the
+    first bin, the complaints, and the share of completed ones on time.
+
+    >>> histogram = pd.DataFrame({"label": ["0-10", "11-20"], "count": [224, 31], "share": [87.843, 12.157]})
+    >>> conclusion_values("Kota X", 100.0, "A", histogram, 255, 255, 0)["cepat"]
+    '87,84%'
+    """
+    return {
+        "kota": city_label, "penilaian": capaian_verdict(capaian), "capaian": capaian_text(capaian),
+        "peringkat": grade or fmt.MISSING, "cepat": fmt.percent(histogram["share"].iloc[0]),
+        "batas": histogram["label"].iloc[0].split("-")[-1], "total": fmt.integer(total),
+        "tepat_waktu": fmt.percent(100 * (completed - late) / completed, 0) if completed else fmt.MISSING,
+    }
 
 
 def capaian_summary(city_label: str, month_label: str, capaian: float, grade: str | None) -> str:

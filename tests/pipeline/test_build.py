@@ -149,6 +149,43 @@ def test_verify_passes_then_names_a_tampered_input_and_settings(jaktim):
     assert "synthetic" in result.differing and result.fresh["synthetic"] is False
 
 
+def outline(html: str) -> list[str]:
+    """The report's chapters and sections (levels 1 and 2), as printed."""
+    return [unescape(re.sub(r"<[^>]+>", "", h)) for h in re.findall(r"<h[12] id=[^>]*>(.*?)</h[12]>", html)]
+
+
+def plain_text(html: str) -> str:
+    """The report's words, tags removed and spaces collapsed; bold values read as the sentence reads."""
+    body = re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", html, flags=re.DOTALL)
+    return " ".join(unescape(re.sub(r"<[^>]+>", "", body)).split())
+
+
+# Seed 002's outline (BAB II's "B. Hasil Pelaksanaan" is split into its parts, B-H), then this package's
+# anomaly section and annexes.
+SEED_002_OUTLINE = [
+    "Kata Pengantar", "Daftar Isi", "BAB I Pendahuluan", "A. Latar Belakang", "B. Maksud dan Tujuan", "C. Dasar Hukum",
+    "BAB II Hasil Pelaksanaan", "A. Pelaksanaan", "B. Data Aduan", "C. Data Kategori", "D. Data Unit Kerja",
+    "E. Waktu Respon, Koordinasi dan Penyelesaian", "F. Tindak Lanjut Terlambat dan Ditolak", "G. Data Kanal Aduan",
+    "H. Capaian", "I. Anomali dan Catatan untuk Ditindaklanjuti", "BAB III Penutup", "A. Kesimpulan", "B. Saran",
+    "Lampiran: Kualitas Data", "Lampiran: Catatan Anomali",
+]
+# Seed 000's outline, word for word, then the anomaly section after its F and the annexes.
+SEED_000_OUTLINE = [
+    "Kata Pengantar", "Daftar Isi", "BAB I Pendahuluan", "A. Latar Belakang", "B. Maksud, Tujuan dan Sasaran",
+    "C. Dasar Hukum", "D. Waktu Pelaksanaan", "E. Hasil Kegiatan", "BAB II Analisa Data", "A. Data Aduan",
+    "B. Data Kategori", "C. Data Unit Kerja", "D. Data Waktu Penyelesaian", "E. Data Kanal Aduan",
+    "F. Capaian Bulan Juli 2022", "G. Anomali dan Catatan untuk Ditindaklanjuti", "BAB III Penutup",
+    "A. Saran dan Evaluasi", "Lampiran: Kualitas Data", "Lampiran: Catatan Anomali",
+]
+
+
+def test_jaktim_june_keeps_seed_002_layout(jaktim):
+    html = (jaktim[1] / "report.html").read_text()
+    assert outline(html) == SEED_002_OUTLINE
+    assert "<title>Laporan Bulanan CRM Kota Administrasi Jakarta Timur Juni 2022</title>" in html
+    assert "Halaman " not in html.split("</style>")[0]  # page numbers only, no running footer
+
+
 def test_jakpus_july_shows_seed_000(settings):
     report = build_report("jakpus", "2022-07", settings=settings, pdf=False, progress=None).out_dir
     figures = json.loads((report / "figures.json").read_text())
@@ -161,13 +198,39 @@ def test_jakpus_july_shows_seed_000(settings):
     assert figures["late_follow_up_count"] == 0 and (figures["capaian"], figures["grade"]) == (100.0, "A")
     html = (report / "report.html").read_text()
     assert "DATA SINTETIS" in html
-    assert "<strong>224</strong> aduan atau <strong>87,84%</strong>" in html
-    assert "rata-rata</span>" not in html and "<strong>3,4</strong> jam" in html
-    # no late and no rejected follow-ups: each table prints NIHIL
-    late = html[html.index("Nilai Tindak Lanjut di Bawah 100"):html.index("Tindak Lanjut yang Ditolak Berulang")]
-    rejected = html[html.index("Tindak Lanjut yang Ditolak Berulang"):html.index('id="g-data-kanal-aduan"')]
-    assert '<p class="nihil">NIHIL</p>' in late and '<p class="nihil">NIHIL</p>' in rejected
-    assert "adalah <strong>100</strong> dengan Peringkat <strong>A</strong>" in html
+    assert outline(html) == SEED_000_OUTLINE
+    # Its own title, and a running footer with the title, the month and the page.
+    assert "<title>Laporan Monitoring dan Evaluasi Pengelolaan Pengaduan Masyarakat Kota Administrasi Jakarta Pusat " \
+           "Juli 2022</title>" in html
+    assert '@bottom-center { content: "Laporan Monitoring dan Evaluasi Pengelolaan Pengaduan Masyarakat Juli 2022 ' \
+           '\xb7 Halaman " counter(page); }' in html
+    text = plain_text(html)
+    for sentence in [
+        "pada Bulan Juli 2022.",  # D. Waktu Pelaksanaan
+        "Jumlah pengaduan yang menjadi kewenangan Walikota Jakarta Pusat Periode Juli 2022 sebanyak 255 pengaduan "
+        "dengan status complete yang ditarik dari sistem crm.jakarta.go.id pada Tanggal Cut Off sistem yakni "
+        "9 Agustus 2022.",
+        "No Data Jumlah Persentase Status 1 Geotagging 243 95,29% Complete 2 Non geotagging 12 4,71% Complete",
+        "diketahui bahwa jumlah aduan terbanyak terkait masalah Sampah yakni 90 aduan.",
+        "jumlah aduan terbanyak berasal dari Gambir yakni 29 aduan.",
+        "menyelesaikan 1 aduan adalah 3,4 jam.",
+        "sebanyak 224 aduan atau 87,84% aduan diselesaikan dalam rentang waktu 0-10 jam.",
+        "Selain itu, terdapat 25 unit kerja yang menyelesaikan aduan rata-rata kurang dari 1 jam:",
+        "Berikut disajikan data kelurahan terlama yang menyelesaikan aduan lebih dari batas waktu maksimal "
+        "penyelesaian aduan. NIHIL",
+        "Sebanyak 243 aduan pada Bulan Juli atau 95% warga percaya kanal JAKI",
+        "secara kumulatif pada Bulan Juli 2022 adalah 100 dengan capaian Peringkat A.",
+        "telah berjalan dengan baik dengan memperoleh nilai maksimal yaitu dengan capaian 100 dan Peringkat A. Selain "
+        "itu, dilihat dari data penyelesaian pengaduan terdapat 87,84% aduan dapat diselesaikan kurang dari 10 jam. "
+        "Dari 255 aduan, 100% aduan diselesaikan tepat waktu.",
+        "Dari kondisi tersebut maka kegiatan pemantauan terhadap akun CRM",
+    ]:
+        assert sentence in text, sentence
+    # Seed 002's blocks that seed 000 does not have.
+    assert "Rekap Pengaduan Bulan" not in text and "Hasil Pelaksanaan" not in text
+    # Capaian is said once, with how it is computed, where it first appears (F).
+    assert text.count("dihitung dengan rumus asumsi") == 1
+    assert text.index("dihitung dengan rumus asumsi") > text.index("F. Capaian Bulan Juli 2022")
 
 
 def test_failed_build_leaves_the_previous_report(tmp_path, settings):

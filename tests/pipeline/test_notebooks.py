@@ -12,7 +12,7 @@ NOTEBOOKS = section_notebooks()
 ALLOWED_IMPORTS = {"crmlib", "IPython", "pandas"}
 MAX_CELL_LINES = 25
 SETUP = ("ctx = setup(city, month, data, coordinations, params_dir=params_dir, cache_dir=cache_dir, "
-         "figures_path=figures_path)")
+         "figures_path=figures_path,\n            section=\"{name}\")")
 
 
 def test_every_report_section_has_a_notebook():
@@ -46,7 +46,8 @@ def test_notebook_is_parameterized_for_papermill(path):
 def test_notebook_makes_one_setup_call(path):
     notebook = nbformat.read(path, as_version=4)
     setup = notebook.cells[1].source
-    assert SETUP in setup and "from crmlib.pipeline.context import setup" in setup
+    # The notebook names itself, for its part of the city's layout.
+    assert SETUP.format(name=path.stem) in setup and "from crmlib.pipeline.context import setup" in setup
     assert sum(cell.source.count("setup(") for cell in notebook.cells) == 1
 
 

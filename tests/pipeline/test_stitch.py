@@ -69,3 +69,23 @@ def test_stitch_keeps_html_and_png_outputs_only(tmp_path):
     kept = [set(o["data"]) for o in merged.cells[0].outputs]
     assert kept == [{"image/png"}, {"text/html"}]
 
+
+
+def test_headings_a_section_displays_from_its_layout_become_anchored_headings_in_order(tmp_path):
+    toc = _write(tmp_path, "0.ipynb", [new_markdown_cell(f"# Daftar Isi\n\n{TOC_MARKER}")])
+    cell = new_code_cell("display(ctx.heading('chapter'), ctx.heading('section')); display(table)", outputs=[
+        new_output("display_data", data={"text/markdown": "# BAB II Analisa Data", "text/plain": "<Markdown>"}),
+        new_output("display_data", data={"text/markdown": "", "text/plain": "<Markdown>"}),  # a heading left out
+        new_output("display_data", data={"text/markdown": "## A. Data Aduan", "text/plain": "<Markdown>"}),
+        new_output("display_data", data={"text/html": "<p>255 aduan</p>"}),
+        new_output("display_data", data={"text/html": "<table>t</table>"}),
+        new_output("display_data", data={"text/markdown": "### Tren", "text/plain": "<Markdown>"}),
+        new_output("display_data", data={"text/html": "<figure/>"}),
+    ])
+    merged = stitch([toc, _write(tmp_path, "a.ipynb", [cell])])
+    shown = [(c.cell_type, c.source if c.cell_type == "markdown" else len(c.outputs)) for c in merged.cells[1:]]
+    assert shown == [("markdown", '<h1 id="bab-ii-analisa-data">BAB II Analisa Data</h1>'),
+                     ("markdown", '<h2 id="a-data-aduan">A. Data Aduan</h2>'), ("code", 2),
+                     ("markdown", '<h3 id="tren">Tren</h3>'), ("code", 1)]
+    assert '<a href="#a-data-aduan">A. Data Aduan</a>' in merged.cells[0].source
+    assert len({c.id for c in merged.cells}) == len(merged.cells)
