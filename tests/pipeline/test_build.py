@@ -157,6 +157,7 @@ def outline(html: str) -> list[str]:
 def plain_text(html: str) -> str:
     """The report's words, tags removed and spaces collapsed; bold values read as the sentence reads."""
     body = re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", html, flags=re.DOTALL)
+    body = re.sub(r"</?(p|td|th|tr|li|h[1-3]|div|table|caption)\b[^>]*>", " ", body)  # blocks and cells part words
     return " ".join(unescape(re.sub(r"<[^>]+>", "", body)).split())
 
 
