@@ -161,7 +161,8 @@ def _build_into(final: Path, context: ReportContext | ProvinceContext, input_has
 
         # pandoc writes the Word document in its own process while the PDF prints.
         tick = time.perf_counter()
-        docx = start_docx(html, work / "report.docx", footer or title)
+        # The Word document has no page margin boxes: its footer carries the synthetic-data mark.
+        docx = start_docx(html, work / "report.docx", ("DATA SINTETIS · " if context.synthetic else "") + (footer or title))
         try:
             if pdf:
                 if printer is None:
