@@ -52,7 +52,8 @@ def index_html(rows: list[dict]) -> str:
             f'<td class="num">{complaints}</td><td class="num">{escape(capaian)}</td>'
             f'<td>{escape(row["grade"] or fmt.MISSING)}</td>'
             f'<td>{"sampel sintetis" if row["synthetic"] else "ekspor CRM"}</td>'
-            f'<td><a href="{link}/report.html">HTML</a> · <a href="{link}/report.pdf">PDF</a></td></tr>')
+            f'<td><a href="{link}/report.html">HTML</a> · <a href="{link}/report.pdf">PDF</a> · '
+            f'<a href="{link}/report.docx">DOCX</a> · <a href="{link}/report.xlsx">XLSX</a></td></tr>')
     table = ("<table><thead><tr><th>Kota</th><th>Bulan</th><th>Aduan</th><th>Capaian</th><th>Peringkat</th>"
              "<th>Sumber data</th><th>Laporan</th></tr></thead><tbody>" + "".join(body) + "</tbody></table>")
     return ("<!DOCTYPE html>\n<html lang=\"id\"><head><meta charset=\"utf-8\"/><title>Laporan CRM</title>"

@@ -26,6 +26,8 @@ def test_index_escapes_folder_names_and_marks_the_sample():
     assert "<td class=\"num\">99,961%</td><td>A</td><td>sampel sintetis</td>" in html
     assert "&lt;b&gt;x&lt;/b&gt;" in html and "<b>x</b>" not in html
     assert "<p>2 laporan.</p>" in html
+    # Every deliverable of a report is linked, the editable ones too.
+    assert ('<a href="jaktim/2022-06/report.docx">DOCX</a> · <a href="jaktim/2022-06/report.xlsx">XLSX</a>') in html
 
 
 def test_a_year_covers_the_months_the_export_holds():
