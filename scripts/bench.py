@@ -176,7 +176,8 @@ def main() -> None:
     best = min(builds, key=lambda t: t["total"])
     floor = min(floors) + best["html"] + best["pdf"]
     print(f"cores: {os.cpu_count()}, sections: {len(section_notebooks())}, best of {args.repeat}")
-    for stage in ("load", "execute", "html", "pdf", "total"):
+    for stage in ("load", "execute", "html", "pdf", "docx", "total"):
+        # docx: from the PDF's start until pandoc is done, for it runs beside the PDF; html includes the XLSX.
         print(f"  {stage:<8} {best[stage]:6.2f} s")
     print(f"  floor    {floor:6.2f} s  (section code once in a fresh Python process {min(floors):.2f} s, "
           "plus HTML and PDF)")
