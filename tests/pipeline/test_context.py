@@ -75,3 +75,37 @@ def test_context_is_synthetic_by_content(tmp_path, settings):
     shutil.copy(SAMPLE["tickets"], copy)
     assert ReportContext("jaktim", "2022-06", settings, {"tickets": copy}).synthetic
     assert not ReportContext("jaktim", "2022-06", settings, {"tickets": CORPUS_TICKETS}).synthetic
+
+
+LAYOUT = """
+title: Laporan Uji
+running_footer: true
+sections:
+  - notebook: 09_kanal
+    headings: {section: "## E. Kanal {bulan}"}
+    sentences: {summary: "Kanal {kanal}.", dropped: ""}
+    options: {pie: false}
+"""
+
+
+def test_a_section_shows_its_layouts_headings_and_sentences_else_its_own(tmp_path):
+    from crmlib.ingest.settings import load_settings
+    from crmlib.pipeline.build import report_title
+    from crmlib.pipeline.sections import report_notebooks
+
+    (tmp_path / "layouts").mkdir()
+    (tmp_path / "layouts" / "uji.yaml").write_text(LAYOUT, encoding="utf-8")
+    (tmp_path / "cities").mkdir()
+    (tmp_path / "cities" / "jaktim.yaml").write_text("layout: uji\n", encoding="utf-8")
+    settings = load_settings(tmp_path)
+    kanal = ReportContext("jaktim", "2022-06", settings, sample_inputs(), section="09_kanal")
+    assert kanal.heading("section").data == "## E. Kanal Juni 2022" and kanal.heading("trend").data == ""
+    assert kanal.say("summary", "bawaan", kanal="<JAKI>").data == "<p>Kanal <strong>&lt;JAKI&gt;</strong>.</p>"
+    assert kanal.say("other", "bawaan").data == "<p>bawaan</p>"
+    assert kanal.say("dropped", "bawaan").data == ""
+    assert kanal.option("pie") is False and kanal.option("missing", 3) == 3
+    # A section the layout does not list has nothing from it.
+    assert ReportContext("jaktim", "2022-06", settings, sample_inputs(), section="05_kategori").heading("section").data == ""
+    # The build runs the layout's sections, under its title and running footer.
+    assert [p.name for p in report_notebooks("jaktim", settings)] == ["09_kanal.ipynb"]
+    assert report_title(kanal) == ("Laporan Uji Kota Administrasi Jakarta Timur Juni 2022", "Laporan Uji Juni 2022")
