@@ -74,10 +74,14 @@ def header_key(text: Any) -> str:
     return (normalise_cell(str(text)) or "").casefold()
 
 
+# libyaml's parser when PyYAML was built with it: every section of every report reads the settings.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def parse_yaml(data: bytes, name: str) -> Any:
     """A settings file's YAML; syntax errors name the file and line."""
     try:
-        return yaml.safe_load(data.decode("utf-8"))
+        return yaml.load(data.decode("utf-8"), Loader=_YAML_LOADER)
     except UnicodeDecodeError as exc:
         raise SettingsError(name, "not UTF-8 text", fix="save the file as UTF-8") from exc
     except yaml.YAMLError as exc:

@@ -311,9 +311,13 @@ def _duration_samples(tickets: pd.DataFrame, month: str, rules: Rules, what: str
         subset=["hours"])
     months = sorted(month_of(tickets["created_at"]).dropna().unique())
     baseline = _baseline_months(months, month, rules)
-    samples = [(unit_type, unit, part.loc[part["month"] == month, "hours"].to_numpy(),
-                part.loc[part["month"].isin(baseline), "hours"].to_numpy())
-               for (unit_type, unit), part in data.groupby(list(UNIT_KEYS), sort=True)]
+    # Positions per unit, then two masks: indexing each unit's frame twice was most of a report's scan.
+    hours_of = data["hours"].to_numpy()
+    is_now = (data["month"] == month).to_numpy(dtype=bool)
+    is_before = data["month"].isin(baseline).to_numpy(dtype=bool)
+    positions = data.groupby(list(UNIT_KEYS)).indices
+    samples = [(unit_type, unit, hours_of[at[is_now[at]]], hours_of[at[is_before[at]]])
+               for (unit_type, unit), at in sorted(positions.items())]
     return baseline, samples
 
 
