@@ -240,18 +240,28 @@ def _fill(value: Any, names: dict[str, str]) -> Any:
     return value
 
 
+def _city_entry(settings: Settings, city: str) -> Mapping[str, Any]:
+    """A city's settings as read (merged over _common.yaml); a one-line error when it has no file."""
+    areas.check_city(city)
+    if city not in settings.cities:
+        raise SettingsError(f"cities/{city}.yaml", "no settings file for this city",
+                            fix=f"add params/cities/{city}.yaml")
+    return settings.cities[city]
+
+
+def city_layout(settings: Settings, city: str) -> Layout:
+    """The report format a city names (``layout:``), checked when the settings were read."""
+    return settings.layouts[_city_entry(settings, city)["layout"]]
+
+
 def city_settings(settings: Settings, city: str, month: str) -> dict[str, Any]:
     """One city's report settings for a month: ``{kota}`` and ``{tahun}`` filled, the DPA number and cut-off picked.
 
     >>> city_settings(load_settings(), "jaktim", "2022-06")["dpa_nomor"]
     '370/P-DPA/2022'
     """
-    areas.check_city(city)
     check_month(month)
-    if city not in settings.cities:
-        raise SettingsError(f"cities/{city}.yaml", "no settings file for this city",
-                            fix=f"add params/cities/{city}.yaml")
-    merged = settings.cities[city]
+    merged = _city_entry(settings, city)
     year = month[:4]
     names = {"kota": areas.city_label(city), "tahun": year}
     filled = {key: _fill(value, names) for key, value in merged.items()}

@@ -316,9 +316,9 @@ def _duration_samples(tickets: pd.DataFrame, month: str, rules: Rules, what: str
                       ) -> tuple[list[str], list[tuple[str, str, np.ndarray, np.ndarray]]]:
     """The baseline months, and per unit its hours this month and in those months."""
     hours = (completion_hours if what == "completion" else response_hours)(tickets).astype("float64")
-    data = tickets[list(UNIT_KEYS)].assign(month=month_of(tickets["created_at"]), hours=hours).dropna(
-        subset=["hours"])
-    months = sorted(month_of(tickets["created_at"]).dropna().unique())
+    ticket_months = month_of(tickets["created_at"])
+    data = tickets[list(UNIT_KEYS)].assign(month=ticket_months, hours=hours).dropna(subset=["hours"])
+    months = sorted(ticket_months.dropna().unique())
     baseline = _baseline_months(months, month, rules)
     # Positions per unit, then two masks: indexing each unit's frame twice was most of a report's scan.
     hours_of = data["hours"].to_numpy()

@@ -24,7 +24,7 @@ from crmlib.ingest.cache import load_cached
 from crmlib.ingest.read import sha256_of
 from crmlib.ingest.rules import Rules
 from crmlib.ingest.select import check_month, select_city_month
-from crmlib.ingest.settings import Settings, city_settings, load_settings
+from crmlib.ingest.settings import Settings, city_layout, city_settings, load_settings
 from crmlib.pipeline.figure_book import FigureBook
 from crmlib.report import formatting as fmt
 from crmlib.report import html_blocks as blocks
@@ -226,7 +226,7 @@ class ReportContext(ExportContext):
     @property
     def layout(self) -> Layout:
         """The city's report format (``layout:`` in its settings)."""
-        return self.settings.layouts[self.city_settings["layout"]]
+        return city_layout(self.settings, self.city)
 
     @property
     def part(self) -> SectionLayout:
@@ -246,7 +246,9 @@ class ReportContext(ExportContext):
         """
         template = self.part.sentences.get(key)
         if template is None:
-            return blocks.html(default) if isinstance(default, str) and default else default or HTML("")
+            if isinstance(default, str):
+                return blocks.html(default) if default else HTML("")
+            return default
         if not template:
             return HTML("")
         self.part.sentence(key, **values)  # a slot the section does not give fails here, naming the layout file

@@ -46,21 +46,13 @@ def pandoc_path() -> str:
 
 
 def _page_field(paragraph, size: Pt) -> None:
-    """Append Word's PAGE field, which shows the page's number."""
-    run = paragraph.add_run()
+    """Append Word's PAGE field, which shows the page's number ('1' until Word or LibreOffice fills it)."""
+    run = paragraph.add_run("1")
     run.font.size = size
-    for kind, text in (("begin", None), (None, "PAGE"), ("separate", None), (None, "1"), ("end", None)):
-        if kind:
-            element = OxmlElement("w:fldChar")
-            element.set(qn("w:fldCharType"), kind)
-        elif text == "PAGE":
-            element = OxmlElement("w:instrText")
-            element.set(qn("xml:space"), "preserve")
-            element.text = " PAGE "
-        else:
-            element = OxmlElement("w:t")
-            element.text = text
-        run._r.append(element)
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), " PAGE ")
+    run._r.addprevious(field)
+    field.append(run._r)
 
 
 def reference_document(path: Path, footer: str) -> Path:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crmlib import resources
-from crmlib.errors import SettingsError, UserError
+from crmlib.errors import UserError
 
 if TYPE_CHECKING:
     from crmlib.ingest.settings import Settings
@@ -89,12 +89,9 @@ def report_notebooks(city: str, settings: Settings) -> list[Path]:
 
     if city == PROVINCE:
         return section_notebooks(resources.notebooks_dir() / "provinsi")
-    from crmlib.ingest.areas import check_city
+    from crmlib.ingest.settings import city_layout
 
-    if check_city(city) not in settings.cities:
-        raise SettingsError(f"cities/{city}.yaml", "no settings file for this city", fix=f"add params/cities/{city}.yaml")
-    layout = settings.layouts[settings.cities[city]["layout"]]
-    return [resources.notebooks_dir() / f"{name}.ipynb" for name in layout.notebooks]
+    return [resources.notebooks_dir() / f"{name}.ipynb" for name in city_layout(settings, city).notebooks]
 
 
 def _start_worker(parent: int) -> None:
