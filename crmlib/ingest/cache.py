@@ -6,6 +6,14 @@ same :class:`~crmlib.ingest.settings.Settings` the load then uses), the source
 of the loading code and the input file names. Any change to one of them reads
 the export again. Only the canonical frames are written: free text never
 reaches the disk.
+
+Tickets and coordinations are written one parquet file per city
+(``tickets/jaktim.parquet``, ``tickets/_none.parquet`` for rows without a
+city), so that a city's report reads its own rows only; every file holds the
+same columns, so ``tickets/*.parquet`` reads as one table in any parquet
+engine. The other frames are small and written whole, and so is
+``time_ranges.parquet``: each table's rows and the first and last value of
+each of its time columns, for the figures about the whole export.
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ import errno
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import fields
@@ -30,6 +39,7 @@ from crmlib.schema import EXPORT_COLUMNS, Export
 
 # The code that shapes the cached frames: editing it must not serve stale rows.
 LOADING_CODE = (Path(load_module.__file__).parent, Path(schema.__file__))
+CITY_FILE_NAME = re.compile(r"[a-z0-9_]+")
 
 
 def settings_digest(settings: Settings) -> str:
@@ -77,6 +87,12 @@ def cache_key(tickets_path: str | Path, coordinations_path: str | Path | None, s
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode("utf-8")).hexdigest()
 
 
+# Frames written one file per city, and the file name of rows without a city.
+BY_CITY = ("tickets", "coordinations")
+NO_CITY = "_none"
+TIME_RANGES = "time_ranges.parquet"
+
+
 def write_cache(export: Export, directory: str | Path) -> Path:
     """Write an export's frames as parquet files into ``directory``; return it."""
     directory = Path(directory)
@@ -86,24 +102,73 @@ def write_cache(export: Export, directory: str | Path) -> Path:
         extra = set(frame.columns) - set(EXPORT_COLUMNS[field.name])
         if extra:
             raise ValueError(f"refusing to cache non-canonical columns of {field.name}: {sorted(extra)}")
-        frame.to_parquet(directory / f"{field.name}.parquet", engine="pyarrow", index=False)
+        if field.name not in BY_CITY:
+            frame.to_parquet(directory / f"{field.name}.parquet", engine="pyarrow", index=False)
+            continue
+        (directory / field.name).mkdir()
+        rows = frame.groupby(frame["city_code"].fillna(NO_CITY), sort=True).indices
+        # An empty table still gets a file: its columns and dtypes are read back from it.
+        for city, positions in rows.items() or {NO_CITY: []}.items():
+            if not CITY_FILE_NAME.fullmatch(city):
+                raise ValueError(f"city code {city!r} cannot name a cache file")
+            frame.take(positions).to_parquet(directory / field.name / f"{city}.parquet", engine="pyarrow",
+                                             index=False)
+    time_ranges(export).to_parquet(directory / TIME_RANGES, engine="pyarrow", index=False)
     return directory
 
 
-def read_cache(directory: str | Path) -> Export:
-    """Read an export written by :func:`write_cache`."""
+def time_ranges(export: Export) -> pd.DataFrame:
+    """Per table and time column: the table's rows, and the column's first and last time (NaT when empty)."""
+    rows = [
+        {"table": table, "column": column, "rows": len(frame), "first": frame[column].min(), "last": frame[column].max()}
+        for table in BY_CITY
+        for frame in [getattr(export, table)]
+        for column in frame.columns
+        if isinstance(frame[column].dtype, pd.DatetimeTZDtype)
+    ]
+    table = pd.DataFrame(rows).astype({"table": "string", "column": "string", "rows": "int64"})
+    # An empty column's first and last are naive NaT: typed explicitly, so every row keeps the time zone.
+    return table.assign(**{end: pd.array(table[end].tolist(), dtype=schema.DATETIME) for end in ("first", "last")})
+
+
+def read_cache(directory: str | Path, city: str | None = None, columns: dict[str, list[str]] | None = None) -> Export:
+    """Read an export written by :func:`write_cache`.
+
+    With ``city``, its tickets and coordinations are that city's rows only
+    (every other frame is whole). ``columns`` reads only those columns of the
+    tables it names, for figures over all their rows: the rows of the whole
+    export then come city by city, not in the order they were read.
+    """
     directory = Path(directory)
-    return Export(**{
-        f.name: pd.read_parquet(directory / f"{f.name}.parquet", engine="pyarrow") for f in fields(Export)
-    })
+    frames = {}
+    for field in fields(Export):
+        wanted = (columns or {}).get(field.name)
+        if field.name not in BY_CITY:
+            frames[field.name] = pd.read_parquet(directory / f"{field.name}.parquet", engine="pyarrow",
+                                                 columns=wanted)
+            continue
+        files = sorted((directory / field.name).glob("*.parquet"))
+        if city is not None:
+            if not (directory / field.name / f"{city}.parquet").exists():
+                # The city has no rows: an empty frame with the table's columns.
+                frames[field.name] = pd.read_parquet(files[0], engine="pyarrow", columns=wanted).iloc[:0]
+                continue
+            files = [directory / field.name / f"{city}.parquet"]
+        parts = [pd.read_parquet(path, engine="pyarrow", columns=wanted) for path in files]
+        frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+        if len(parts) > 1 and wanted is None:
+            # Back in the order the rows were read, which each file keeps within its city.
+            frame = frame.sort_values("source_row", kind="stable", ignore_index=True)
+        frames[field.name] = frame
+    return Export(**frames)
 
 
 # A published cache directory never changes: its name is the hash of everything
 # that shapes its content. A process that reads it again (a pool worker does, for
-# every section of every report) keeps the frames of the last one it read.
-@lru_cache(maxsize=1)
-def _read_published(directory: Path) -> Export:
-    return read_cache(directory)
+# every section of every report) keeps the frames of the last ones it read.
+@lru_cache(maxsize=2)
+def _read_published(directory: Path, city: str | None) -> Export:
+    return read_cache(directory, city)
 
 
 def _shallow_copy(export: Export) -> Export:
@@ -114,7 +179,8 @@ def _shallow_copy(export: Export) -> Export:
 
 def is_complete(directory: Path) -> bool:
     """True when ``directory`` holds every frame of a cached export."""
-    return all((directory / f"{f.name}.parquet").exists() for f in fields(Export))
+    return (directory / TIME_RANGES).exists() and all(
+        (directory / f"{f.name}.parquet").exists() or (directory / f.name).is_dir() for f in fields(Export))
 
 
 def _move_aside(directory: Path) -> None:
@@ -153,12 +219,19 @@ def load_cached(
     coordinations_path: str | Path | None = None,
     *,
     settings: Settings,
+    city: str | None = None,
+    columns: dict[str, list[str]] | None = None,
 ) -> Export:
-    """:func:`crmlib.ingest.load.load_export` through the parquet cache in ``settings.cache_dir``."""
+    """:func:`crmlib.ingest.load.load_export` through the parquet cache in ``settings.cache_dir``.
+
+    ``city`` and ``columns`` narrow what is read, as in :func:`read_cache`.
+    """
     key = cache_key(tickets_path, coordinations_path, settings)
     directory = Path(settings.cache_dir) / key
     if is_complete(directory):
-        return _shallow_copy(_read_published(directory))
+        if columns is not None:
+            return read_cache(directory, city, columns)  # a few columns are cheap to read, and not kept
+        return _shallow_copy(_read_published(directory, city))
     export = load_module.load_export(tickets_path, coordinations_path, settings=settings)
     # Each writer gets its own side directory, renamed into place when complete:
     # a crash never leaves half a cache, and two builds loading the same export
@@ -172,5 +245,31 @@ def load_cached(
         shutil.rmtree(partial, ignore_errors=True)
         raise
     if publish(partial, directory) or not is_complete(directory):
-        return export
-    return read_cache(directory)  # another writer won: use its copy, as every later reader will
+        return _narrow(export, city, columns)
+    return read_cache(directory, city, columns)  # another writer won: use its copy, as every later reader will
+
+
+def _narrow(export: Export, city: str | None, columns: dict[str, list[str]] | None) -> Export:
+    """What :func:`read_cache` with ``city`` and ``columns`` gives, from an export in memory."""
+    frames = {}
+    for f in fields(Export):
+        frame = getattr(export, f.name)
+        if city is not None and f.name in BY_CITY:
+            frame = frame[(frame["city_code"].fillna(NO_CITY) == city).to_numpy()].reset_index(drop=True)
+        if columns is not None and f.name in columns:
+            frame = frame[columns[f.name]]
+        frames[f.name] = frame
+    return Export(**frames)
+
+
+def load_time_ranges(
+    tickets_path: str | Path,
+    coordinations_path: str | Path | None = None,
+    *,
+    settings: Settings,
+) -> pd.DataFrame:
+    """:func:`time_ranges` of the export, from its cache (loaded and cached first when it has none)."""
+    directory = Path(settings.cache_dir) / cache_key(tickets_path, coordinations_path, settings)
+    if is_complete(directory):
+        return pd.read_parquet(directory / TIME_RANGES, engine="pyarrow")
+    return time_ranges(load_cached(tickets_path, coordinations_path, settings=settings))

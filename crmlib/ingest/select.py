@@ -38,20 +38,23 @@ def _in_city_month(frame: pd.DataFrame, when: str, city_code: str, month: str) -
             & frame["unit_type"].isin(CITY_UNIT_TYPES)).fillna(False).astype(bool)
 
 
-def select_city_month(export: Export, city_code: str, month: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def select_city_month(export: Export, city_code: str, month: str, rows_used: dict[str, int] | None = None
+                      ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Tickets and coordinations of one city's own units in one month, and the scope accounting.
 
     Tickets: created_at in the month, owned by a kelurahan, kecamatan or the
     head unit of the city. Coordinations: coordinated_at in the month, unit in
     the city. ``scope`` has one row per table: rows_used, rows_in_scope, rows_outside.
+    ``rows_used`` gives each table's rows in the whole export when ``export`` holds one city's rows.
     """
     areas.check_city(city_code)
     t_mask = _in_city_month(export.tickets, "created_at", city_code, month)
     c_mask = _in_city_month(export.coordinations, "coordinated_at", city_code, month)
+    used = rows_used or {"tickets": len(t_mask), "coordinations": len(c_mask)}
     scope = pd.DataFrame(
         [
-            ["tickets", len(t_mask), int(t_mask.sum()), int((~t_mask).sum())],
-            ["coordinations", len(c_mask), int(c_mask.sum()), int((~c_mask).sum())],
+            [table, used[table], int(mask.sum()), used[table] - int(mask.sum())]
+            for table, mask in (("tickets", t_mask), ("coordinations", c_mask))
         ],
         columns=["table", "rows_used", "rows_in_scope", "rows_outside"],
     ).astype({"table": "string", "rows_used": "Int64", "rows_in_scope": "Int64", "rows_outside": "Int64"})

@@ -24,7 +24,7 @@ CSV_COLUMNS = ["kind", "unit_type", "unit", "month", "ticket_id", "observed", "e
 def scan(context: ReportContext, *, statistical: bool = True) -> pd.DataFrame:
     """The flags of a report context's city and month (see :func:`scan_export`)."""
     cutoff = context.cutoff.stamp if context.cutoff else context.tickets["created_at"].max()
-    return scan_export(context.export, context.city, context.month, cutoff, context.rules, statistical=statistical)
+    return scan_export(context.city_export, context.city, context.month, cutoff, context.rules, statistical=statistical)
 
 
 def scan_export(export: Export, city: str, month: str, cutoff: pd.Timestamp, rules: Rules, *,
@@ -71,7 +71,7 @@ def _history(export: Export, city: str, month: str) -> tuple[pd.DataFrame, pd.Se
 def coverage(context: ReportContext) -> pd.DataFrame:
     """How many units each statistical test covered in the context's month (see
     :func:`crmlib.metrics.anomalies.statistical_coverage`)."""
-    city_tickets, _, months = _history(context.export, context.city, context.month)
+    city_tickets, _, months = _history(context.city_export, context.city, context.month)
     return anomalies.statistical_coverage(city_tickets, months, context.month, context.rules)
 
 

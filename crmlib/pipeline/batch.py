@@ -109,9 +109,11 @@ def _build_one(city: str, month: str, data, coordinations, settings: Settings, p
 
 
 def load_once(data: str | Path | None, coordinations: str | Path | None, settings: Settings) -> pd.DataFrame:
-    """Load and cache the export before any report starts (the sections then read the cache); its tickets."""
+    """Load and cache the export before any report starts (the sections then read the cache); its tickets'
+    creation times."""
     inputs = resolve_inputs(data, coordinations)
-    return load_cached(inputs["tickets"], inputs.get("coordinations"), settings=settings).tickets
+    return load_cached(inputs["tickets"], inputs.get("coordinations"), settings=settings,
+                       columns={"tickets": ["created_at"], "coordinations": ["coordinated_at"]}).tickets
 
 
 def summary(statuses: list[ReportStatus], settings: Settings) -> pd.DataFrame:

@@ -20,11 +20,12 @@ from IPython.display import HTML, Markdown
 from crmlib import resources
 from crmlib.errors import InputError, UsageError
 from crmlib.ingest import areas
-from crmlib.ingest.cache import load_cached
+from crmlib.ingest.cache import load_cached, load_time_ranges
 from crmlib.ingest.read import sha256_of
 from crmlib.ingest.rules import Rules
 from crmlib.ingest.select import check_month, select_city_month
 from crmlib.ingest.settings import Settings, city_layout, city_settings, load_settings
+from crmlib.metrics.history import export_months
 from crmlib.pipeline.figure_book import FigureBook
 from crmlib.report import formatting as fmt
 from crmlib.report import html_blocks as blocks
@@ -34,11 +35,6 @@ from crmlib.schema import TZ, Export
 SAMPLE_TICKETS_FILE = "laporan_sintetis_2022.csv.gz"
 SAMPLE_COORDINATIONS_FILE = "koordinasi_sintetis_2022.csv.gz"
 SYNTHETIC_BANNER = "DATA SINTETIS: laporan ini dibuat dari data contoh buatan, bukan data CRM yang sebenarnya."
-# The times an export holds, per table: the latest of them is when its data was last current.
-EXPORT_TIME_COLUMNS = {
-    "tickets": ("created_at", "responded_at", "completed_at"),
-    "coordinations": ("coordinated_at", "processed_at"),
-}
 
 
 def sample_inputs() -> dict[str, Path]:
@@ -56,15 +52,15 @@ def is_synthetic(tickets_path: str | Path) -> bool:
     return sha256_of(path) == sha256_of(sample)
 
 
-def latest_in_export(export: Export) -> pd.Timestamp | None:
-    """The latest time anywhere in the export (all cities and months); None if it holds none."""
-    stamps = [
-        getattr(export, table)[column].max()
-        for table, columns in EXPORT_TIME_COLUMNS.items()
-        for column in columns
-    ]
-    stamps = [stamp for stamp in stamps if not pd.isna(stamp)]
-    return max(stamps) if stamps else None
+def latest_time(ranges: pd.DataFrame) -> pd.Timestamp | None:
+    """The latest time anywhere in the export (all cities and months), from its time ranges; None if it holds none.
+
+    >>> ranges = pd.DataFrame({"last": pd.to_datetime(["2022-06-30 10:00", None]).tz_localize("Asia/Jakarta")})
+    >>> latest_time(ranges).isoformat()
+    '2022-06-30T10:00:00+07:00'
+    """
+    latest = ranges["last"].max()
+    return None if pd.isna(latest) else latest
 
 
 @dataclass(frozen=True)
@@ -87,15 +83,15 @@ class Cutoff:
         return self.stamp.isoformat() if self.with_time else self.stamp.date().isoformat()
 
 
-def resolve_cutoff(setting: Any, export: Export) -> Cutoff | None:
-    """The pull time from the city settings, else the latest time in the export, else None."""
+def resolve_cutoff(setting: Any, ranges: pd.DataFrame) -> Cutoff | None:
+    """The pull time from the city settings, else the latest time in the export (from its time ranges), else None."""
     if setting:
         text = str(setting).strip()
         stamp = pd.Timestamp(text)
         # The settings write Jakarta wall time.
         stamp = stamp.tz_localize(TZ) if stamp.tzinfo is None else stamp.tz_convert(TZ)
         return Cutoff(stamp, "settings", with_time=" " in text or "T" in text)
-    latest = latest_in_export(export)
+    latest = latest_time(ranges)
     return Cutoff(latest, "export") if latest is not None else None
 
 
@@ -147,7 +143,27 @@ class ExportContext:
     @cached_property
     def export(self) -> Export:
         """The whole export, loaded through the parquet cache."""
-        return load_cached(self.inputs["tickets"], self.inputs.get("coordinations"), settings=self.settings)
+        return self._cached()
+
+    @cached_property
+    def time_ranges(self) -> pd.DataFrame:
+        """Each table's rows in the whole export, and its time columns' first and last time."""
+        return load_time_ranges(self.inputs["tickets"], self.inputs.get("coordinations"), settings=self.settings)
+
+    @property
+    def covered_months(self) -> list[str]:
+        """Every month from the export's first complaint to its last, in any city."""
+        created = self.time_ranges.query("table == 'tickets' and column == 'created_at'")
+        return export_months(pd.DataFrame({"created_at": pd.concat([created["first"], created["last"]])}))
+
+    @property
+    def ticket_ids(self) -> pd.Series:
+        """Every ticket id of the export, all cities, in no particular order."""
+        return self._cached(columns={"tickets": ["ticket_id"], "coordinations": []}).tickets["ticket_id"]
+
+    def _cached(self, city: str | None = None, columns: dict[str, list[str]] | None = None) -> Export:
+        return load_cached(self.inputs["tickets"], self.inputs.get("coordinations"), settings=self.settings,
+                           city=city, columns=columns)
 
     @property
     def rules(self) -> Rules:
@@ -177,10 +193,18 @@ class ReportContext(ExportContext):
     section: str | None = None  # the section notebook's name ('04_data_aduan'), for its part of the layout
 
     @cached_property
+    def city_export(self) -> Export:
+        """The export as the city's report needs it: the city's tickets and coordinations of every month, and
+        every exclusion, flag and source. Figures about all cities' rows come from
+        :attr:`time_ranges` and :attr:`ticket_ids`."""
+        return self._cached(city=self.city)
+
+    @cached_property
     def _selection(self) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-        tickets, coordinations, scope = select_city_month(self.export, self.city, self.month)
+        whole = self.time_ranges.groupby("table")["rows"].first().to_dict()
+        tickets, coordinations, scope = select_city_month(self.city_export, self.city, self.month, whole)
         if tickets.empty:
-            raise no_complaints_error(self.export, self.inputs["tickets"], self.city, self.month)
+            raise no_complaints_error(self.city_export, self.inputs["tickets"], self.city, self.month)
         return tickets, coordinations, scope
 
     @property
@@ -216,7 +240,7 @@ class ReportContext(ExportContext):
     @cached_property
     def cutoff(self) -> Cutoff | None:
         """How current the data is: the settings' pull time for this month, else the export's latest time."""
-        return resolve_cutoff(self.city_settings.get("cutoff"), self.export)
+        return resolve_cutoff(self.city_settings.get("cutoff"), self.time_ranges)
 
     @property
     def cutoff_label(self) -> str | None:

@@ -62,7 +62,7 @@ class ProvinceContext(ExportContext):
     @cached_property
     def cutoff(self) -> Cutoff | None:
         """The export's latest time: the cities' pull times may differ."""
-        return resolve_cutoff(None, self.export)
+        return resolve_cutoff(None, self.time_ranges)
 
 
 def load_province_context(month: str, data: str | Path | None = None, coordinations: str | Path | None = None,

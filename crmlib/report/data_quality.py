@@ -79,14 +79,14 @@ def flags_in_scope(flags: pd.DataFrame, tickets: pd.DataFrame, coordinations: pd
     return flags[used.fillna(False).astype(bool) | rows.isna()].reset_index(drop=True)
 
 
-def coordinations_without_ticket(coordinations: pd.DataFrame, tickets: pd.DataFrame) -> int:
-    """Coordinations whose ticket is not in the tickets table (usually owned by another SKPD).
+def coordinations_without_ticket(coordinations: pd.DataFrame, ticket_ids: pd.Series) -> int:
+    """Coordinations whose ticket is not among the tickets table's ids (usually owned by another SKPD).
 
-    >>> coordinations_without_ticket(pd.DataFrame({"ticket_id": ["A", "B", "C"]}), pd.DataFrame({"ticket_id": ["B"]}))
+    >>> coordinations_without_ticket(pd.DataFrame({"ticket_id": ["A", "B", "C"]}), pd.Series(["B"]))
     2
     """
     if coordinations.empty:
         return 0
     # A set of the (up to millions of) ticket ids: Series.isin on string columns that long takes seconds.
-    known = set(tickets["ticket_id"].dropna().to_numpy(dtype=object))
+    known = set(ticket_ids.dropna().to_numpy(dtype=object))
     return sum(ticket not in known for ticket in coordinations["ticket_id"].to_numpy(dtype=object))

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import crmlib.ingest.cache
-from crmlib.ingest.cache import cache_key, load_cached, read_cache, write_cache
+from crmlib.ingest.cache import cache_key, load_cached, load_time_ranges, read_cache, time_ranges, write_cache
 from crmlib.ingest.load import load_export
 from crmlib.ingest.settings import load_settings
 from crmlib.resources import default_params_dir
@@ -30,7 +30,7 @@ def test_a_process_reads_a_published_cache_once_and_callers_cannot_change_what_t
     load_cached(*paths, settings=settings)  # loads and publishes
     reads = []
     monkeypatch.setattr(crmlib.ingest.cache, "read_cache",
-                        lambda directory: reads.append(directory) or read_cache(directory))
+                        lambda directory, city=None: reads.append(directory) or read_cache(directory, city))
     crmlib.ingest.cache._read_published.cache_clear()
     first = load_cached(*paths, settings=settings)
     kept = first.tickets.copy()
@@ -140,3 +140,44 @@ def test_incomplete_cache_directory_is_replaced(settings):
     export = load_cached(tickets, settings=settings)
     assert [p.name for p in tmp_path.iterdir()] == [final.name]
     pd.testing.assert_frame_equal(read_cache(final).tickets, export.tickets)
+
+
+def test_a_city_reads_its_own_rows_and_the_whole_export_reads_back_in_order(tmp_path, settings):
+    """Rows of two cities interleaved, and an agency (SKPD) row without a city: one file per city and one for
+    rows without a city; a city's read is its rows in file order; the whole read is the loaded export."""
+    export = tmp_path / "laporan.csv"
+    export.write_text(
+        "No Laporan;Tanggal Laporan Masuk;Kanal;Kategori;Nama SKPD;Status\n"
+        "JK2206010001;01/06/2022 08:00;JAKI;Sampah;KELURAHAN PULO GEBANG;Complete\n"
+        "JK2206010002;01/06/2022 09:00;JAKI;Sampah;KELURAHAN GAMBIR;Complete\n"
+        "JK2206010003;02/06/2022 09:00;JAKI;Sampah;DINAS LINGKUNGAN HIDUP;Complete\n"
+        "JK2206010004;03/06/2022 09:00;JAKI;Sampah;KELURAHAN CAKUNG BARAT;Complete\n"
+        "JK2206010005;04/06/2022 09:00;JAKI;Sampah;KELURAHAN KEBON KELAPA;Complete\n", encoding="utf-8")
+    loaded = load_cached(export, settings=settings)  # a miss: loaded, written, and given from memory
+    directory = settings.cache_dir / cache_key(export, None, settings)
+    assert sorted(p.name for p in (directory / "tickets").iterdir()) == ["_none.parquet", "jakpus.parquet",
+                                                                          "jaktim.parquet"]
+
+    whole = read_cache(directory)
+    pd.testing.assert_frame_equal(whole.tickets, loaded.tickets)
+    assert read_cache(directory, "jaktim").tickets["ticket_id"].tolist() == ["JK2206010001", "JK2206010004"]
+    assert read_cache(directory, "jakpus").tickets["ticket_id"].tolist() == ["JK2206010002", "JK2206010005"]
+    nobody = read_cache(directory, "jakbar").tickets
+    assert nobody.empty and nobody.dtypes.equals(loaded.tickets.dtypes)
+    assert read_cache(directory, "jaktim").accounting.equals(loaded.accounting)  # the small frames are whole
+
+    ranges = load_time_ranges(export, settings=settings).set_index(["table", "column"])
+    assert ranges.loc[("tickets", "created_at"), ["rows", "first", "last"]].tolist() == [
+        5, pd.Timestamp("2022-06-01 08:00", tz="Asia/Jakarta"), pd.Timestamp("2022-06-04 09:00", tz="Asia/Jakarta")]
+    pd.testing.assert_frame_equal(ranges.reset_index(), time_ranges(loaded))
+
+    hit = load_cached(export, settings=settings, city="jaktim")
+    miss = load_cached(export, settings=dataclasses.replace(settings, cache_dir=tmp_path / "other"), city="jaktim")
+    pd.testing.assert_frame_equal(hit.tickets, miss.tickets)
+    times = {"tickets": ["created_at"], "coordinations": ["coordinated_at"]}
+    columns = load_cached(export, settings=settings, columns=times)
+    assert columns.tickets.columns.tolist() == ["created_at"]
+    assert sorted(columns.tickets["created_at"]) == loaded.tickets["created_at"].tolist()  # city by city
+    in_memory = load_cached(export, settings=dataclasses.replace(settings, cache_dir=tmp_path / "third"),
+                            columns=times)
+    pd.testing.assert_frame_equal(in_memory.tickets, loaded.tickets[["created_at"]])

@@ -7,8 +7,9 @@ import shutil
 import pandas as pd
 import pytest
 
+from crmlib.ingest.cache import time_ranges
 from crmlib.pipeline.build import cutoff_params
-from crmlib.pipeline.context import ReportContext, is_synthetic, latest_in_export, resolve_cutoff, sample_inputs
+from crmlib.pipeline.context import ReportContext, is_synthetic, latest_time, resolve_cutoff, sample_inputs
 from crmlib.schema import Export
 
 import frames
@@ -45,10 +46,10 @@ def small_export(with_coordinations: bool = True) -> Export:
 
 
 def test_latest_time_covers_the_whole_export():
-    assert latest_in_export(small_export()) == pd.Timestamp("2022-07-01 10:05", tz="Asia/Jakarta")
+    assert latest_time(time_ranges(small_export())) == pd.Timestamp("2022-07-01 10:05", tz="Asia/Jakarta")
     # without the coordination: the second ticket's creation (29 June 22:10) beats the first's completion (3 June)
-    assert latest_in_export(small_export(with_coordinations=False)) == pd.Timestamp("2022-06-29 22:10",
-                                                                                    tz="Asia/Jakarta")
+    assert latest_time(time_ranges(small_export(with_coordinations=False))) == pd.Timestamp("2022-06-29 22:10",
+                                                                                            tz="Asia/Jakarta")
 
 
 @pytest.mark.parametrize(("setting", "label", "params"), [
@@ -58,7 +59,7 @@ def test_latest_time_covers_the_whole_export():
      {"cutoff": "2022-07-01T10:05:00+07:00", "cutoff_source": "export"}),
 ])
 def test_cutoff_from_settings_else_from_the_export(setting, label, params):
-    cutoff = resolve_cutoff(setting, small_export())
+    cutoff = resolve_cutoff(setting, time_ranges(small_export()))
     assert cutoff.label == label
     assert cutoff_params(cutoff) == params
 
@@ -66,7 +67,7 @@ def test_cutoff_from_settings_else_from_the_export(setting, label, params):
 def test_no_cutoff_without_settings_or_times():
     export = small_export(with_coordinations=False)
     empty = Export(export.tickets.iloc[0:0], export.coordinations, export.exclusions, export.flags, export.accounting)
-    assert resolve_cutoff(None, empty) is None
+    assert resolve_cutoff(None, time_ranges(empty)) is None
     assert cutoff_params(None) == {"cutoff": None, "cutoff_source": None}
 
 
