@@ -15,6 +15,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 from IPython.display import HTML  # noqa: E402
+from PIL import Image  # noqa: E402
 
 from crmlib.report import formatting as fmt  # noqa: E402
 
@@ -125,8 +126,13 @@ def lines_by_group(long: pd.DataFrame, group: str, column: str, title: str, ylab
 
 def to_html(fig: plt.Figure, alt: str) -> HTML:
     """Embed a figure as a PNG image and close it."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=150, metadata={"Software": None})
+    # Drawn at print resolution and kept as RGB: the figure is opaque, and a PNG without an alpha channel
+    # spares the PDF printer a separate transparency mask per chart.
+    fig.set_dpi(150)
+    fig.canvas.draw()
+    image = Image.fromarray(np.asarray(fig.canvas.buffer_rgba())).convert("RGB")
     plt.close(fig)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     return HTML(f'<figure><img src="data:image/png;base64,{data}" alt="{escape(alt, quote=True)}"/></figure>')
