@@ -33,7 +33,7 @@ import pandas as pd
 
 from crmlib import schema
 from crmlib.ingest import load as load_module
-from crmlib.ingest.read import sha256_of
+from crmlib.ingest.read import file_digest
 from crmlib.ingest.settings import Settings, plain
 from crmlib.schema import EXPORT_COLUMNS, Export
 
@@ -62,23 +62,11 @@ def _loading_code_digest() -> str:
     return digest.hexdigest()
 
 
-def _input_digest(path: str | Path) -> str:
-    stat = Path(path).stat()
-    return _digest_of(str(Path(path).resolve()), stat.st_size, stat.st_mtime_ns)
-
-
-# A pool worker keys the cache for every section it runs: a file whose size and
-# modification time (to the nanosecond) are unchanged is not read again to be hashed.
-@lru_cache(maxsize=8)
-def _digest_of(path: str, size: int, mtime_ns: int) -> str:
-    return sha256_of(path)
-
-
 def cache_key(tickets_path: str | Path, coordinations_path: str | Path | None, settings: Settings) -> str:
     """Hex key naming the cached copy of an export under these settings."""
     parts = {
-        "tickets": _input_digest(tickets_path),
-        "coordinations": _input_digest(coordinations_path) if coordinations_path is not None else None,
+        "tickets": file_digest(tickets_path),
+        "coordinations": file_digest(coordinations_path) if coordinations_path is not None else None,
         "settings": settings_digest(settings),
         "code": _loading_code_digest(),
         # The frames name their source files: a copy under another name is another entry.

@@ -28,7 +28,8 @@ def to_html(notebook: nbformat.NotebookNode, title: str, banner: str | None = No
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(
-        template_name="basic",
+        extra_template_basedirs=[str(resources.template("nbconvert"))],
+        template_name="report",
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
