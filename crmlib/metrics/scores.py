@@ -15,10 +15,13 @@ from crmlib.metrics.rounding import round_half_up
 def effective_max_tl_hours(tickets: pd.DataFrame, rules: Rules) -> pd.Series:
     """max_tl_hours per ticket (Float64), NA filled with the category's rule."""
     # The loader already fills it; filling here too makes a hand-built frame score the same way.
-    default = tickets["category"].map(
-        lambda c: rules.max_hours_for(c) if pd.notna(c) else rules.default_max_hours
-    )
-    return tickets["max_tl_hours"].astype("Float64").fillna(default.astype("Float64"))
+    maximum = tickets["max_tl_hours"].astype("Float64")
+    missing = maximum.isna().to_numpy(dtype=bool)
+    if not missing.any():
+        return maximum
+    categories = tickets["category"][missing]
+    default = categories.map(dict(rules.max_hours_by_category)).astype("Float64").fillna(rules.default_max_hours)
+    return maximum.fillna(default)
 
 
 def follow_up_score(actual_hours: float | pd.Series, max_hours: float | pd.Series, rules: Rules) -> float | pd.Series:

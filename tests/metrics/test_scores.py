@@ -64,9 +64,10 @@ def test_follow_up_scores_uses_completion_and_skips_open_tickets(rules):
 
 
 def test_effective_max_tl_hours_fills_from_rules(rules):
+    # Sampah has its own 48 hours; Jalan and a ticket without a category get the default 7 days.
     t = frames.tickets({"max_tl_hours": 72.0}, {"category": "Sampah", "max_tl_hours": None},
-                       {"category": "Jalan", "max_tl_hours": None})
-    assert effective_max_tl_hours(t, rules).tolist() == [72.0, 48.0, 168.0]
+                       {"category": "Jalan", "max_tl_hours": None}, {"category": None, "max_tl_hours": None})
+    assert effective_max_tl_hours(t, rules).tolist() == [72.0, 48.0, 168.0, 168.0]
 
 
 def test_capaian_seed_one_late_among_five(rules):
