@@ -42,18 +42,24 @@ def _copy(frame: pd.DataFrame, year: int, prefix: str) -> pd.DataFrame:
     return out
 
 
-def write_big_export(rows: int, out: Path) -> tuple[Path, Path]:
-    """Write laporan_besar.csv and koordinasi_besar.csv with about `rows` tickets; return their paths."""
+def write_big_export(rows: int, out: Path, only_year: int | None = None) -> tuple[Path, Path]:
+    """Write laporan_besar.csv and koordinasi_besar.csv with about `rows` tickets; return their paths.
+
+    ``only_year`` keeps that year's copies alone: the same months as the whole export, with no other years.
+    """
     sample = sample_inputs()
     tickets = pd.read_csv(sample["tickets"], sep=";", dtype=str, keep_default_na=False)
     coordinations = pd.read_csv(sample["coordinations"], sep=";", dtype=str, keep_default_na=False)
     copies = [(year, prefix) for prefix in PREFIXES for year in YEARS][: math.ceil(rows / len(tickets))]
     if len(copies) * len(tickets) < rows:
         raise SystemExit(f"at most {len(YEARS) * len(PREFIXES) * len(tickets)} rows can be made this way")
+    # The last copy is cut to make `rows` exactly.
+    lengths = [len(tickets)] * (len(copies) - 1) + [rows - (len(copies) - 1) * len(tickets)]
+    kept = [(copy, length) for copy, length in zip(copies, lengths) if only_year in (None, copy[0])]
     out.mkdir(parents=True, exist_ok=True)
     paths = (out / "laporan_besar.csv", out / "koordinasi_besar.csv")
-    pd.concat([_copy(tickets, y, p) for y, p in copies]).head(rows).to_csv(paths[0], sep=";", index=False)
-    pd.concat([_copy(coordinations, y, p) for y, p in copies]).to_csv(paths[1], sep=";", index=False)
+    pd.concat([_copy(tickets.head(n), y, p) for (y, p), n in kept]).to_csv(paths[0], sep=";", index=False)
+    pd.concat([_copy(coordinations, y, p) for (y, p), _ in kept]).to_csv(paths[1], sep=";", index=False)
     return paths
 
 

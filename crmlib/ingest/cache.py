@@ -62,11 +62,17 @@ def _loading_code_digest() -> str:
     return digest.hexdigest()
 
 
+def digests_dir(settings: Settings) -> Path:
+    """Where the input files' digests are remembered, beside the cached exports."""
+    return Path(settings.cache_dir) / "digests"
+
+
 def cache_key(tickets_path: str | Path, coordinations_path: str | Path | None, settings: Settings) -> str:
     """Hex key naming the cached copy of an export under these settings."""
+    digests = digests_dir(settings)
     parts = {
-        "tickets": file_digest(tickets_path),
-        "coordinations": file_digest(coordinations_path) if coordinations_path is not None else None,
+        "tickets": file_digest(tickets_path, digests),
+        "coordinations": file_digest(coordinations_path, digests) if coordinations_path is not None else None,
         "settings": settings_digest(settings),
         "code": _loading_code_digest(),
         # The frames name their source files: a copy under another name is another entry.

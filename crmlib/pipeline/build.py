@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from crmlib.errors import InputError
+from crmlib.ingest.cache import digests_dir
 from crmlib.ingest.read import file_digest
 from crmlib.ingest.settings import Settings
 from crmlib.pipeline import figure_book
@@ -117,7 +118,7 @@ def _build(city: str, month: str, data: str | Path | None, coordinations: str | 
         context = load_context(city, month, data, coordinations, settings=settings)
     # A report is of one input: its files are hashed now, and checked again before the report is swapped in
     # (hashed again if their size or modification time changed).
-    input_hashes = {role: file_digest(path) for role, path in context.inputs.items()}
+    input_hashes = {role: file_digest(path, digests_dir(settings)) for role, path in context.inputs.items()}
     timings["load"] = time.perf_counter() - start
 
     final = report_dir(settings, city, month)
@@ -180,7 +181,7 @@ def _build_into(final: Path, context: ReportContext | ProvinceContext, input_has
 
         params = {"city": city, "month": month, "synthetic_sample": context.synthetic, **cutoff_params(context.cutoff)}
         for role, path in context.inputs.items():
-            if file_digest(path) != input_hashes[role]:
+            if file_digest(path, digests_dir(settings)) != input_hashes[role]:
                 raise InputError(path, "the file changed while the report was being built",
                                  fix="build the report again once the export is final")
         manifest = build_manifest(context.inputs, input_hashes, params, settings)

@@ -3,12 +3,14 @@
 import datetime as dt
 import gzip
 import hashlib
+from pathlib import Path
 
 import pandas as pd
 import pytest
 from openpyxl import Workbook
 
 from crmlib.errors import InputError, SettingsError
+from crmlib.ingest import read
 from crmlib.ingest.load import load_export
 from crmlib.ingest.read import read_table
 from crmlib.ingest.settings import check_mapping, header_key, load_settings, plain
@@ -196,3 +198,20 @@ def test_no_header_error_quotes_only_header_like_cells(tmp_path):
     assert "no header row" in message and "row 1 has 4 cells, none like a header" in message
     assert "Jalan" not in message
     assert "budi@contoh.id" not in message and "081234567890" not in message and "JK2206010001" not in message
+
+
+def test_a_file_is_hashed_once_while_its_size_and_time_hold_even_in_another_process(tmp_path, monkeypatch):
+    export = tmp_path / "laporan.csv"
+    export.write_bytes(b"No Laporan;Status\nJK1;Complete\n")
+    hashed = []
+    monkeypatch.setattr(read, "sha256_of", lambda path: hashed.append(path) or hashlib.sha256(
+        Path(path).read_bytes()).hexdigest())
+    memo = tmp_path / "digests"
+    first = read.file_digest(export, memo)
+    read._digest_of.cache_clear()  # as a pool worker starts: nothing remembered in the process
+    assert read.file_digest(export, memo) == first == hashlib.sha256(export.read_bytes()).hexdigest()
+    assert len(hashed) == 1 and len(list(memo.iterdir())) == 1
+
+    export.write_bytes(b"No Laporan;Status\nJK1;Complete\nJK2;Complete\n")  # another size: hashed again
+    assert read.file_digest(export, memo) == hashlib.sha256(export.read_bytes()).hexdigest() != first
+    assert len(hashed) == 2
