@@ -29,6 +29,7 @@ from dataclasses import fields
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from crmlib import schema
@@ -39,7 +40,11 @@ from crmlib.schema import EXPORT_COLUMNS, Export
 
 # The code that shapes the cached frames: editing it must not serve stale rows.
 LOADING_CODE = (Path(load_module.__file__).parent, Path(schema.__file__))
+# Frames written one file per city, the file name of rows without a city, and what a city code may be.
+BY_CITY = ("tickets", "coordinations")
+NO_CITY = "_none"
 CITY_FILE_NAME = re.compile(r"[a-z0-9_]+")
+TIME_RANGES = "time_ranges.parquet"
 
 
 def settings_digest(settings: Settings) -> str:
@@ -81,12 +86,6 @@ def cache_key(tickets_path: str | Path, coordinations_path: str | Path | None, s
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode("utf-8")).hexdigest()
 
 
-# Frames written one file per city, and the file name of rows without a city.
-BY_CITY = ("tickets", "coordinations")
-NO_CITY = "_none"
-TIME_RANGES = "time_ranges.parquet"
-
-
 def write_cache(export: Export, directory: str | Path) -> Path:
     """Write an export's frames as parquet files into ``directory``; return it."""
     directory = Path(directory)
@@ -102,7 +101,7 @@ def write_cache(export: Export, directory: str | Path) -> Path:
         (directory / field.name).mkdir()
         rows = frame.groupby(frame["city_code"].fillna(NO_CITY), sort=True).indices
         # An empty table still gets a file: its columns and dtypes are read back from it.
-        for city, positions in rows.items() or {NO_CITY: []}.items():
+        for city, positions in rows.items() or {NO_CITY: np.array([], dtype=np.int64)}.items():
             if not CITY_FILE_NAME.fullmatch(city):
                 raise ValueError(f"city code {city!r} cannot name a cache file")
             frame.take(positions).to_parquet(directory / field.name / f"{city}.parquet", engine="pyarrow",
@@ -173,8 +172,8 @@ def _shallow_copy(export: Export) -> Export:
 
 def is_complete(directory: Path) -> bool:
     """True when ``directory`` holds every frame of a cached export."""
-    return (directory / TIME_RANGES).exists() and all(
-        (directory / f"{f.name}.parquet").exists() or (directory / f.name).is_dir() for f in fields(Export))
+    parts = [directory / f.name if f.name in BY_CITY else directory / f"{f.name}.parquet" for f in fields(Export)]
+    return all(part.exists() for part in [*parts, directory / TIME_RANGES])
 
 
 def _move_aside(directory: Path) -> None:
