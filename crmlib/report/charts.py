@@ -33,24 +33,45 @@ def setup() -> None:
 def bar_chart(labels: pd.Series, counts: pd.Series, title: str, xlabel: str = "Jumlah aduan") -> plt.Figure:
     """Horizontal bars, largest on top, each labelled with its count."""
     setup()
-    data = pd.DataFrame({"label": labels.astype(str).to_numpy(), "count": counts.astype(int).to_numpy()})
-    fig, ax = plt.subplots(figsize=(8, 0.45 * len(data) + 1.2))
-    sns.barplot(data=data, y="label", x="count", hue="label", palette=PALETTE, legend=False, ax=ax)
-    for container in ax.containers:
-        ax.bar_label(container, padding=3)
+    names, values = labels.astype(str).to_numpy(), counts.astype(int).to_numpy()
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(names) + 1.2))
+    bars = ax.barh(np.arange(len(names)), values, height=0.8, color=_bar_colors(sns.color_palette(PALETTE, len(names))))
+    _categories(ax, "y", names)
+    ax.bar_label(bars, padding=3)
     ax.set(title=title, xlabel=xlabel, ylabel="")
     ax.margins(x=0.12)
     fig.tight_layout()
     return fig
 
 
+# Bar charts are drawn as seaborn's categorical bar plot draws them (bars 0.8 wide and colours at 75% saturation,
+# the first category on top, no grid lines across the categories) with plain matplotlib, in a tenth of the time.
+def _bar_colors(colors: list) -> list:
+    return [sns.desaturate(color, 0.75) for color in colors]
+
+
+def _categories(ax: plt.Axes, axis: str, names: np.ndarray) -> None:
+    """A categorical axis as seaborn sets one: a tick per name, half a step of margin, no grid lines."""
+    if not len(names):
+        return
+    positions, span = np.arange(len(names)), (-0.5, len(names) - 0.5)
+    if axis == "y":
+        ax.set_yticks(positions, names)
+        ax.set_ylim(span[::-1])  # the first category on top
+        ax.yaxis.grid(False)
+    else:
+        ax.set_xticks(positions, names)
+        ax.set_xlim(span)
+        ax.xaxis.grid(False)
+
+
 def histogram_chart(histogram: pd.DataFrame, title: str) -> plt.Figure:
     """Columns of the completion-time histogram (labels '0-10', '11-20', ...)."""
     setup()
     fig, ax = plt.subplots(figsize=(8, 3.6))
-    sns.barplot(data=histogram, x="label", y="count", color=ACCENT, ax=ax)
-    for container in ax.containers:
-        ax.bar_label(container, padding=2)
+    bars = ax.bar(np.arange(len(histogram)), histogram["count"].to_numpy(), width=0.8, color=_bar_colors([ACCENT]))
+    _categories(ax, "x", histogram["label"].astype(str).to_numpy())
+    ax.bar_label(bars, padding=2)
     ax.set(title=title, xlabel="Waktu penyelesaian (jam)", ylabel="Jumlah aduan")
     ax.margins(y=0.12)
     fig.tight_layout()
