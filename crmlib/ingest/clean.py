@@ -402,9 +402,7 @@ def _to_ns(values: pd.Series) -> pd.Series:
 def _max_tl(rows: _Rows, category: pd.Series, rules: Rules) -> pd.Series:
     text = _column(rows.raw, "max_tl_hours")
     values, bad = parse_numbers(text)
-    # Few categories in many rows: look each one up once.
-    lookup = {c: float(rules.max_hours_for(c)) for c in category.dropna().unique()}
-    default = category.map(lookup).astype("Float64").fillna(rules.default_max_hours)
+    default = rules.max_hours_of(category)
     shown = default.map({h: f"{h:g}" for h in default.unique()}).astype("string")
     rows.flag(bad, "max_tl_hours",
               "Max Waktu TL bukan angka " + quote(text, bad) + "; dipakai batas baku kategori (" + shown + " jam)")

@@ -75,6 +75,12 @@ class Rules:
         """Maximum follow-up hours for a category: its own rule, else the default."""
         return self.max_hours_by_category.get(category, self.default_max_hours)
 
+    def max_hours_of(self, categories: pd.Series) -> pd.Series:
+        """Each row's maximum follow-up hours from its category (Float64); no category gets the default."""
+        # Few categories in many rows: each is looked up once.
+        lookup = {c: float(self.max_hours_for(c)) for c in categories.dropna().unique()}
+        return categories.map(lookup).astype("Float64").fillna(self.default_max_hours)
+
 
 def _fail(path: Path, key: str, problem: str) -> SettingsError:
     return SettingsError(path, problem, key=key, fix="correct it in the rules file")

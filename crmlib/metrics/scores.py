@@ -19,9 +19,7 @@ def effective_max_tl_hours(tickets: pd.DataFrame, rules: Rules) -> pd.Series:
     missing = maximum.isna().to_numpy(dtype=bool)
     if not missing.any():
         return maximum
-    categories = tickets["category"][missing]
-    default = categories.map(dict(rules.max_hours_by_category)).astype("Float64").fillna(rules.default_max_hours)
-    return maximum.fillna(default)
+    return maximum.fillna(rules.max_hours_of(tickets["category"][missing]))
 
 
 def follow_up_score(actual_hours: float | pd.Series, max_hours: float | pd.Series, rules: Rules) -> float | pd.Series:
