@@ -29,10 +29,7 @@ def to_html(notebook: nbformat.NotebookNode, title: str, banner: str | None = No
 
     exporter = HTMLExporter(
         extra_template_basedirs=[str(resources.template("nbconvert"))],
-        template_name="report",
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
+        template_name="report",  # outputs and markdown only: no code, no prompts
         anchor_link_text="",
     )
     body, _ = exporter.from_notebook_node(notebook)
