@@ -38,5 +38,5 @@ def stylesheet() -> str:
 
 
 def template(name: str) -> Path:
-    """A file of the report's templates: the stylesheet, the Word conversion's filter."""
+    """A file or folder of the report's templates: the stylesheet, the Word conversion's filter, the HTML template."""
     return package_path("templates", name)
