@@ -25,9 +25,9 @@ def to_html(notebook: nbformat.NotebookNode, title: str, banner: str | None = No
 
     ``footer`` is printed at the foot of every page with the page number (a layout's running footer).
     """
-    from nbconvert import HTMLExporter
+    from crmlib.pipeline.html_exporter import ReportExporter
 
-    exporter = HTMLExporter(
+    exporter = ReportExporter(
         extra_template_basedirs=[str(resources.template("nbconvert"))],
         template_name="report",  # outputs and markdown only: no code, no prompts
         anchor_link_text="",

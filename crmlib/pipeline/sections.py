@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -115,6 +116,9 @@ def _start_worker(parent: int) -> None:
     from crmlib.pipeline import anomaly_scan  # noqa: F401
 
     areas.reference()  # the official kelurahan list, read once per process
+    # What is loaded now lives as long as the worker: kept out of the cycle collector's full passes,
+    # which would otherwise walk every imported module's objects again and again.
+    gc.freeze()
 
 
 def _run_one(notebook: Path, out_dir: Path, parameters: dict[str, Any], kernel_name: str,
