@@ -87,10 +87,10 @@ def test_data_text_is_escaped_in_html(hostile):
     assert "script" not in parsed.tags and parsed.handlers == []
     # the report's own images are inline PNG charts; a planted <img> would add one without a data: source
     assert all(src.startswith("data:image/png;base64,") for src in _img_sources(html))
-    # Shown as text. (The HTML export may write quotes in text nodes unescaped; they are inert there.)
-    assert '&lt;script&gt;alert("kategori")&lt;/script&gt;</td>' in html  # the top category
+    # Shown as text, quotes escaped too.
+    assert "&lt;script&gt;alert(&quot;kategori&quot;)&lt;/script&gt;</td>" in html  # the top category
     assert "&lt;img src=x onerror=alert(2)&gt;" in html  # an unknown channel, kept and flagged
-    assert "Sampah \"kutip\" &amp; 'apostrof' 😀" in html
+    assert "Sampah &quot;kutip&quot; &amp; &#x27;apostrof&#x27; 😀" in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # the unknown unit, in the exclusion reasons
     assert "Pungutan $liar$ 50%" in html
 
