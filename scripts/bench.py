@@ -79,10 +79,10 @@ print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_m
 """
 
 
-def scale(rows: int, city: str, month: str, work: Path) -> tuple[float, float, float, float]:
+def scale(rows: int, city: str, month: str, work: Path, repeat: int) -> tuple[float, float, float, float]:
     """A large export made from the sample: (seconds and peak GiB to load, clean and cache it in a fresh
     process, seconds to build the city-month's report from its cache, and from the cache of the same export cut
-    to the month's year)."""
+    to the month's year). Reports are timed as the sample's are: the best of ``repeat`` after one build."""
     import sys
 
     from crmlib.ingest.settings import load_settings
@@ -96,11 +96,14 @@ def scale(rows: int, city: str, month: str, work: Path) -> tuple[float, float, f
     cache = work / "big-cache"
     seconds, gib = measure(SCALE_LOAD, [tickets, coordinations, cache])
     settings = load_settings(outputs_dir=work / "big-outputs", cache_dir=cache)
-    report = build_report(city, month, tickets, coordinations, settings=settings, progress=None).timings["total"]
+
+    def best_report(inputs: tuple[Path, Path]) -> float:
+        builds = [build_report(city, month, *inputs, settings=settings, progress=None) for _ in range(repeat + 1)]
+        return min(b.timings["total"] for b in builds[1:])
+
+    report = best_report((tickets, coordinations))
     # The same month from an export of its year alone: the same complaints, one year of history.
-    one_year = write_big_export(rows, work / "year", only_year=int(month[:4]))
-    build_report(city, month, *one_year, settings=settings, progress=None)  # loads and caches it
-    same_month = build_report(city, month, *one_year, settings=settings, progress=None).timings["total"]
+    same_month = best_report(write_big_export(rows, work / "year", only_year=int(month[:4])))
     return seconds, gib, report, same_month
 
 
@@ -185,7 +188,7 @@ def main() -> None:
         year = args.month[:4]
         months = [f"{year}-{m:02d}" for m in range(1, args.batch_months + 1)]
         batch, reports, batch_peak = batch_seconds(months, settings)
-        big = scale(args.rows, args.city, args.month, work) if args.rows else None
+        big = scale(args.rows, args.city, args.month, work, args.repeat) if args.rows else None
     best = min(builds, key=lambda t: t["total"])
     floor = min(floors) + best["html"] + best["pdf"]
     print(f"cores: {os.cpu_count()}, sections: {len(section_notebooks())}, best of {args.repeat}")

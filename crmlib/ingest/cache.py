@@ -132,42 +132,36 @@ def read_cache(directory: str | Path, city: str | None = None, columns: dict[str
     tables it names, for figures over all their rows: the rows of the whole
     export then come city by city, not in the order they were read.
     """
+    return Export(**{f.name: read_frame(directory, f.name, city, (columns or {}).get(f.name)) for f in fields(Export)})
+
+
+def read_frame(directory: str | Path, name: str, city: str | None = None, columns: list[str] | None = None
+               ) -> pd.DataFrame:
+    """One frame of a cached export (``name`` is a field of :class:`~crmlib.schema.Export`), as :func:`read_cache`
+    reads it."""
     directory = Path(directory)
-    frames = {}
-    for field in fields(Export):
-        wanted = (columns or {}).get(field.name)
-        if field.name not in BY_CITY:
-            frames[field.name] = pd.read_parquet(directory / f"{field.name}.parquet", engine="pyarrow",
-                                                 columns=wanted)
-            continue
-        files = sorted((directory / field.name).glob("*.parquet"))
-        if city is not None:
-            if not (directory / field.name / f"{city}.parquet").exists():
-                # The city has no rows: an empty frame with the table's columns.
-                frames[field.name] = pd.read_parquet(files[0], engine="pyarrow", columns=wanted).iloc[:0]
-                continue
-            files = [directory / field.name / f"{city}.parquet"]
-        parts = [pd.read_parquet(path, engine="pyarrow", columns=wanted) for path in files]
-        frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
-        if len(parts) > 1 and wanted is None:
-            # Back in the order the rows were read, which each file keeps within its city.
-            frame = frame.sort_values("source_row", kind="stable", ignore_index=True)
-        frames[field.name] = frame
-    return Export(**frames)
+    if name not in BY_CITY:
+        return pd.read_parquet(directory / f"{name}.parquet", engine="pyarrow", columns=columns)
+    files = sorted((directory / name).glob("*.parquet"))
+    if city is not None:
+        if not (directory / name / f"{city}.parquet").exists():
+            # The city has no rows: an empty frame with the table's columns.
+            return pd.read_parquet(files[0], engine="pyarrow", columns=columns).iloc[:0]
+        files = [directory / name / f"{city}.parquet"]
+    parts = [pd.read_parquet(path, engine="pyarrow", columns=columns) for path in files]
+    frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+    if len(parts) > 1 and columns is None:
+        # Back in the order the rows were read, which each file keeps within its city.
+        frame = frame.sort_values("source_row", kind="stable", ignore_index=True)
+    return frame
 
 
 # A published cache directory never changes: its name is the hash of everything
 # that shapes its content. A process that reads it again (a pool worker does, for
-# every section of every report) keeps the frames of the last ones it read.
-@lru_cache(maxsize=2)
-def _read_published(directory: Path, city: str | None) -> Export:
-    return read_cache(directory, city)
-
-
-def _shallow_copy(export: Export) -> Export:
-    # New frame objects over the same data: a caller that adds a column does not
-    # change what the next caller gets, and copy-on-write covers edits of values.
-    return Export(**{f.name: getattr(export, f.name).copy(deep=False) for f in fields(Export)})
+# every section of every report) keeps the frames it last read: those of two exports or two cities.
+@lru_cache(maxsize=2 * len(fields(Export)))
+def _read_published(directory: Path, name: str, city: str | None) -> pd.DataFrame:
+    return read_frame(directory, name, city if name in BY_CITY else None)
 
 
 def is_complete(directory: Path) -> bool:
@@ -217,14 +211,21 @@ def load_cached(
 ) -> Export:
     """:func:`crmlib.ingest.load.load_export` through the parquet cache in ``settings.cache_dir``.
 
-    ``city`` and ``columns`` narrow what is read, as in :func:`read_cache`.
+    ``city`` and ``columns`` narrow what is read, as in :func:`read_cache`; a table not named in ``columns``
+    is read whole, and ``[]`` reads none of its columns (only its row count).
     """
     key = cache_key(tickets_path, coordinations_path, settings)
     directory = Path(settings.cache_dir) / key
     if is_complete(directory):
-        if columns is not None:
-            return read_cache(directory, city, columns)  # a few columns are cheap to read, and not kept
-        return _shallow_copy(_read_published(directory, city))
+        frames = {}
+        for f in fields(Export):
+            wanted = (columns or {}).get(f.name)
+            # A few columns are cheap to read, and not kept. Whole frames are new objects over the kept data:
+            # a caller that adds a column does not change what the next caller gets, and copy-on-write covers
+            # edits of values.
+            frames[f.name] = (read_frame(directory, f.name, city, wanted) if wanted is not None
+                              else _read_published(directory, f.name, city).copy(deep=False))
+        return Export(**frames)
     export = load_module.load_export(tickets_path, coordinations_path, settings=settings)
     # Each writer gets its own side directory, renamed into place when complete:
     # a crash never leaves half a cache, and two builds loading the same export

@@ -32,10 +32,26 @@ def month_bounds(month: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     return start, start + pd.offsets.MonthBegin(1)
 
 
-def _in_city_month(frame: pd.DataFrame, when: str, city_code: str, month: str) -> pd.Series:
+def in_city_month(frame: pd.DataFrame, when: str, city_code: str, month: str) -> pd.DataFrame:
+    """Rows of a table (tickets or coordinations) whose time ``when`` is in the month, at one city's own units
+    (a kelurahan, a kecamatan office or the head unit of the city)."""
     start, end = month_bounds(month)
-    return ((frame[when] >= start) & (frame[when] < end) & (frame["city_code"] == city_code)
-            & frame["unit_type"].isin(CITY_UNIT_TYPES)).fillna(False).astype(bool)
+    mask = ((frame[when] >= start) & (frame[when] < end) & (frame["city_code"] == city_code)
+            & frame["unit_type"].isin(CITY_UNIT_TYPES))
+    return frame[mask.fillna(False).astype(bool)].reset_index(drop=True)
+
+
+def scope_table(rows_used: dict[str, int], rows_in_scope: dict[str, int]) -> pd.DataFrame:
+    """One row per table: rows_used (in the whole export), rows_in_scope (in the city-month), rows_outside.
+
+    >>> scope_table({"tickets": 10, "coordinations": 30}, {"tickets": 4, "coordinations": 9})["rows_outside"].tolist()
+    [6, 21]
+    """
+    return pd.DataFrame(
+        [[table, rows_used[table], rows_in_scope[table], rows_used[table] - rows_in_scope[table]]
+         for table in ("tickets", "coordinations")],
+        columns=["table", "rows_used", "rows_in_scope", "rows_outside"],
+    ).astype({"table": "string", "rows_used": "Int64", "rows_in_scope": "Int64", "rows_outside": "Int64"})
 
 
 def select_city_month(export: Export, city_code: str, month: str, rows_used: dict[str, int] | None = None
@@ -44,22 +60,14 @@ def select_city_month(export: Export, city_code: str, month: str, rows_used: dic
 
     Tickets: created_at in the month, owned by a kelurahan, kecamatan or the
     head unit of the city. Coordinations: coordinated_at in the month, unit in
-    the city. ``scope`` has one row per table: rows_used, rows_in_scope, rows_outside.
-    ``rows_used`` gives each table's rows in the whole export when ``export`` holds one city's rows.
+    the city. ``scope`` is :func:`scope_table`. ``rows_used`` gives each table's rows in the whole export when
+    ``export`` holds one city's rows.
     """
     areas.check_city(city_code)
-    t_mask = _in_city_month(export.tickets, "created_at", city_code, month)
-    c_mask = _in_city_month(export.coordinations, "coordinated_at", city_code, month)
-    used = rows_used or {"tickets": len(t_mask), "coordinations": len(c_mask)}
-    scope = pd.DataFrame(
-        [
-            [table, used[table], int(mask.sum()), used[table] - int(mask.sum())]
-            for table, mask in (("tickets", t_mask), ("coordinations", c_mask))
-        ],
-        columns=["table", "rows_used", "rows_in_scope", "rows_outside"],
-    ).astype({"table": "string", "rows_used": "Int64", "rows_in_scope": "Int64", "rows_outside": "Int64"})
-    return (export.tickets[t_mask].reset_index(drop=True),
-            export.coordinations[c_mask].reset_index(drop=True), scope)
+    tickets = in_city_month(export.tickets, "created_at", city_code, month)
+    coordinations = in_city_month(export.coordinations, "coordinated_at", city_code, month)
+    used = rows_used or {"tickets": len(export.tickets), "coordinations": len(export.coordinations)}
+    return tickets, coordinations, scope_table(used, {"tickets": len(tickets), "coordinations": len(coordinations)})
 
 
 def select_city(export: Export, city_code: str) -> pd.DataFrame:

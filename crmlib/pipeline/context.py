@@ -23,7 +23,7 @@ from crmlib.ingest import areas
 from crmlib.ingest.cache import load_cached, load_time_ranges
 from crmlib.ingest.read import sha256_of
 from crmlib.ingest.rules import Rules
-from crmlib.ingest.select import check_month, select_city_month
+from crmlib.ingest.select import check_month, in_city_month, scope_table
 from crmlib.ingest.settings import Settings, city_layout, city_settings, load_settings
 from crmlib.metrics.history import export_months
 from crmlib.pipeline.figure_book import FigureBook
@@ -200,27 +200,25 @@ class ReportContext(ExportContext):
         return self._cached(city=self.city)
 
     @cached_property
-    def _selection(self) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-        whole = self.time_ranges.groupby("table")["rows"].first().to_dict()
-        tickets, coordinations, scope = select_city_month(self.city_export, self.city, self.month, whole)
-        if tickets.empty:
-            raise no_complaints_error(self.city_export, self.inputs["tickets"], self.city, self.month)
-        return tickets, coordinations, scope
-
-    @property
     def tickets(self) -> pd.DataFrame:
         """The city's own tickets created in the month."""
-        return self._selection[0]
+        # Only the city's tickets are read: most sections need no coordinations, which outnumber tickets.
+        export = self._cached(city=self.city, columns={"coordinations": []})
+        tickets = in_city_month(export.tickets, "created_at", self.city, self.month)
+        if tickets.empty:
+            raise no_complaints_error(export, self.inputs["tickets"], self.city, self.month)
+        return tickets
 
-    @property
+    @cached_property
     def coordinations(self) -> pd.DataFrame:
         """Coordinations to the city's units in the month."""
-        return self._selection[1]
+        return in_city_month(self.city_export.coordinations, "coordinated_at", self.city, self.month)
 
     @property
     def scope(self) -> pd.DataFrame:
         """Per table: rows used, in this city-month, and outside it."""
-        return self._selection[2]
+        whole = self.time_ranges.groupby("table")["rows"].first().to_dict()
+        return scope_table(whole, {"tickets": len(self.tickets), "coordinations": len(self.coordinations)})
 
     @cached_property
     def city_settings(self) -> dict[str, Any]:
@@ -300,6 +298,7 @@ def load_context(
     context = ReportContext(areas.check_city(city), check_month(month), settings, resolve_inputs(data, coordinations))
     context.city_settings  # noqa: B018 - a missing city settings file fails here, before any section runs
     context.tickets  # noqa: B018 - bad input fails here, before any section runs
+    context.cutoff  # noqa: B018 - of the export as read now: a file replaced during the build must not be read
     return context
 
 

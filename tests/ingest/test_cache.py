@@ -9,10 +9,19 @@ import pandas as pd
 import pytest
 
 import crmlib.ingest.cache
-from crmlib.ingest.cache import cache_key, load_cached, load_time_ranges, read_cache, time_ranges, write_cache
+from crmlib.ingest.cache import (
+    cache_key,
+    load_cached,
+    load_time_ranges,
+    read_cache,
+    read_frame,
+    time_ranges,
+    write_cache,
+)
 from crmlib.ingest.load import load_export
 from crmlib.ingest.settings import load_settings
 from crmlib.resources import default_params_dir
+from crmlib.schema import Export
 
 from conftest import CORPUS
 
@@ -34,16 +43,23 @@ def test_a_process_reads_a_published_cache_once_and_callers_cannot_change_what_t
     paths = (CORPUS / "coordinations_tickets.csv", CORPUS / "coordinations_messy.csv")
     load_cached(*paths, settings=settings)  # loads and publishes
     reads = []
-    monkeypatch.setattr(crmlib.ingest.cache, "read_cache",
-                        lambda directory, city=None: reads.append(directory) or read_cache(directory, city))
+    monkeypatch.setattr(crmlib.ingest.cache, "read_frame",
+                        lambda directory, name, city=None, columns=None: reads.append((name, columns))
+                        or read_frame(directory, name, city, columns))
     crmlib.ingest.cache._read_published.cache_clear()
     first = load_cached(*paths, settings=settings)
     kept = first.tickets.copy()
     first.tickets["extra"] = 1
     first.tickets.loc[0, "unit"] = "EDITED"
     second = load_cached(*paths, settings=settings)
-    assert len(reads) == 1
+    assert sorted(reads) == sorted((f.name, None) for f in dataclasses.fields(Export))  # each frame once
     pd.testing.assert_frame_equal(second.tickets, kept)
+    # Naming a table's columns reads those alone; the other frames still come from what the process kept.
+    reads.clear()
+    narrow = load_cached(*paths, settings=settings, columns={"coordinations": []})
+    assert reads == [("coordinations", [])]
+    assert narrow.coordinations.shape == (len(second.coordinations), 0)
+    pd.testing.assert_frame_equal(narrow.tickets, kept)
 
 
 def test_key_changes_with_input_and_settings(tmp_path, settings):

@@ -7,7 +7,10 @@ import shutil
 import pandas as pd
 import pytest
 
-from crmlib.ingest.cache import time_ranges
+import crmlib.ingest.cache
+from crmlib.ingest.cache import read_frame, time_ranges
+from crmlib.ingest.load import load_export
+from crmlib.ingest.select import select_city_month
 from crmlib.pipeline.build import cutoff_params
 from crmlib.pipeline.context import ReportContext, is_synthetic, latest_time, resolve_cutoff, sample_inputs
 from crmlib.schema import Export
@@ -110,3 +113,23 @@ def test_a_section_shows_its_layouts_headings_and_sentences_else_its_own(tmp_pat
     # The build runs the layout's sections, under its title and running footer.
     assert [p.name for p in report_notebooks("jaktim", settings)] == ["09_kanal.ipynb"]
     assert report_title(kanal) == ("Laporan Uji Kota Administrasi Jakarta Timur Juni 2022", "Laporan Uji Juni 2022")
+
+
+def test_a_sections_tickets_read_no_coordination_and_every_table_matches_the_loaded_export(tmp_path, settings,
+                                                                                           monkeypatch):
+    inputs = {"tickets": CORPUS_TICKETS, "coordinations": CORPUS / "coordinations_messy.csv"}
+    export = load_export(inputs["tickets"], inputs["coordinations"], settings=settings)
+    tickets, coordinations, scope = select_city_month(export, "jaktim", "2022-06")
+    ReportContext("jaktim", "2022-06", settings, inputs).tickets  # noqa: B018 - publishes the cache
+    reads = []
+    monkeypatch.setattr(crmlib.ingest.cache, "read_frame",
+                        lambda directory, name, city=None, columns=None: reads.append((name, city, columns))
+                        or read_frame(directory, name, city, columns))
+    crmlib.ingest.cache._read_published.cache_clear()
+    context = ReportContext("jaktim", "2022-06", settings, inputs)
+    pd.testing.assert_frame_equal(context.tickets, tickets)
+    assert len(tickets) == 2 and ("coordinations", "jaktim", []) in reads
+    assert ("coordinations", "jaktim", None) not in reads
+    pd.testing.assert_frame_equal(context.coordinations, coordinations)
+    assert ("coordinations", "jaktim", None) in reads
+    pd.testing.assert_frame_equal(context.scope, scope)
