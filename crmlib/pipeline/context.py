@@ -194,25 +194,24 @@ class ReportContext(ExportContext):
 
     @cached_property
     def city_export(self) -> Export:
-        """The export as the city's report needs it: the city's tickets and coordinations of every month, and
-        every exclusion, flag and source. Figures about all cities' rows come from
+        """The export as the city's report needs it: the city's tickets of every month, and every exclusion,
+        flag and source. Its coordinations are counted, not read (a frame without columns): they outnumber the
+        tickets, and only :attr:`coordinations` needs them. Figures about all cities' rows come from
         :attr:`time_ranges` and :attr:`ticket_ids`."""
-        return self._cached(city=self.city)
+        return self._cached(city=self.city, columns={"coordinations": []})
 
     @cached_property
     def tickets(self) -> pd.DataFrame:
         """The city's own tickets created in the month."""
-        # Only the city's tickets are read: most sections need no coordinations, which outnumber tickets.
-        export = self._cached(city=self.city, columns={"coordinations": []})
-        tickets = in_city_month(export.tickets, "created_at", self.city, self.month)
+        tickets = in_city_month(self.city_export.tickets, "created_at", self.city, self.month)
         if tickets.empty:
-            raise no_complaints_error(export, self.inputs["tickets"], self.city, self.month)
+            raise no_complaints_error(self.city_export, self.inputs["tickets"], self.city, self.month)
         return tickets
 
     @cached_property
     def coordinations(self) -> pd.DataFrame:
         """Coordinations to the city's units in the month."""
-        return in_city_month(self.city_export.coordinations, "coordinated_at", self.city, self.month)
+        return in_city_month(self._cached(city=self.city).coordinations, "coordinated_at", self.city, self.month)
 
     @property
     def scope(self) -> pd.DataFrame:
