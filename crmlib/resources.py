@@ -27,6 +27,11 @@ def notebooks_dir() -> Path:
     return package_path("notebooks")
 
 
+def section_notebooks(folder: Path | None = None) -> list[Path]:
+    """The section notebooks of a folder in report order (``NN_<section>.ipynb``); default: the shipped ones."""
+    return sorted((notebooks_dir() if folder is None else folder).glob("[0-9][0-9]_*.ipynb"))
+
+
 def sample_dir() -> Path:
     """The bundled synthetic sample export."""
     return package_path("data", "sample")

@@ -21,7 +21,8 @@ from pathlib import Path
 
 # Heavy imports live in the functions: the section pool's workers are spawned
 # and re-import this script, and should not pay for pandas or the build here.
-from crmlib.pipeline.sections import section_notebooks, skip_iri_grammar
+from crmlib.pipeline.sections import skip_iri_grammar
+from crmlib.resources import section_notebooks
 
 skip_iri_grammar()
 

@@ -210,7 +210,7 @@ def load_settings(
         if not isinstance(city, Mapping) or not isinstance(common, Mapping):
             raise SettingsError(name, "expected a mapping of settings")
         cities[code] = {**common, **city}
-    notebooks = {p.stem for p in resources.notebooks_dir().glob("[0-9][0-9]_*.ipynb")}
+    notebooks = {p.stem for p in resources.section_notebooks()}
     layouts = {Path(name).stem: check_layout(reader.read(name), Path(name).stem, notebooks, name)
                for name in reader.names("layouts", "*.yaml")}
     for code, city in cities.items():

@@ -77,19 +77,13 @@ class SectionRun:
     seconds: float
 
 
-def section_notebooks(notebooks_dir: Path | None = None) -> list[Path]:
-    """The section notebooks in report order (``NN_<section>.ipynb``); default: the shipped ones."""
-    folder = resources.notebooks_dir() if notebooks_dir is None else notebooks_dir
-    return sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb"))
-
-
 def report_notebooks(city: str, settings: Settings) -> list[Path]:
     """The sections of a city's report in its layout's order, or of the province overview
     (``notebooks/provinsi/``) for 'dki'."""
     from crmlib.pipeline.province import PROVINCE
 
     if city == PROVINCE:
-        return section_notebooks(resources.notebooks_dir() / "provinsi")
+        return resources.section_notebooks(resources.notebooks_dir() / "provinsi")
     from crmlib.ingest.settings import city_layout
 
     return [resources.notebooks_dir() / f"{name}.ipynb" for name in city_layout(settings, city).notebooks]

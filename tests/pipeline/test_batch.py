@@ -10,7 +10,8 @@ from crmlib.pipeline import batch
 from crmlib.pipeline.build import build_report
 from crmlib.pipeline.cli import main
 from crmlib.pipeline.index_page import index_html
-from crmlib.pipeline.sections import SectionError, section_notebooks, section_pool
+from crmlib.pipeline.sections import SectionError, section_pool
+from crmlib.resources import section_notebooks
 from crmlib.schema import TZ
 
 from e2e import month_slice, write_export

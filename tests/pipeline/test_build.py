@@ -17,9 +17,9 @@ from crmlib.ingest.read import sha256_of
 from crmlib.ingest.settings import load_settings
 from crmlib.pipeline.build import build_report
 from crmlib.pipeline.context import sample_inputs
-from crmlib.pipeline.sections import SectionError, section_notebooks
+from crmlib.pipeline.sections import SectionError
 from crmlib.pipeline.verify import verify_report
-from crmlib.resources import default_params_dir
+from crmlib.resources import default_params_dir, section_notebooks
 
 from e2e import read_export, write_export
 

@@ -5,7 +5,8 @@ import ast
 import nbformat
 import pytest
 
-from crmlib.pipeline.sections import KERNEL_NAME, section_notebooks
+from crmlib.pipeline.sections import KERNEL_NAME
+from crmlib.resources import section_notebooks
 
 NOTEBOOKS = section_notebooks()
 # What a thin notebook may import: the library, display, and pandas for a Period.
