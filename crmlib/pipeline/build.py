@@ -30,7 +30,7 @@ from crmlib.pipeline.document import finish_docx, start_docx
 from crmlib.pipeline.export import to_html, to_pdf, warm_up_pdf
 from crmlib.pipeline.manifest import build_manifest, deliverables, write_manifest
 from crmlib.pipeline.province import PROVINCE, PROVINCE_TITLE, ProvinceContext, load_province_context
-from crmlib.pipeline.sections import SectionRun, report_notebooks, run_sections, section_pool
+from crmlib.pipeline.sections import SectionRun, previous_seconds, report_notebooks, run_sections, section_pool
 from crmlib.pipeline.stitch import stitch
 from crmlib.pipeline.workbook import report_tables, write_workbook
 
@@ -59,8 +59,12 @@ def execute_figures(
     progress: Callable[[SectionRun, int, int], None] | None = _progress_line,
     pool: Executor | None = None,
     section_timeout: float | None = None,
+    expected: dict[str, float] | None = None,
 ) -> tuple[list[SectionRun], dict]:
-    """Run the sections (default: the shipped ones) into ``work_dir``; return the runs and the merged figures."""
+    """Run the sections (default: the shipped ones) into ``work_dir``; return the runs and the merged figures.
+
+    ``expected`` gives sections' seconds, to start the longest first (:func:`~crmlib.pipeline.sections.run_sections`).
+    """
     parameters = {
         "city": city,
         "month": month,
@@ -71,7 +75,7 @@ def execute_figures(
         "cache_dir": str(settings.cache_dir),
     }
     runs = run_sections(notebooks or report_notebooks(city, settings), work_dir, parameters, progress=progress, pool=pool,
-                        timeout=section_timeout)
+                        timeout=section_timeout, expected=expected)
     parts = [json.loads(r.figures.read_text(encoding="utf-8")) for r in runs if r.figures.exists()]
     return runs, figure_book.merge(parts)
 
@@ -147,7 +151,7 @@ def _build_into(final: Path, context: ReportContext | ProvinceContext, input_has
         tick = time.perf_counter()
         runs, figures = execute_figures(city, month, data, coordinations, work, settings=settings,
                                         notebooks=notebooks, progress=progress, pool=pool,
-                                        section_timeout=section_timeout)
+                                        section_timeout=section_timeout, expected=previous_seconds(final))
         (work / "figures.json").write_text(figure_book.dumps(figures), encoding="utf-8")
         # Per-section figure files served the build only.
         shutil.rmtree(work / "figures")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import json
 import multiprocessing
 import os
 import sys
@@ -149,6 +150,18 @@ def _run_one(notebook: Path, out_dir: Path, parameters: dict[str, Any], kernel_n
     return SectionRun(notebook.stem, output, figures, time.perf_counter() - start)
 
 
+def previous_seconds(report_dir: Path) -> dict[str, float]:
+    """How long each section took in a report's last build, by notebook name, as papermill recorded it in the
+    executed notebooks; {} for a report not built yet."""
+    seconds = {}
+    for path in (report_dir / "executed").glob("*.ipynb"):
+        try:
+            seconds[path.stem] = float(json.loads(path.read_text(encoding="utf-8"))["metadata"]["papermill"]["duration"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # edited by hand or cut short: the section keeps its place in the order
+    return seconds
+
+
 @contextmanager
 def section_pool(workers: int | None = None) -> Iterator[Executor]:
     """A pool of worker processes, each running every section it gets in its own shell (default: one per core)."""
@@ -177,20 +190,23 @@ def run_sections(
     progress: Callable[[SectionRun, int, int], None] | None = None,
     pool: Executor | None = None,
     timeout: float | None = None,
+    expected: dict[str, float] | None = None,
 ) -> list[SectionRun]:
     """Execute every notebook into ``out_dir/executed``, in ``pool`` or a pool of its own; report each as it ends.
 
     ``timeout`` limits each cell of a section, in seconds: past it the section fails and the worker goes on
-    with the next one.
+    with the next one. ``expected`` gives sections' seconds (by notebook name, as in :func:`previous_seconds`):
+    the longest start first, so that no long section is left to run alone at the end.
     """
     (out_dir / "executed").mkdir(parents=True, exist_ok=True)
     (out_dir / "figures").mkdir(parents=True, exist_ok=True)
     if pool is None:
         with section_pool(workers or min(len(notebooks), os.cpu_count() or 1)) as own:
             return run_sections(notebooks, out_dir, parameters, kernel_name=kernel_name, progress=progress, pool=own,
-                                timeout=timeout)
+                                timeout=timeout, expected=expected)
     runs: list[SectionRun] = []
-    futures = [pool.submit(_run_one, nb, out_dir, parameters, kernel_name, timeout) for nb in notebooks]
+    order = sorted(notebooks, key=lambda nb: -(expected or {}).get(nb.stem, 0.0))  # stable: else in the given order
+    futures = [pool.submit(_run_one, nb, out_dir, parameters, kernel_name, timeout) for nb in order]
     try:
         for future in as_completed(futures):
             run = future.result()
