@@ -161,7 +161,7 @@ def read_frame(directory: str | Path, name: str, city: str | None = None, column
 # every section of every report) keeps the frames it last read: those of two exports or two cities.
 @lru_cache(maxsize=2 * len(fields(Export)))
 def _read_published(directory: Path, name: str, city: str | None) -> pd.DataFrame:
-    return read_frame(directory, name, city if name in BY_CITY else None)
+    return read_frame(directory, name, city)
 
 
 def is_complete(directory: Path) -> bool:
@@ -224,7 +224,8 @@ def load_cached(
             # a caller that adds a column does not change what the next caller gets, and copy-on-write covers
             # edits of values.
             frames[f.name] = (read_frame(directory, f.name, city, wanted) if wanted is not None
-                              else _read_published(directory, f.name, city).copy(deep=False))
+                              else _read_published(directory, f.name, city if f.name in BY_CITY else None
+                                                   ).copy(deep=False))
         return Export(**frames)
     export = load_module.load_export(tickets_path, coordinations_path, settings=settings)
     # Each writer gets its own side directory, renamed into place when complete:
