@@ -192,7 +192,8 @@ def run_sections(
     timeout: float | None = None,
     expected: dict[str, float] | None = None,
 ) -> list[SectionRun]:
-    """Execute every notebook into ``out_dir/executed``, in ``pool`` or a pool of its own; report each as it ends.
+    """Execute every notebook into ``out_dir/executed``, in ``pool`` or a pool of its own; report each as it ends,
+    and return the runs in the order of ``notebooks`` (the report's order, which a layout gives).
 
     ``timeout`` limits each cell of a section, in seconds: past it the section fails and the worker goes on
     with the next one. ``expected`` gives sections' seconds (by notebook name, as in :func:`previous_seconds`):
@@ -220,4 +221,5 @@ def run_sections(
             future.cancel()
         wait(futures)
         raise
-    return sorted(runs, key=lambda r: r.name)
+    place = {nb.stem: i for i, nb in enumerate(notebooks)}
+    return sorted(runs, key=lambda r: place[r.name])

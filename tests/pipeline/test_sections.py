@@ -1,4 +1,5 @@
-"""Tests for crmlib.pipeline.sections: the order sections start in, from a report's last build."""
+"""Tests for crmlib.pipeline.sections: the order sections start in, from a report's last build, and the order
+they come back in."""
 
 from __future__ import annotations
 
@@ -46,3 +47,9 @@ def test_the_longest_sections_start_first_and_the_rest_keep_their_order(tmp_path
     pool = RecordingPool()
     run_sections(notebooks, tmp_path, {}, pool=pool)
     assert pool.started == [nb.stem for nb in notebooks]
+
+
+def test_runs_come_back_in_the_layouts_order_not_by_name(tmp_path):
+    notebooks = [Path(f"{name}.ipynb") for name in ("00_sampul", "11_anomali", "04_data_aduan")]
+    runs = run_sections(notebooks, tmp_path, {}, pool=RecordingPool(), expected={"04_data_aduan": 0.39})
+    assert [r.name for r in runs] == ["00_sampul", "11_anomali", "04_data_aduan"]
