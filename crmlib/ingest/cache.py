@@ -8,10 +8,11 @@ the export again. Only the canonical frames are written: free text never
 reaches the disk.
 
 Tickets and coordinations are written one parquet file per city
-(``tickets/jaktim.parquet``, ``tickets/_none.parquet`` for rows without a
+(``tickets/jaktim.parquet``, ``tickets/no-city.parquet`` for rows without a
 city), so that a city's report reads its own rows only; every file holds the
-same columns, so ``tickets/*.parquet`` reads as one table in any parquet
-engine. The other frames are small and written whole, and so is
+same columns, so the ``tickets`` folder reads as one table in any parquet
+engine (none of its names starts with ``_`` or ``.``, which dataset readers
+skip as metadata). The other frames are small and written whole, and so is
 ``time_ranges.parquet``: each table's rows and the first and last value of
 each of its time columns, for the figures about the whole export.
 """
@@ -31,6 +32,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
 
 from crmlib import schema
 from crmlib.ingest import load as load_module
@@ -40,9 +44,10 @@ from crmlib.schema import EXPORT_COLUMNS, Export
 
 # The code that shapes the cached frames: editing it must not serve stale rows.
 LOADING_CODE = (Path(load_module.__file__).parent, Path(schema.__file__))
-# Frames written one file per city, the file name of rows without a city, and what a city code may be.
+# Frames written one file per city, the file name of rows without a city (no city code has a hyphen), and what
+# a city code may be.
 BY_CITY = ("tickets", "coordinations")
-NO_CITY = "_none"
+NO_CITY = "no-city"
 CITY_FILE_NAME = re.compile(r"[a-z0-9_]+")
 TIME_RANGES = "time_ranges.parquet"
 
@@ -102,7 +107,7 @@ def write_cache(export: Export, directory: str | Path) -> Path:
         rows = frame.groupby(frame["city_code"].fillna(NO_CITY), sort=True).indices
         # An empty table still gets a file: its columns and dtypes are read back from it.
         for city, positions in rows.items() or {NO_CITY: np.array([], dtype=np.int64)}.items():
-            if not CITY_FILE_NAME.fullmatch(city):
+            if city != NO_CITY and not CITY_FILE_NAME.fullmatch(city):
                 raise ValueError(f"city code {city!r} cannot name a cache file")
             frame.take(positions).to_parquet(directory / field.name / f"{city}.parquet", engine="pyarrow",
                                              index=False)
@@ -268,3 +273,27 @@ def load_time_ranges(
     if is_complete(directory):
         return pd.read_parquet(directory / TIME_RANGES, engine="pyarrow")
     return time_ranges(load_cached(tickets_path, coordinations_path, settings=settings))
+
+
+def load_values_among(
+    tickets_path: str | Path,
+    coordinations_path: str | Path | None = None,
+    *,
+    settings: Settings,
+    table: str,
+    column: str,
+    values: pd.Series,
+) -> pd.Series:
+    """The distinct ``values`` that occur in ``column`` of the export's whole ``table`` (every city), from its
+    cache (loaded and cached first when it has none)."""
+    wanted = pd.Series(values).dropna().unique()
+    directory = Path(settings.cache_dir) / cache_key(tickets_path, coordinations_path, settings)
+    if not is_complete(directory):
+        found = getattr(load_cached(tickets_path, coordinations_path, settings=settings, columns={table: [column]}),
+                        table)[column]
+        return pd.Series(found[found.isin(wanted)].unique(), name=column).astype(values.dtype)
+    # The filter runs inside the parquet reader: a million ids never become Python objects.
+    dataset = ds.dataset(directory / table if table in BY_CITY else directory / f"{table}.parquet", format="parquet")
+    kind = dataset.schema.field(column).type
+    found = dataset.to_table(columns=[column], filter=pc.field(column).isin(pa.array(np.asarray(wanted), type=kind)))
+    return pd.Series(pc.unique(found.column(column)).to_pandas(), name=column).astype(values.dtype)

@@ -20,7 +20,7 @@ from IPython.display import HTML, Markdown
 from crmlib import resources
 from crmlib.errors import InputError, UsageError
 from crmlib.ingest import areas
-from crmlib.ingest.cache import load_cached, load_time_ranges
+from crmlib.ingest.cache import load_cached, load_time_ranges, load_values_among
 from crmlib.ingest.read import sha256_of
 from crmlib.ingest.rules import Rules
 from crmlib.ingest.select import check_month, in_city_month, scope_table
@@ -156,10 +156,10 @@ class ExportContext:
         created = self.time_ranges.query("table == 'tickets' and column == 'created_at'")
         return export_months(pd.DataFrame({"created_at": pd.concat([created["first"], created["last"]])}))
 
-    @property
-    def ticket_ids(self) -> pd.Series:
-        """Every ticket id of the export, all cities, in no particular order."""
-        return self._cached(columns={"tickets": ["ticket_id"], "coordinations": []}).tickets["ticket_id"]
+    def known_ticket_ids(self, ids: pd.Series) -> pd.Series:
+        """Those of ``ids`` that some ticket of the export has, in any city (each once)."""
+        return load_values_among(self.inputs["tickets"], self.inputs.get("coordinations"), settings=self.settings,
+                                 table="tickets", column="ticket_id", values=ids)
 
     def _cached(self, city: str | None = None, columns: dict[str, list[str]] | None = None) -> Export:
         return load_cached(self.inputs["tickets"], self.inputs.get("coordinations"), settings=self.settings,
@@ -197,7 +197,7 @@ class ReportContext(ExportContext):
         """The export as the city's report needs it: the city's tickets of every month, and every exclusion,
         flag and source. Its coordinations are counted, not read (a frame without columns): they outnumber the
         tickets, and only :attr:`coordinations` needs them. Figures about all cities' rows come from
-        :attr:`time_ranges` and :attr:`ticket_ids`."""
+        :attr:`time_ranges` and :meth:`known_ticket_ids`."""
         return self._cached(city=self.city, columns={"coordinations": []})
 
     @cached_property

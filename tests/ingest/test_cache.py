@@ -13,6 +13,7 @@ from crmlib.ingest.cache import (
     cache_key,
     load_cached,
     load_time_ranges,
+    load_values_among,
     read_cache,
     read_frame,
     time_ranges,
@@ -176,11 +177,13 @@ def test_a_city_reads_its_own_rows_and_the_whole_export_reads_back_in_order(tmp_
         "JK2206010005;04/06/2022 09:00;JAKI;Sampah;KELURAHAN KEBON KELAPA;Complete\n", encoding="utf-8")
     loaded = load_cached(export, settings=settings)  # a miss: loaded, written, and given from memory
     directory = settings.cache_dir / cache_key(export, None, settings)
-    assert sorted(p.name for p in (directory / "tickets").iterdir()) == ["_none.parquet", "jakpus.parquet",
-                                                                          "jaktim.parquet"]
+    assert sorted(p.name for p in (directory / "tickets").iterdir()) == ["jakpus.parquet", "jaktim.parquet",
+                                                                          "no-city.parquet"]
 
     whole = read_cache(directory)
     pd.testing.assert_frame_equal(whole.tickets, loaded.tickets)
+    # The folder is one table to a dataset reader, which skips names starting with "_" or ".".
+    assert len(pd.read_parquet(directory / "tickets", engine="pyarrow")) == len(loaded.tickets) == 5
     assert read_cache(directory, "jaktim").tickets["ticket_id"].tolist() == ["JK2206010001", "JK2206010004"]
     assert read_cache(directory, "jakpus").tickets["ticket_id"].tolist() == ["JK2206010002", "JK2206010005"]
     nobody = read_cache(directory, "jakbar").tickets
@@ -202,3 +205,25 @@ def test_a_city_reads_its_own_rows_and_the_whole_export_reads_back_in_order(tmp_
     in_memory = load_cached(export, settings=dataclasses.replace(settings, cache_dir=tmp_path / "third"),
                             columns=times)
     pd.testing.assert_frame_equal(in_memory.tickets, loaded.tickets[["created_at"]])
+
+
+def test_values_among_a_whole_table_come_from_every_city_whether_cached_or_not(tmp_path, settings):
+    """Three tickets in two cities and one agency (SKPD); asked for four ids, of which one is nobody's and one
+    repeats, both the parquet filter (a hit) and the in-memory load (a miss) give the three known ones, once."""
+    export = tmp_path / "laporan.csv"
+    export.write_text(
+        "No Laporan;Tanggal Laporan Masuk;Kanal;Kategori;Nama SKPD;Status\n"
+        "JK2206010001;01/06/2022 08:00;JAKI;Sampah;KELURAHAN PULO GEBANG;Complete\n"
+        "JK2206010002;01/06/2022 09:00;JAKI;Sampah;KELURAHAN GAMBIR;Complete\n"
+        "JK2206010003;02/06/2022 09:00;JAKI;Sampah;DINAS LINGKUNGAN HIDUP;Complete\n", encoding="utf-8")
+    asked = pd.Series(["JK2206010003", "JK9999999999", "JK2206010002", "JK2206010001", "JK2206010002", None],
+                      dtype="string")
+    miss = load_values_among(export, settings=settings, table="tickets", column="ticket_id", values=asked)
+    hit = load_values_among(export, settings=settings, table="tickets", column="ticket_id", values=asked)
+    assert (settings.cache_dir / cache_key(export, None, settings) / "tickets" / "no-city.parquet").exists()
+    for found in (miss, hit):
+        assert found.dtype == "string"
+        assert sorted(found) == ["JK2206010001", "JK2206010002", "JK2206010003"]
+    nothing = load_values_among(export, settings=settings, table="tickets", column="ticket_id",
+                                values=pd.Series([], dtype="string"))
+    assert nothing.empty

@@ -358,7 +358,7 @@ def test_free_text_never_reaches_the_parquet_cache(settings) -> None:
     [key] = [path for path in cache.iterdir() if path.name != "digests"]
     files = list(key.rglob("*.parquet"))
     assert sorted(str(path.relative_to(key)) for path in files) == [
-        "accounting.parquet", "coordinations/_none.parquet", "coordinations/jaktim.parquet", "exclusions.parquet",
+        "accounting.parquet", "coordinations/jaktim.parquet", "coordinations/no-city.parquet", "exclusions.parquet",
         "flags.parquet", "sources.parquet", "tickets/jaktim.parquet", "time_ranges.parquet"]
     for path in files:
         data = path.read_bytes().lower()
