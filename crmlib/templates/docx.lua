@@ -23,24 +23,33 @@ end
 
 -- Column widths by content, filling the text width: without them a table shrinks to its narrowest.
 -- Each column first gets its longest word (a ticket number must not break), then a share of
--- what is left by how much longer its cells are.
-local TEXT_WIDTH_CHARS, LONGEST_CELL, LONGEST_WORD = 100, 40, 16
+-- what is left by how much longer its cells are. Widths are in lowercase letters of the 8.5 pt table
+-- type: the 16 cm text width holds about 92; digits and capitals are wider, and each cell's margins
+-- take about two and a half.
+local TEXT_WIDTH_CHARS, LONGEST_CELL, LONGEST_WORD, CELL_PADDING, WIDE = 92, 40, 16, 2.5, 1.2
+
+local function width(text, longest)
+  local letters, wide = 0, 0
+  for _, code in utf8.codes(text) do
+    letters = letters + 1
+    if (code >= 48 and code <= 57) or (code >= 65 and code <= 90) then wide = wide + 1 end
+  end
+  return math.min(letters + wide * (WIDE - 1), longest) + CELL_PADDING
+end
 
 local function measure(need, want, rows)
   for _, row in ipairs(rows) do
     for i, cell in ipairs(row.cells) do
       local text = pandoc.utils.stringify(cell.contents)
-      for word in text:gmatch("%S+") do
-        need[i] = math.max(need[i], math.min(utf8.len(word) or #word, LONGEST_WORD) + 1)
-      end
-      want[i] = math.max(want[i], math.min(utf8.len(text) or #text, LONGEST_CELL) + 1)
+      for word in text:gmatch("%S+") do need[i] = math.max(need[i], width(word, LONGEST_WORD)) end
+      want[i] = math.max(want[i], width(text, LONGEST_CELL))
     end
   end
 end
 
 function Table(tbl)
   local need, want = {}, {}
-  for i = 1, #tbl.colspecs do need[i], want[i] = 4, 4 end
+  for i = 1, #tbl.colspecs do need[i], want[i] = 2 + CELL_PADDING, 2 + CELL_PADDING end
   measure(need, want, tbl.head.rows)
   for _, body in ipairs(tbl.bodies) do measure(need, want, body.body) end
   local needed, extra = 0, 0
