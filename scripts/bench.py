@@ -3,8 +3,8 @@
 The floor executes every section's code cells once, in order, in a fresh
 plain Python process (no shell, no papermill, no pool: imports included, as a
 script would pay them), then adds the report's HTML and PDF. Against it: one report built as
-`make report` builds it; every city and month of a year through one pool, as
-`make reports` builds them, with the peak memory of all its processes; and at
+`make report` builds it; every city and month of a year through one pool, in a
+fresh process as `make reports` builds them, with the peak memory of all its processes; and at
 scale, a 1,000,000-ticket export made from the sample (not kept): its load,
 clean and cache in a fresh process, and a report from its cache. Prints wall
 times and ratios measured in the same run; it is a measurement, not a test.
@@ -144,30 +144,37 @@ def cpu_seconds() -> float:
                                                   resource.getrusage(resource.RUSAGE_CHILDREN)))
 
 
-def batch_seconds(months: list[str], settings) -> tuple[float, float, int, tuple[int, int]]:
-    """Build every city of the months through one pool, as `make reports` does: wall time, CPU time, reports,
-    and the peak resident and proportional bytes of its processes (:func:`process_tree_memory`)."""
-    import threading
-
+def _batch_process(months: list[str], outputs_dir: Path, cache_dir: Path, failures) -> None:
+    """The batch's own process: every city of the months through one pool, as `make reports` builds them."""
+    from crmlib.ingest.settings import load_settings
     from crmlib.pipeline import batch
 
-    peak, done = [0, 0], threading.Event()
-
-    def watch() -> None:
-        while not done.wait(0.2):
-            peak[:] = map(max, peak, process_tree_memory(os.getpid()))
-
-    watcher = threading.Thread(target=watch, daemon=True)
-    watcher.start()
-    start, cpu = time.perf_counter(), cpu_seconds()
+    settings = load_settings(outputs_dir=outputs_dir, cache_dir=cache_dir)
     statuses = batch.build_all(sorted(settings.cities), months, None, None, settings=settings)
+    failed = [f"{s.city} {s.month}: {s.message}" for s in statuses if not s.ok]
+    failures.put(f"{len(failed)} failed, the first {failed[0][:500]}" if failed else "")  # small: the pipe never fills
+
+
+def batch_seconds(months: list[str], settings) -> tuple[float, float, int, tuple[int, int]]:
+    """Build every city of the months in a fresh process, as `make reports` does: wall time (its imports
+    included), CPU time of it and its workers, reports, and the peak resident and proportional bytes of its
+    processes (:func:`process_tree_memory`)."""
+    import multiprocessing
+
+    spawn = multiprocessing.get_context("spawn")
+    failures = spawn.Queue()
+    child = spawn.Process(target=_batch_process, args=(months, settings.outputs_dir, settings.cache_dir, failures))
+    peak = [0, 0]
+    start, cpu = time.perf_counter(), cpu_seconds()
+    child.start()
+    while child.is_alive():
+        peak[:] = map(max, peak, process_tree_memory(child.pid))
+        child.join(0.2)
     seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu
-    done.set()
-    watcher.join()
-    failed = [s for s in statuses if not s.ok]
+    failed = failures.get() if child.exitcode == 0 else f"the batch process exited with {child.exitcode}"
     if failed:
-        raise SystemExit(f"batch failed: {failed[0].message}")
-    return seconds, cpu, len(statuses), tuple(peak)
+        raise SystemExit(f"batch failed: {failed}")
+    return seconds, cpu, len(months) * len(settings.cities), tuple(peak)
 
 
 def main() -> None:
