@@ -140,20 +140,22 @@ def read_cache(directory: str | Path, city: str | None = None, columns: dict[str
     return Export(**{f.name: read_frame(directory, f.name, city, (columns or {}).get(f.name)) for f in fields(Export)})
 
 
-def read_frame(directory: str | Path, name: str, city: str | None = None, columns: list[str] | None = None
-               ) -> pd.DataFrame:
+def read_frame(directory: str | Path, name: str, city: str | None = None, columns: list[str] | None = None,
+               between: tuple[str, pd.Timestamp, pd.Timestamp] | None = None) -> pd.DataFrame:
     """One frame of a cached export (``name`` is a field of :class:`~crmlib.schema.Export`), as :func:`read_cache`
-    reads it."""
+    reads it; with ``between`` (column, start, end), only the rows whose time is from start until before end."""
     directory = Path(directory)
+    # Filtered in the parquet reader: rows outside the range never become pandas objects.
+    filters = [(between[0], ">=", between[1]), (between[0], "<", between[2])] if between else None
     if name not in BY_CITY:
-        return pd.read_parquet(directory / f"{name}.parquet", engine="pyarrow", columns=columns)
+        return pd.read_parquet(directory / f"{name}.parquet", engine="pyarrow", columns=columns, filters=filters)
     files = sorted((directory / name).glob("*.parquet"))
     if city is not None:
         if not (directory / name / f"{city}.parquet").exists():
             # The city has no rows: an empty frame with the table's columns.
             return pd.read_parquet(files[0], engine="pyarrow", columns=columns).iloc[:0]
         files = [directory / name / f"{city}.parquet"]
-    parts = [pd.read_parquet(path, engine="pyarrow", columns=columns) for path in files]
+    parts = [pd.read_parquet(path, engine="pyarrow", columns=columns, filters=filters) for path in files]
     frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
     if len(parts) > 1 and columns is None:
         # Back in the order the rows were read, which each file keeps within its city.
@@ -297,3 +299,24 @@ def load_values_among(
     kind = dataset.schema.field(column).type
     found = dataset.to_table(columns=[column], filter=pc.field(column).isin(pa.array(np.asarray(wanted), type=kind)))
     return pd.Series(pc.unique(found.column(column)).to_pandas(), name=column).astype(values.dtype)
+
+
+def load_rows_between(
+    tickets_path: str | Path,
+    coordinations_path: str | Path | None = None,
+    *,
+    settings: Settings,
+    table: str,
+    column: str,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    city: str | None = None,
+) -> pd.DataFrame:
+    """The rows of the export's ``table`` (``city``'s, or all) whose time ``column`` is from ``start`` until
+    before ``end``, in the order read, from its cache (loaded and cached first when it has none)."""
+    directory = Path(settings.cache_dir) / cache_key(tickets_path, coordinations_path, settings)
+    if is_complete(directory):
+        return read_frame(directory, table, city, between=(column, start, end))
+    frame = getattr(load_cached(tickets_path, coordinations_path, settings=settings, city=city), table)
+    return frame[((frame[column] >= start) & (frame[column] < end)).fillna(False).to_numpy(bool)].reset_index(
+        drop=True)

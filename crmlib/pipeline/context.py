@@ -20,10 +20,10 @@ from IPython.display import HTML, Markdown
 from crmlib import resources
 from crmlib.errors import InputError, UsageError
 from crmlib.ingest import areas
-from crmlib.ingest.cache import load_cached, load_time_ranges, load_values_among
+from crmlib.ingest.cache import load_cached, load_rows_between, load_time_ranges, load_values_among
 from crmlib.ingest.read import sha256_of
 from crmlib.ingest.rules import Rules
-from crmlib.ingest.select import check_month, in_city_month, scope_table
+from crmlib.ingest.select import check_month, in_city_month, month_bounds, scope_table
 from crmlib.ingest.settings import Settings, city_layout, city_settings, load_settings
 from crmlib.metrics.history import export_months
 from crmlib.pipeline.figure_book import FigureBook
@@ -211,7 +211,10 @@ class ReportContext(ExportContext):
     @cached_property
     def coordinations(self) -> pd.DataFrame:
         """Coordinations to the city's units in the month."""
-        return in_city_month(self._cached(city=self.city).coordinations, "coordinated_at", self.city, self.month)
+        start, end = month_bounds(self.month)
+        month = load_rows_between(self.inputs["tickets"], self.inputs.get("coordinations"), settings=self.settings,
+                                  table="coordinations", column="coordinated_at", start=start, end=end, city=self.city)
+        return in_city_month(month, "coordinated_at", self.city, self.month)
 
     @property
     def scope(self) -> pd.DataFrame:

@@ -12,6 +12,7 @@ import crmlib.ingest.cache
 from crmlib.ingest.cache import (
     cache_key,
     load_cached,
+    load_rows_between,
     load_time_ranges,
     load_values_among,
     read_cache,
@@ -205,6 +206,18 @@ def test_a_city_reads_its_own_rows_and_the_whole_export_reads_back_in_order(tmp_
     in_memory = load_cached(export, settings=dataclasses.replace(settings, cache_dir=tmp_path / "third"),
                             columns=times)
     pd.testing.assert_frame_equal(in_memory.tickets, loaded.tickets[["created_at"]])
+
+    # From 1 June 09:00 until before 3 June 09:00: the 1 June 09:00 (Gambir) and 2 June (agency) rows; for Jakarta
+    # Pusat the first alone. Read with a filter from the cache, and masked in memory without one.
+    span = {"table": "tickets", "column": "created_at", "start": pd.Timestamp("2022-06-01 09:00", tz="Asia/Jakarta"),
+            "end": pd.Timestamp("2022-06-03 09:00", tz="Asia/Jakarta")}
+    for where in (settings, dataclasses.replace(settings, cache_dir=tmp_path / "fourth")):
+        rows = load_rows_between(export, settings=where, **span)
+        assert rows["ticket_id"].tolist() == ["JK2206010002", "JK2206010003"]
+        pd.testing.assert_frame_equal(rows, loaded.tickets.iloc[1:3].reset_index(drop=True))
+        assert load_rows_between(export, settings=where, city="jakpus", **span)["ticket_id"].tolist() == [
+            "JK2206010002"]
+        assert load_rows_between(export, settings=where, city="jakbar", **span).empty
 
 
 def test_values_among_a_whole_table_come_from_every_city_whether_cached_or_not(tmp_path, settings):
