@@ -32,9 +32,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.dataset as ds
 
 from crmlib import schema
 from crmlib.ingest import load as load_module
@@ -141,23 +138,23 @@ def read_cache(directory: str | Path, city: str | None = None, columns: dict[str
 
 
 def read_frame(directory: str | Path, name: str, city: str | None = None, columns: list[str] | None = None,
-               between: tuple[str, pd.Timestamp, pd.Timestamp] | None = None) -> pd.DataFrame:
+               filters: list[tuple] | None = None) -> pd.DataFrame:
     """One frame of a cached export (``name`` is a field of :class:`~crmlib.schema.Export`), as :func:`read_cache`
-    reads it; with ``between`` (column, start, end), only the rows whose time is from start until before end."""
+    reads it. ``filters``, in pyarrow's form (``[("coordinated_at", ">=", start)]``), keeps the rows that pass
+    inside the parquet reader: the others never become pandas objects."""
     directory = Path(directory)
-    # Filtered in the parquet reader: rows outside the range never become pandas objects.
-    filters = [(between[0], ">=", between[1]), (between[0], "<", between[2])] if between else None
     if name not in BY_CITY:
-        return pd.read_parquet(directory / f"{name}.parquet", engine="pyarrow", columns=columns, filters=filters)
-    files = sorted((directory / name).glob("*.parquet"))
-    if city is not None:
-        if not (directory / name / f"{city}.parquet").exists():
+        path = directory / f"{name}.parquet"
+    elif city is None:
+        path = directory / name  # the cities' files, read as one dataset
+    else:
+        path = directory / name / f"{city}.parquet"
+        if not path.exists():
             # The city has no rows: an empty frame with the table's columns.
-            return pd.read_parquet(files[0], engine="pyarrow", columns=columns).iloc[:0]
-        files = [directory / name / f"{city}.parquet"]
-    parts = [pd.read_parquet(path, engine="pyarrow", columns=columns, filters=filters) for path in files]
-    frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
-    if len(parts) > 1 and columns is None:
+            return pd.read_parquet(next((directory / name).glob("*.parquet")), engine="pyarrow",
+                                   columns=columns).iloc[:0]
+    frame = pd.read_parquet(path, engine="pyarrow", columns=columns, filters=filters)
+    if name in BY_CITY and city is None and columns is None:
         # Back in the order the rows were read, which each file keeps within its city.
         frame = frame.sort_values("source_row", kind="stable", ignore_index=True)
     return frame
@@ -289,16 +286,15 @@ def load_values_among(
     """The distinct ``values`` that occur in ``column`` of the export's whole ``table`` (every city), from its
     cache (loaded and cached first when it has none)."""
     wanted = pd.Series(values).dropna().unique()
+    if not len(wanted):
+        return pd.Series([], name=column, dtype=values.dtype)  # an empty "in" filter has no type to compare
     directory = Path(settings.cache_dir) / cache_key(tickets_path, coordinations_path, settings)
     if not is_complete(directory):
         found = getattr(load_cached(tickets_path, coordinations_path, settings=settings, columns={table: [column]}),
                         table)[column]
         return pd.Series(found[found.isin(wanted)].unique(), name=column).astype(values.dtype)
-    # The filter runs inside the parquet reader: a million ids never become Python objects.
-    dataset = ds.dataset(directory / table if table in BY_CITY else directory / f"{table}.parquet", format="parquet")
-    kind = dataset.schema.field(column).type
-    found = dataset.to_table(columns=[column], filter=pc.field(column).isin(pa.array(np.asarray(wanted), type=kind)))
-    return pd.Series(pc.unique(found.column(column)).to_pandas(), name=column).astype(values.dtype)
+    found = read_frame(directory, table, columns=[column], filters=[(column, "in", list(wanted))])[column]
+    return pd.Series(found.unique(), name=column).astype(values.dtype)
 
 
 def load_rows_between(
@@ -316,7 +312,7 @@ def load_rows_between(
     before ``end``, in the order read, from its cache (loaded and cached first when it has none)."""
     directory = Path(settings.cache_dir) / cache_key(tickets_path, coordinations_path, settings)
     if is_complete(directory):
-        return read_frame(directory, table, city, between=(column, start, end))
+        return read_frame(directory, table, city, filters=[(column, ">=", start), (column, "<", end)])
     frame = getattr(load_cached(tickets_path, coordinations_path, settings=settings, city=city), table)
     return frame[((frame[column] >= start) & (frame[column] < end)).fillna(False).to_numpy(bool)].reset_index(
         drop=True)

@@ -123,9 +123,9 @@ def test_a_sections_tickets_read_no_coordination_and_every_table_matches_the_loa
     ReportContext("jaktim", "2022-06", settings, inputs).tickets  # noqa: B018 - publishes the cache
     reads = []
     monkeypatch.setattr(crmlib.ingest.cache, "read_frame",
-                        lambda directory, name, city=None, columns=None, between=None:
-                        reads.append((name, city, columns) if between is None else (name, city, "month"))
-                        or read_frame(directory, name, city, columns, between))
+                        lambda directory, name, city=None, columns=None, filters=None:
+                        reads.append((name, city, columns) if filters is None else (name, city, "month"))
+                        or read_frame(directory, name, city, columns, filters))
     crmlib.ingest.cache._read_published.cache_clear()
     context = ReportContext("jaktim", "2022-06", settings, inputs)
     pd.testing.assert_frame_equal(context.tickets, tickets)
