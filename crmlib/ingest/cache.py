@@ -261,6 +261,12 @@ def _narrow(export: Export, city: str | None, columns: dict[str, list[str]] | No
     return Export(**frames)
 
 
+def _published(tickets_path: str | Path, coordinations_path: str | Path | None, settings: Settings) -> Path | None:
+    """The export's complete cache directory under these settings, or None when it has none yet."""
+    directory = Path(settings.cache_dir) / cache_key(tickets_path, coordinations_path, settings)
+    return directory if is_complete(directory) else None
+
+
 def load_time_ranges(
     tickets_path: str | Path,
     coordinations_path: str | Path | None = None,
@@ -268,8 +274,8 @@ def load_time_ranges(
     settings: Settings,
 ) -> pd.DataFrame:
     """:func:`time_ranges` of the export, from its cache (loaded and cached first when it has none)."""
-    directory = Path(settings.cache_dir) / cache_key(tickets_path, coordinations_path, settings)
-    if is_complete(directory):
+    directory = _published(tickets_path, coordinations_path, settings)
+    if directory is not None:
         return pd.read_parquet(directory / TIME_RANGES, engine="pyarrow")
     return time_ranges(load_cached(tickets_path, coordinations_path, settings=settings))
 
@@ -288,8 +294,8 @@ def load_values_among(
     wanted = pd.Series(values).dropna().unique()
     if not len(wanted):
         return pd.Series([], name=column, dtype=values.dtype)  # an empty "in" filter has no type to compare
-    directory = Path(settings.cache_dir) / cache_key(tickets_path, coordinations_path, settings)
-    if not is_complete(directory):
+    directory = _published(tickets_path, coordinations_path, settings)
+    if directory is None:
         found = getattr(load_cached(tickets_path, coordinations_path, settings=settings, columns={table: [column]}),
                         table)[column]
         return pd.Series(found[found.isin(wanted)].unique(), name=column).astype(values.dtype)
@@ -310,8 +316,8 @@ def load_rows_between(
 ) -> pd.DataFrame:
     """The rows of the export's ``table`` (``city``'s, or all) whose time ``column`` is from ``start`` until
     before ``end``, in the order read, from its cache (loaded and cached first when it has none)."""
-    directory = Path(settings.cache_dir) / cache_key(tickets_path, coordinations_path, settings)
-    if is_complete(directory):
+    directory = _published(tickets_path, coordinations_path, settings)
+    if directory is not None:
         return read_frame(directory, table, city, filters=[(column, ">=", start), (column, "<", end)])
     frame = getattr(load_cached(tickets_path, coordinations_path, settings=settings, city=city), table)
     return frame[((frame[column] >= start) & (frame[column] < end)).fillna(False).to_numpy(bool)].reset_index(
