@@ -25,8 +25,8 @@ end
 -- Each column first gets its longest word (a ticket number must not break), then a share of
 -- what is left by how much longer its cells are. Widths are in lowercase letters of the 8.5 pt table
 -- type: the 16 cm text width holds about 92; digits and capitals are wider, and each cell's margins
--- take about two and a half.
-local TEXT_WIDTH_CHARS, LONGEST_CELL, LONGEST_WORD, CELL_PADDING, WIDE = 92, 40, 16, 2.5, 1.2
+-- take about three.
+local TEXT_WIDTH_CHARS, LONGEST_CELL, LONGEST_WORD, CELL_PADDING, WIDE = 92, 40, 16, 3, 1.2
 
 local function width(text, longest)
   local letters, wide = 0, 0

@@ -59,16 +59,16 @@ def test_the_document_keeps_headings_tables_charts_on_a4_with_page_numbers(tmp_p
 
 
 def test_table_columns_get_their_longest_word_with_wide_digits_and_capitals_and_cell_margins(tmp_path):
-    """In lowercase letters, digits and capitals counting 1.2, plus 2.5 of margins: "No." needs 3.2 + 2.5 = 5.7,
-    "JK2206030245" 14.4 + 2.5 = 16.9. The table needs 22.6 of the 92 a line holds, and no cell is longer than
-    its longest word, so the widths are the needs, filling the line: 5.7/22.6 and 16.9/22.6."""
+    """In lowercase letters, digits and capitals counting 1.2, plus 3 of margins: "No." needs 3.2 + 3 = 6.2,
+    "JK2206030245" 14.4 + 3 = 17.4. The table needs 23.6 of the 92 a line holds, and no cell is longer than
+    its longest word, so the widths are the needs, filling the line: 6.2/23.6 and 17.4/23.6."""
     html = ('<table class="report"><thead><tr><th>No.</th><th>No Laporan</th></tr></thead>'
             '<tbody><tr><td class="num">1</td><td>JK2206030245</td></tr></tbody></table>')
     path = tmp_path / "report.docx"
     to_docx(html, path, "Laporan")
     [table] = Document(path).tables
     widths = [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.findall(qn("w:gridCol"))]
-    assert [round(w / sum(widths), 3) for w in widths] == [round(5.7 / 22.6, 3), round(16.9 / 22.6, 3)]
+    assert [round(w / sum(widths), 3) for w in widths] == [round(6.2 / 23.6, 3), round(17.4 / 23.6, 3)]
 
 
 def test_without_pandoc_the_error_says_how_to_install_it(tmp_path, monkeypatch):
