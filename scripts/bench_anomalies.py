@@ -34,7 +34,7 @@ from crmlib.ingest.cache import load_cached
 from crmlib.ingest.select import month_bounds, select_city
 from crmlib.ingest.settings import load_settings
 from crmlib.metrics.anomalies import METRES_PER_DEGREE_LON
-from crmlib.metrics.history import month_of
+from crmlib.metrics.history import export_months, month_of
 from crmlib.pipeline.anomaly_scan import KINDS, STATISTICAL, scan_export
 from crmlib.pipeline.context import sample_inputs
 from crmlib.sample import PLANTED, YEAR
@@ -187,13 +187,14 @@ def _measure(export: Export, cases: list[tuple[str, str]], rules, rng: np.random
              factor: float | None = None) -> tuple[dict, dict, dict]:
     """Plant into each case and count, per kind: planted, found among them, and flags."""
     planted_total, found_total, flagged_total = defaultdict(int), defaultdict(int), defaultdict(int)
+    covered = export_months(export.tickets)
     for city, month in cases:
         cutoff = month_bounds(month)[1] + pd.Timedelta(days=10)
         tickets, planted, also = plant(export.tickets, city, month, cutoff, rng, factor)
         injected = Export(tickets, export.coordinations, export.exclusions, export.flags, export.accounting)
-        flags = scan_export(injected, city, month, cutoff, rules)
+        flags = scan_export(injected, city, month, cutoff, rules, covered)
         # Flags the clean export already has in this city-month were not caused by the plants.
-        before = scan_export(export, city, month, cutoff, rules)
+        before = scan_export(export, city, month, cutoff, rules, covered)
         for kind in planted:
             found = _found(flags, kind) - also.get(kind, set()) - _found(before, kind)
             planted_total[kind] += len(planted[kind])
@@ -240,10 +241,11 @@ def main() -> None:
     # city-month (every city-month with at least the minimum baseline; the calibrated seed months included).
     documented = {(p.city, f"{YEAR}-{p.month:02d}", p.unit) for p in PLANTED}
     found_documented, counts = set(), []
+    covered = export_months(export.tickets)
     for city in sorted(set(export.tickets["city_code"].dropna())):
         months = sorted(month_of(select_city(export, city)["created_at"]).unique())
         for month in months:
-            flags = scan_export(export, city, month, month_bounds(month)[1], rules)
+            flags = scan_export(export, city, month, month_bounds(month)[1], rules, covered)
             for p in PLANTED:
                 if (p.city, f"{YEAR}-{p.month:02d}") == (city, month) and p.kind in set(flags["kind"]):
                     found_documented.add(p.kind)

@@ -164,8 +164,8 @@ def read_frame(directory: str | Path, name: str, city: str | None = None, column
 # that shapes its content. A process that reads it again (a pool worker does, for
 # every section of every report) keeps the frames it last read: those of two exports or two cities.
 @lru_cache(maxsize=2 * len(fields(Export)))
-def _read_published(directory: Path, name: str, city: str | None) -> pd.DataFrame:
-    return read_frame(directory, name, city)
+def _read_published(directory: Path, name: str, city: str | None, filters: tuple[tuple, ...] | None) -> pd.DataFrame:
+    return read_frame(directory, name, city, filters=list(filters) if filters else None)
 
 
 def is_complete(directory: Path) -> bool:
@@ -212,25 +212,18 @@ def load_cached(
     settings: Settings,
     city: str | None = None,
     columns: dict[str, list[str]] | None = None,
+    created: tuple[pd.Timestamp, pd.Timestamp] | None = None,
 ) -> Export:
     """:func:`crmlib.ingest.load.load_export` through the parquet cache in ``settings.cache_dir``.
 
     ``city`` and ``columns`` narrow what is read, as in :func:`read_cache`; a table not named in ``columns``
-    is read whole, and ``[]`` reads none of its columns (only its row count).
+    is read whole, and ``[]`` reads none of its columns (only its row count). ``created`` reads only the
+    tickets created from its first time until before its second.
     """
     key = cache_key(tickets_path, coordinations_path, settings)
     directory = Path(settings.cache_dir) / key
     if is_complete(directory):
-        frames = {}
-        for f in fields(Export):
-            wanted = (columns or {}).get(f.name)
-            # A few columns are cheap to read, and not kept. Whole frames are new objects over the kept data:
-            # a caller that adds a column does not change what the next caller gets, and copy-on-write covers
-            # edits of values.
-            frames[f.name] = (read_frame(directory, f.name, city, wanted) if wanted is not None
-                              else _read_published(directory, f.name, city if f.name in BY_CITY else None
-                                                   ).copy(deep=False))
-        return Export(**frames)
+        return _read_kept(directory, city, columns, created)
     export = load_module.load_export(tickets_path, coordinations_path, settings=settings)
     # Each writer gets its own side directory, renamed into place when complete:
     # a crash never leaves half a cache, and two builds loading the same export
@@ -243,18 +236,43 @@ def load_cached(
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
-    if publish(partial, directory) or not is_complete(directory):
-        return _narrow(export, city, columns)
-    return read_cache(directory, city, columns)  # another writer won: use its copy, as every later reader will
+    if not publish(partial, directory) and is_complete(directory):
+        return _read_kept(directory, city, columns, created)  # another writer won: use its copy, as later readers will
+    return _narrow(export, city, columns, created)
 
 
-def _narrow(export: Export, city: str | None, columns: dict[str, list[str]] | None) -> Export:
-    """What :func:`read_cache` with ``city`` and ``columns`` gives, from an export in memory."""
+def _read_kept(directory: Path, city: str | None, columns: dict[str, list[str]] | None,
+               created: tuple[pd.Timestamp, pd.Timestamp] | None) -> Export:
+    """A published cache's frames as :func:`load_cached` gives them, whole ones through the process's copy."""
+    frames = {}
+    for f in fields(Export):
+        wanted = (columns or {}).get(f.name)
+        filters = _created_filters(created) if f.name == "tickets" and created else None
+        # A few columns are cheap to read, and not kept. Whole frames are new objects over the kept data:
+        # a caller that adds a column does not change what the next caller gets, and copy-on-write covers
+        # edits of values.
+        frames[f.name] = (read_frame(directory, f.name, city, wanted, filters) if wanted is not None
+                          else _read_published(directory, f.name, city if f.name in BY_CITY else None,
+                                               filters).copy(deep=False))
+    return Export(**frames)
+
+
+def _created_filters(created: tuple[pd.Timestamp, pd.Timestamp]) -> tuple[tuple, ...]:
+    return (("created_at", ">=", created[0]), ("created_at", "<", created[1]))
+
+
+def _narrow(export: Export, city: str | None, columns: dict[str, list[str]] | None,
+            created: tuple[pd.Timestamp, pd.Timestamp] | None = None) -> Export:
+    """What :func:`load_cached` with ``city``, ``columns`` and ``created`` reads, from an export in memory."""
     frames = {}
     for f in fields(Export):
         frame = getattr(export, f.name)
         if city is not None and f.name in BY_CITY:
             frame = frame[(frame["city_code"].fillna(NO_CITY) == city).to_numpy()].reset_index(drop=True)
+        if created is not None and f.name == "tickets":
+            times = frame["created_at"]
+            frame = frame[((times >= created[0]) & (times < created[1])).fillna(False).to_numpy(bool)
+                          ].reset_index(drop=True)
         if columns is not None and f.name in columns:
             frame = frame[columns[f.name]]
         frames[f.name] = frame

@@ -5,8 +5,9 @@ tickets by a threshold from the rules file. Place flags: geotag_far, a
 geotag whose log distance to its unit's median point has a robust z (median
 and MAD) above the threshold; duplicate_burst, complaints of one category
 close in place and time (a k-d tree over metres on a local plane). Statistical flags compare a
-unit-month with the unit's own previous months (up to ``baseline_months``,
-at least ``min_baseline_months``):
+unit-month with the unit's own previous months: the ``baseline_months``
+calendar months before it that the history covers (at least
+``min_baseline_months``), a month without the unit's complaints counting as 0:
 
 - volume_spike, volume_drop: one-sided test of the month's count against
   the baseline rate scaled to the city's total that month; Poisson, or
@@ -20,10 +21,13 @@ at least ``min_baseline_months``):
 
 Each statistical kind is corrected for testing every unit of the city with
 Benjamini-Hochberg (scipy.stats.false_discovery_control); a unit-month is
-flagged when its q-value is at most ``false_discovery_rate``. For the count
-tests, units whose smallest reachable p-value could never pass are left out of
-the correction first (Tarone's rule, :func:`testable`). Flags name
-tickets by number and never quote free text.
+flagged when its q-value is at most ``false_discovery_rate``. The count tests
+cover the units with a complaint in the baseline or the month: a unit silent
+in both has nothing to test (its spike p is 1), and counting it would make the
+correction depend on how many years the export reaches back. Of those, units
+whose smallest reachable p-value could never pass are left out of the
+correction first (Tarone's rule, :func:`testable`). Flags name tickets by
+number and never quote free text.
 """
 
 from __future__ import annotations
@@ -202,11 +206,12 @@ def volume_changes(history: pd.DataFrame, city_history: pd.DataFrame, month: str
     """
     months = sorted(city_history["month"])
     baseline = _baseline_months(months, month, rules)
-    if len(baseline) < rules.anomalies.min_baseline_months:
-        return _frame([])
     city = city_history.set_index("month")["complaints"].astype(float)
+    if len(baseline) < rules.anomalies.min_baseline_months or not city[baseline].sum():
+        return _frame([])
     counts = history.pivot_table(index=list(UNIT_KEYS), columns="month", values="complaints", aggfunc="sum",
                                  fill_value=0).astype(float)
+    counts = counts[_active(counts, baseline, month)]
     base_total = counts.reindex(columns=baseline, fill_value=0).sum(axis=1)
     now = counts[month] if month in counts else pd.Series(0.0, index=counts.index)
     volume = _city_volume(now, base_total, city[month], city[baseline].sum())
@@ -234,6 +239,11 @@ def volume_changes(history: pd.DataFrame, city_history: pd.DataFrame, month: str
               for i, (unit_type, unit) in enumerate(counts.index)]
     return pd.concat([_significant(tested, kind, month, len(baseline), rules)
                       for kind in ("volume_spike", "volume_drop")], ignore_index=True)
+
+
+def _active(counts: pd.DataFrame, baseline: list[str], month: str) -> pd.Series:
+    """Units (rows of a unit-by-month count table) with a complaint in the baseline months or the month."""
+    return counts.reindex(columns=[*baseline, month], fill_value=0).sum(axis=1) > 0
 
 
 def _expected(base_total: pd.Series, city_base: float, volume: float) -> pd.Series:
@@ -312,13 +322,12 @@ def _p_text(p: float) -> str:
     return "< 0,001" if p < 0.001 else "= " + _number(p, 3)
 
 
-def _duration_samples(tickets: pd.DataFrame, month: str, rules: Rules, what: str
+def _duration_samples(tickets: pd.DataFrame, months: list[str], month: str, rules: Rules, what: str
                       ) -> tuple[list[str], list[tuple[str, str, np.ndarray, np.ndarray]]]:
     """The baseline months, and per unit its hours this month and in those months."""
     hours = (completion_hours if what == "completion" else response_hours)(tickets).astype("float64")
-    ticket_months = month_of(tickets["created_at"])
-    data = tickets[list(UNIT_KEYS)].assign(month=ticket_months, hours=hours).dropna(subset=["hours"])
-    months = sorted(ticket_months.dropna().unique())
+    data = tickets[list(UNIT_KEYS)].assign(month=month_of(tickets["created_at"]), hours=hours
+                                           ).dropna(subset=["hours"])
     baseline = _baseline_months(months, month, rules)
     # Positions per unit, then two masks: indexing each unit's frame twice was most of a report's scan.
     hours_of = data["hours"].to_numpy()
@@ -334,12 +343,14 @@ def _long_enough(now: np.ndarray, before: np.ndarray, rules: Rules) -> bool:
     return min(len(now), len(before)) >= rules.anomalies.min_durations
 
 
-def slower_durations(tickets: pd.DataFrame, month: str, rules: Rules, what: str = "completion") -> pd.DataFrame:
-    """slower_completion (or, with what='response', slower_response) flags of one month.
+def slower_durations(tickets: pd.DataFrame, months: list[str], month: str, rules: Rules,
+                     what: str = "completion") -> pd.DataFrame:
+    """slower_completion (or, with what='response', slower_response) flags of one month; ``months`` are every
+    month the history covers up to ``month``, as for :func:`statistical_coverage`.
 
     observed and expected: the median hours this month and in the baseline months.
     """
-    baseline, samples = _duration_samples(tickets, month, rules, what)
+    baseline, samples = _duration_samples(tickets, months, month, rules, what)
     kind = f"slower_{what}"
     if len(baseline) < rules.anomalies.min_baseline_months:
         return _frame([])
@@ -369,18 +380,20 @@ def slower_durations(tickets: pd.DataFrame, month: str, rules: Rules, what: str 
 
 
 def statistical_coverage(tickets: pd.DataFrame, months: list[str], month: str, rules: Rules) -> pd.DataFrame:
-    """Per statistical test: the units of the month, how many were tested, and the baseline months.
+    """Per statistical test: the units it could judge, how many were tested, and the baseline months.
 
-    ``tickets`` are a city's tickets up to ``month``; ``months`` every month from the first. Counts are not
-    tested with fewer than ``min_baseline_months`` earlier months; hours also not with fewer than
-    ``min_durations`` values this month or in the baseline.
+    ``tickets`` are a city's tickets up to ``month``; ``months`` every month the history covers up to it. The
+    volume test's units are those with a complaint in the baseline or the month, those of the hours tests the
+    units with hours this month. Counts are not tested with fewer than ``min_baseline_months`` earlier months;
+    hours also not with fewer than ``min_durations`` values this month or in the baseline.
     """
     baseline = _baseline_months(months, month, rules)
     short = len(baseline) < rules.anomalies.min_baseline_months
-    units = len(tickets[list(UNIT_KEYS)].drop_duplicates())
+    in_window = month_of(tickets["created_at"]).isin([*baseline, month]).to_numpy(dtype=bool)
+    units = len(tickets.loc[in_window, list(UNIT_KEYS)].drop_duplicates())
     rows = [{"test": "volume", "units": units, "tested": 0 if short else units, "baseline_months": len(baseline)}]
     for what in ("completion", "response"):
-        _, samples = _duration_samples(tickets, month, rules, what)
+        _, samples = _duration_samples(tickets, months, month, rules, what)
         present = [s for s in samples if len(s[2])]
         tested = 0 if short else sum(_long_enough(now, before, rules) for _t, _u, now, before in present)
         rows.append({"test": f"slower_{what}", "units": len(present), "tested": tested,

@@ -18,6 +18,8 @@ from crmlib.metrics.rounding import round_half_up
 from crmlib.metrics.scores import effective_max_tl_hours, follow_up_scores
 from crmlib.schema import TZ
 
+# The months before the report's month that its trend shows (and compares with a year earlier).
+TREND_MONTHS = 12
 HISTORY_COLUMNS = ["month", "complaints", "responded_within", "responded_within_share", "median_completion_hours",
                    "p90_completion_hours", "late_follow_ups", "rejected_repeatedly", "capaian"]
 
@@ -42,6 +44,15 @@ def months_between(first: str, last: str) -> list[str]:
     ['2021-11', '2021-12', '2022-01', '2022-02']
     """
     return [str(p) for p in pd.period_range(first, last, freq="M")]
+
+
+def lookback(month: str, months_before: int) -> list[str]:
+    """``month`` and the ``months_before`` months before it, oldest first.
+
+    >>> lookback("2022-02", 3)
+    ['2021-11', '2021-12', '2022-01', '2022-02']
+    """
+    return months_between(str(pd.Period(month, "M") - months_before), month)
 
 
 def _per_ticket(tickets: pd.DataFrame, rules: Rules) -> pd.DataFrame:
@@ -128,8 +139,7 @@ def city_trend(city_tickets: pd.DataFrame, rules: Rules, month: str,
                covered: Sequence[str]) -> tuple[pd.DataFrame, dict[str, dict | None]]:
     """The city's last 12 months up to ``month`` that the export covers, and the month's comparison with the
     previous month and a year earlier (see :func:`month_comparison`)."""
-    period = pd.Period(month, "M")
-    span = months_between(str(period - 12), month)
+    span = lookback(month, TREND_MONTHS)
     history = monthly_history(city_tickets, rules, span, by=None)
     comparison = month_comparison(history, month, covered)
     last_year = history[history["month"].isin(span[1:]) & history["month"].isin(list(covered))]

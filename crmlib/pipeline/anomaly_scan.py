@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -9,7 +10,7 @@ import pandas as pd
 from crmlib.ingest.rules import Rules
 from crmlib.ingest.select import select_city
 from crmlib.metrics import anomalies
-from crmlib.metrics.history import month_of, monthly_history, months_between
+from crmlib.metrics.history import lookback, month_of, monthly_history
 from crmlib.pipeline.context import ReportContext
 from crmlib.report.spreadsheet import safe_frame
 from crmlib.schema import Export
@@ -24,25 +25,28 @@ CSV_COLUMNS = ["kind", "unit_type", "unit", "month", "ticket_id", "observed", "e
 def scan(context: ReportContext, *, statistical: bool = True) -> pd.DataFrame:
     """The flags of a report context's city and month (see :func:`scan_export`)."""
     cutoff = context.cutoff.stamp if context.cutoff else context.tickets["created_at"].max()
-    return scan_export(context.city_export, context.city, context.month, cutoff, context.rules, statistical=statistical)
+    return scan_export(context.city_export, context.city, context.month, cutoff, context.rules,
+                       context.covered_months, statistical=statistical)
 
 
-def scan_export(export: Export, city: str, month: str, cutoff: pd.Timestamp, rules: Rules, *,
+def scan_export(export: Export, city: str, month: str, cutoff: pd.Timestamp, rules: Rules, covered: Sequence[str], *,
                 statistical: bool = True) -> pd.DataFrame:
-    """Every flag of one city-month: unit-month flags against each unit's earlier months in the export,
-    ticket flags on the month's tickets, geotags against the unit's recent ones.
+    """Every flag of one city-month: unit-month flags against each unit's baseline months, ticket flags on the
+    month's tickets, geotags against the unit's recent ones.
 
-    ``statistical=False`` leaves out the unit-month tests (the first four kinds): the rule flags alone.
+    ``covered`` are the months the export covers (:func:`crmlib.metrics.history.export_months` of all its
+    tickets): the baseline is those of the ``baseline_months`` months before ``month``, so the export needs the
+    city's tickets of those months and of ``month`` only. ``statistical=False`` leaves out the unit-month tests
+    (the first four kinds): the rule flags alone.
     """
-    city_tickets, months_of, months = _history(export, city, month)
+    city_tickets, months_of, months = _history(export, city, month, covered, rules)
     tickets = city_tickets[months_of == month]
-    # A unit's usual place: its geotags of this month and of the baseline months.
-    recent = city_tickets[months_of.isin(months[-(rules.anomalies.baseline_months + 1):])]
     parts = [
         anomalies.fast_closures(tickets, rules),
         anomalies.batch_closures(tickets, rules),
         anomalies.time_order(tickets, export.flags[export.flags["table"] == "tickets"]),
-        anomalies.geotags_far(recent, month, rules),
+        # A unit's usual place: its geotags of this month and of the baseline months.
+        anomalies.geotags_far(city_tickets, month, rules),
         anomalies.duplicate_bursts(tickets, rules),
         anomalies.backlog_aged(tickets, cutoff, rules),
     ]
@@ -51,8 +55,8 @@ def scan_export(export: Export, city: str, month: str, cutoff: pd.Timestamp, rul
         city_history = monthly_history(city_tickets, rules, months, by=None)
         parts += [
             anomalies.volume_changes(history, city_history, month, rules),
-            anomalies.slower_durations(city_tickets, month, rules, "completion"),
-            anomalies.slower_durations(city_tickets, month, rules, "response"),
+            anomalies.slower_durations(city_tickets, months, month, rules, "completion"),
+            anomalies.slower_durations(city_tickets, months, month, rules, "response"),
         ]
     flags = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else parts[0]
     order = {kind: i for i, kind in enumerate(KINDS)}
@@ -60,18 +64,21 @@ def scan_export(export: Export, city: str, month: str, cutoff: pd.Timestamp, rul
                              kind="stable").reset_index(drop=True)
 
 
-def _history(export: Export, city: str, month: str) -> tuple[pd.DataFrame, pd.Series, list[str]]:
-    """The city's tickets up to the month, each one's month, and every month from the first."""
+def _history(export: Export, city: str, month: str, covered: Sequence[str],
+             rules: Rules) -> tuple[pd.DataFrame, pd.Series, list[str]]:
+    """The city's tickets of the baseline months and the month, each one's month, and those months."""
+    months = [m for m in lookback(month, rules.anomalies.baseline_months) if m in frozenset(covered)]
     city_tickets = select_city(export, city)
     months_of = month_of(city_tickets["created_at"])
-    city_tickets, months_of = city_tickets[months_of <= month], months_of[months_of <= month]
-    return city_tickets, months_of, months_between(str(months_of.min()), month)
+    within = months_of.isin(months).to_numpy(dtype=bool)
+    return city_tickets[within], months_of[within], months
 
 
 def coverage(context: ReportContext) -> pd.DataFrame:
     """How many units each statistical test covered in the context's month (see
     :func:`crmlib.metrics.anomalies.statistical_coverage`)."""
-    city_tickets, _, months = _history(context.city_export, context.city, context.month)
+    city_tickets, _, months = _history(context.city_export, context.city, context.month, context.covered_months,
+                                       context.rules)
     return anomalies.statistical_coverage(city_tickets, months, context.month, context.rules)
 
 

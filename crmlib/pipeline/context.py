@@ -25,7 +25,7 @@ from crmlib.ingest.read import sha256_of
 from crmlib.ingest.rules import Rules
 from crmlib.ingest.select import check_month, in_city_month, month_bounds, scope_table
 from crmlib.ingest.settings import Settings, city_layout, city_settings, load_settings
-from crmlib.metrics.history import export_months
+from crmlib.metrics.history import TREND_MONTHS, export_months, lookback
 from crmlib.pipeline.figure_book import FigureBook
 from crmlib.report import formatting as fmt
 from crmlib.report import html_blocks as blocks
@@ -161,9 +161,10 @@ class ExportContext:
         return load_values_among(self.inputs["tickets"], self.inputs.get("coordinations"), settings=self.settings,
                                  table="tickets", column="ticket_id", values=ids)
 
-    def _cached(self, city: str | None = None, columns: dict[str, list[str]] | None = None) -> Export:
+    def _cached(self, city: str | None = None, columns: dict[str, list[str]] | None = None,
+                created: tuple[pd.Timestamp, pd.Timestamp] | None = None) -> Export:
         return load_cached(self.inputs["tickets"], self.inputs.get("coordinations"), settings=self.settings,
-                           city=city, columns=columns)
+                           city=city, columns=columns, created=created)
 
     @property
     def rules(self) -> Rules:
@@ -192,13 +193,20 @@ class ReportContext(ExportContext):
     book: FigureBook = field(default_factory=FigureBook)
     section: str | None = None  # the section notebook's name ('04_data_aduan'), for its part of the layout
 
+    @property
+    def history_months(self) -> list[str]:
+        """The months the report looks back on, the month last: its trend's and its anomaly baseline's."""
+        return lookback(self.month, max(TREND_MONTHS, self.rules.anomalies.baseline_months))
+
     @cached_property
     def city_export(self) -> Export:
-        """The export as the city's report needs it: the city's tickets of every month, and every exclusion,
-        flag and source. Its coordinations are counted, not read (a frame without columns): they outnumber the
-        tickets, and only :attr:`coordinations` needs them. Figures about all cities' rows come from
-        :attr:`time_ranges` and :meth:`known_ticket_ids`."""
-        return self._cached(city=self.city, columns={"coordinations": []})
+        """The export as the city's report needs it: the city's tickets of :attr:`history_months`, and every
+        exclusion, flag and source. Its coordinations are counted, not read (a frame without columns): they
+        outnumber the tickets, and only :attr:`coordinations` needs them. Figures about all cities' rows come
+        from :attr:`time_ranges` and :meth:`known_ticket_ids`; :attr:`export` is the whole export."""
+        months = self.history_months
+        created = (month_bounds(months[0])[0], month_bounds(months[-1])[1])
+        return self._cached(city=self.city, columns={"coordinations": []}, created=created)
 
     @cached_property
     def tickets(self) -> pd.DataFrame:

@@ -54,7 +54,8 @@ def coverage_summary(coverage: pd.DataFrame, min_baseline_months: int, min_durat
     ...                       "baseline_months": [5, 5], "not_tested": [0, 20]})
     >>> coverage_summary(table, 3, 5)  # doctest: +NORMALIZE_WHITESPACE
     'Setiap unit dibandingkan dengan <strong>5</strong> bulan sebelumnya. Uji jumlah aduan mencakup
-    <strong>70</strong> unit. Uji waktu penyelesaian mencakup <strong>40</strong> dari <strong>60</strong> unit;
+    <strong>70</strong> unit yang menerima aduan pada bulan-bulan itu atau bulan ini. Uji waktu penyelesaian
+    mencakup <strong>40</strong> dari <strong>60</strong> unit;
     <strong>20</strong> unit tidak diuji karena kurang dari 5 laporan bulan ini atau pada bulan-bulan
     sebelumnya.'
     """
@@ -66,7 +67,10 @@ def coverage_summary(coverage: pd.DataFrame, min_baseline_months: int, min_durat
     parts = [sentence("Setiap unit dibandingkan dengan {n} bulan sebelumnya.", n=fmt.integer(months))]
     for row in coverage.itertuples(index=False):
         what = TEST_LABELS[row.test]
-        if row.not_tested == 0:
+        if row.test == "volume":
+            parts.append(sentence(f"Uji {what} mencakup {{n}} unit yang menerima aduan pada bulan-bulan itu atau "
+                                  "bulan ini.", n=fmt.integer(row.tested)))
+        elif row.not_tested == 0:
             parts.append(sentence(f"Uji {what} mencakup {{n}} unit.", n=fmt.integer(row.tested)))
         else:
             parts.append(sentence(

@@ -46,8 +46,8 @@ def test_a_process_reads_a_published_cache_once_and_callers_cannot_change_what_t
     load_cached(*paths, settings=settings)  # loads and publishes
     reads = []
     monkeypatch.setattr(crmlib.ingest.cache, "read_frame",
-                        lambda directory, name, city=None, columns=None: reads.append((name, columns))
-                        or read_frame(directory, name, city, columns))
+                        lambda directory, name, city=None, columns=None, filters=None: reads.append((name, columns))
+                        or read_frame(directory, name, city, columns, filters))
     crmlib.ingest.cache._read_published.cache_clear()
     first = load_cached(*paths, settings=settings)
     kept = first.tickets.copy()
@@ -218,6 +218,14 @@ def test_a_city_reads_its_own_rows_and_the_whole_export_reads_back_in_order(tmp_
         assert load_rows_between(export, settings=where, city="jakpus", **span)["ticket_id"].tolist() == [
             "JK2206010002"]
         assert load_rows_between(export, settings=where, city="jakbar", **span).empty
+
+    # A report's tickets of its months only: of Jakarta Timur's, those created from 2 June 09:00 until before
+    # 4 June 09:00 are the 3 June row; the other frames are whole. The same from the cache and from memory.
+    created = (span["end"] - pd.Timedelta(days=1), span["end"] + pd.Timedelta(days=1))
+    for where in (settings, dataclasses.replace(settings, cache_dir=tmp_path / "fifth")):
+        window = load_cached(export, settings=where, city="jaktim", created=created)
+        pd.testing.assert_frame_equal(window.tickets, loaded.tickets.iloc[[3]].reset_index(drop=True))
+        assert window.accounting.equals(loaded.accounting)
 
 
 def test_values_among_a_whole_table_come_from_every_city_whether_cached_or_not(tmp_path, settings):

@@ -96,6 +96,21 @@ def test_volume_spike_and_drop_against_a_steady_baseline():
     assert flags["evidence"].iloc[0] == "30 aduan, 3,0 kali perkiraan 10,1 dari 4 bulan sebelumnya; q < 0,001"
 
 
+def test_a_unit_silent_in_the_baseline_and_the_month_is_not_tested():
+    # Z appears in the history (its complaints predate these months) but has none in them: its spike test would
+    # have p = 1. It is not one of the units tested, so A's spike, the smallest of four p-values, has q = 4 p as
+    # without Z, not 5 p. (Z's drop test could never pass, so Tarone's rule already left it out.)
+    counts = {"A": [10, 10, 10, 10, 30], "B": [10, 10, 10, 10, 10], "C": [10, 10, 10, 10, 0], "R": [70] * 5}
+    flags = anomalies.volume_changes(history({**counts, "Z": [0] * 5}, MONTHS), city_of(counts), "2022-05", RULES)
+    assert flags[["kind", "unit"]].values.tolist() == [["volume_spike", "A"], ["volume_drop", "C"]]
+    assert flags["q_value"].iloc[0] == pytest.approx(4 * flags["p_value"].iloc[0])
+    assert flags["q_value"].iloc[1] == pytest.approx(4 * math.exp(-10.125))
+    # A unit new this month (no baseline complaint) is tested: expected (0 + 0.5) * 100 / 400 = 0.125 against 6.
+    new = anomalies.volume_changes(history({**counts, "N": [0, 0, 0, 0, 6]}, MONTHS),
+                                   city_of({**counts, "N": [0, 0, 0, 0, 6]}), "2022-05", RULES)
+    assert ["volume_spike", "N"] in new[["kind", "unit"]].values.tolist()
+
+
 def test_an_overdispersed_baseline_is_not_flagged_for_the_same_count():
     # D alternates 2 and 18 (mean 10, variance 85.3): under a negative binomial 30 is not unusual enough,
     # while A, steady at 10, is flagged for the same 30.
@@ -121,10 +136,25 @@ def test_slower_completion_by_mann_whitney():
     rows += durations("Kayu Manis", "2022-05", [10, 11, 12, 13, 14])  # every hour above every baseline hour
     rows += durations("Utan Kayu", "2022-05", [2, 3, 4, 5, 6])        # as before
     rows += durations("Pisangan Baru", "2022-05", [50, 60])            # too few to test
-    flags = anomalies.slower_durations(frames.tickets(*rows), "2022-05", RULES)
+    flags = anomalies.slower_durations(frames.tickets(*rows), MONTHS, "2022-05", RULES)
     assert flags["unit"].tolist() == ["Kayu Manis"]
     assert (flags["observed"].iloc[0], flags["expected"].iloc[0]) == (12.0, 3.0)  # medians
     assert flags["evidence"].iloc[0].startswith("median waktu penyelesaian 12,0 jam, 4,0 kali median 4 bulan")
+
+
+def test_the_duration_baseline_is_the_calendar_months_before_the_month():
+    # Three baseline months: February to April, though March has no ticket at all. January's long hours are
+    # outside it, so the baseline is February's and April's ten values (median (3 + 3.2) / 2 = 3.1). May's five
+    # are all above them, without ties: Mann-Whitney's exact p is 1 / C(15, 5) = 1 / 3003.
+    rules = rules_from_dict({**frames.RULES_DOC, "anomalies": {**frames.RULES_DOC["anomalies"], "baseline_months": 3}})
+    rows = durations("Kayu Manis", "2022-01", [10, 11, 12, 13, 14])
+    rows += durations("Kayu Manis", "2022-02", [2, 2.5, 3, 3.5, 4])
+    rows += durations("Kayu Manis", "2022-04", [2.2, 2.7, 3.2, 3.7, 4.2])
+    rows += durations("Kayu Manis", "2022-05", [10, 11, 12, 13, 14])
+    flags = anomalies.slower_durations(frames.tickets(*rows), MONTHS, "2022-05", rules)
+    assert (flags["observed"].iloc[0], flags["expected"].iloc[0]) == (12.0, pytest.approx(3.1))
+    assert flags["p_value"].iloc[0] == pytest.approx(1 / 3003)
+    assert "3 bulan sebelumnya" in flags["evidence"].iloc[0]
 
 
 def test_a_slower_month_must_also_be_longer_by_the_minimum_hours():
@@ -132,12 +162,12 @@ def test_a_slower_month_must_also_be_longer_by_the_minimum_hours():
     for month in MONTHS[:4]:
         rows += durations("Kayu Manis", month, [0.2, 0.25, 0.3, 0.35, 0.4])
     rows += durations("Kayu Manis", "2022-05", [0.8, 0.9, 1.0, 1.1, 1.2])  # significant, but the median rose 0.7 h
-    assert anomalies.slower_durations(frames.tickets(*rows), "2022-05", RULES).empty
+    assert anomalies.slower_durations(frames.tickets(*rows), MONTHS, "2022-05", RULES).empty
 
 
 def test_no_completed_ticket_gives_no_duration_flag():
     rows = [{"created_at": f"{m}-10 08:00"} for m in MONTHS for _ in range(6)]
-    assert anomalies.slower_durations(frames.tickets(*rows), "2022-05", RULES).empty
+    assert anomalies.slower_durations(frames.tickets(*rows), MONTHS, "2022-05", RULES).empty
 
 
 def geotag(lat_metres: float, lon_metres: float, created: str = "2022-05-10 08:00", **extra) -> dict:
@@ -180,6 +210,7 @@ def test_statistical_coverage_counts_the_units_each_test_could_judge():
     rows += durations("Kayu Manis", "2022-05", [2, 3, 4, 5, 6])  # 5 now, 20 before: tested
     rows += durations("Utan Kayu", "2022-05", [2, 3, 4, 5, 6])   # 5 now, 8 before: tested
     rows += durations("Pisangan Baru", "2022-05", [1, 2])         # 2 now, none before: not tested
+    rows += durations("Cipinang", "2021-12", [2, 3])               # before the months: no unit of any test
     tickets = frames.tickets(*rows)
     # Responses: none recorded, so no unit has response hours this month.
     table = anomalies.statistical_coverage(tickets, MONTHS, "2022-05", RULES).set_index("test")

@@ -117,6 +117,8 @@ def test_a_section_shows_its_layouts_headings_and_sentences_else_its_own(tmp_pat
 
 def test_a_sections_tickets_read_no_coordination_and_every_table_matches_the_loaded_export(tmp_path, settings,
                                                                                            monkeypatch):
+    """Tickets are read for the months the report looks back on (12 before June 2022: from June 2021), and
+    coordinations for the month alone."""
     inputs = {"tickets": CORPUS_TICKETS, "coordinations": CORPUS / "coordinations_messy.csv"}
     export = load_export(inputs["tickets"], inputs["coordinations"], settings=settings)
     tickets, coordinations, scope = select_city_month(export, "jaktim", "2022-06")
@@ -124,13 +126,18 @@ def test_a_sections_tickets_read_no_coordination_and_every_table_matches_the_loa
     reads = []
     monkeypatch.setattr(crmlib.ingest.cache, "read_frame",
                         lambda directory, name, city=None, columns=None, filters=None:
-                        reads.append((name, city, columns) if filters is None else (name, city, "month"))
+                        reads.append((name, city, columns) if filters is None else (name, city, filters))
                         or read_frame(directory, name, city, columns, filters))
     crmlib.ingest.cache._read_published.cache_clear()
     context = ReportContext("jaktim", "2022-06", settings, inputs)
     pd.testing.assert_frame_equal(context.tickets, tickets)
     assert len(tickets) == 2 and ("coordinations", "jaktim", []) in reads
-    assert ("coordinations", "jaktim", None) not in reads
+    assert context.history_months[0] == "2021-06" and len(context.history_months) == 13
+    jakarta = "Asia/Jakarta"
+    assert ("tickets", "jaktim", [("created_at", ">=", pd.Timestamp("2021-06-01", tz=jakarta)),
+                                  ("created_at", "<", pd.Timestamp("2022-07-01", tz=jakarta))]) in reads
     pd.testing.assert_frame_equal(context.coordinations, coordinations)
-    assert ("coordinations", "jaktim", "month") in reads and ("coordinations", "jaktim", None) not in reads
+    assert ("coordinations", "jaktim", [("coordinated_at", ">=", pd.Timestamp("2022-06-01", tz=jakarta)),
+                                        ("coordinated_at", "<", pd.Timestamp("2022-07-01", tz=jakarta))]) in reads
+    assert not [read for read in reads if read[0] in ("tickets", "coordinations") and read[2] is None]
     pd.testing.assert_frame_equal(context.scope, scope)

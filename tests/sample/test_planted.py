@@ -5,6 +5,7 @@ import pytest
 
 from crmlib.ingest.cache import load_cached
 from crmlib.ingest.select import month_bounds
+from crmlib.metrics.history import export_months
 from crmlib.pipeline.anomaly_scan import KINDS, scan_export
 from crmlib.pipeline.context import sample_inputs
 from crmlib.resources import sample_dir
@@ -20,7 +21,7 @@ def export(shared_settings):
 
 
 def _scan(export, rules, city: str, month: str) -> pd.DataFrame:
-    return scan_export(export, city, month, export.tickets["created_at"].max(), rules)
+    return scan_export(export, city, month, export.tickets["created_at"].max(), rules, export_months(export.tickets))
 
 
 def test_one_planted_anomaly_of_each_kind():
@@ -43,7 +44,8 @@ def test_the_scan_finds_each_planted_anomaly(export, rules, planted):
 def test_the_rule_flags_alone_are_the_scan_without_its_statistical_kinds(export, rules, planted):
     month = f"2022-{planted.month:02d}"
     flags = _scan(export, rules, planted.city, month)
-    alone = scan_export(export, planted.city, month, export.tickets["created_at"].max(), rules, statistical=False)
+    alone = scan_export(export, planted.city, month, export.tickets["created_at"].max(), rules,
+                        export_months(export.tickets), statistical=False)
     pd.testing.assert_frame_equal(alone, flags[~flags["kind"].isin(STATISTICAL)].reset_index(drop=True))
 
 
