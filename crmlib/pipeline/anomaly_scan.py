@@ -67,7 +67,8 @@ def scan_export(export: Export, city: str, month: str, cutoff: pd.Timestamp, rul
 def _history(export: Export, city: str, month: str, covered: Sequence[str],
              rules: Rules) -> tuple[pd.DataFrame, pd.Series, list[str]]:
     """The city's tickets of the baseline months and the month, each one's month, and those months."""
-    months = [m for m in lookback(month, rules.anomalies.baseline_months) if m in frozenset(covered)]
+    known = set(covered)
+    months = [m for m in lookback(month, rules.anomalies.baseline_months) if m in known]
     city_tickets = select_city(export, city)
     months_of = month_of(city_tickets["created_at"])
     within = months_of.isin(months).to_numpy(dtype=bool)
