@@ -251,7 +251,7 @@ def _read_kept(directory: Path, city: str | None, columns: dict[str, list[str]] 
     frames = {}
     for f in fields(Export):
         wanted = (columns or {}).get(f.name)
-        filters = _created_filters(created) if f.name == "tickets" and created else None
+        filters = _between_filters("created_at", *created) if f.name == "tickets" and created else None
         # A few columns are cheap to read, and not kept. Whole frames are new objects over the kept data:
         # a caller that adds a column does not change what the next caller gets, and copy-on-write covers
         # edits of values.
@@ -261,8 +261,15 @@ def _read_kept(directory: Path, city: str | None, columns: dict[str, list[str]] 
     return Export(**frames)
 
 
-def _created_filters(created: tuple[pd.Timestamp, pd.Timestamp]) -> tuple[tuple, ...]:
-    return (("created_at", ">=", created[0]), ("created_at", "<", created[1]))
+def _between_filters(column: str, start: pd.Timestamp, end: pd.Timestamp) -> tuple[tuple, ...]:
+    """pyarrow's row filter for ``start <= column < end``."""
+    return ((column, ">=", start), (column, "<", end))
+
+
+def _between(frame: pd.DataFrame, column: str, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """The rows of an in-memory frame that :func:`_between_filters` keeps, in order."""
+    times = frame[column]
+    return frame[((times >= start) & (times < end)).fillna(False).to_numpy(bool)].reset_index(drop=True)
 
 
 def _narrow(export: Export, city: str | None, columns: dict[str, list[str]] | None,
@@ -274,9 +281,7 @@ def _narrow(export: Export, city: str | None, columns: dict[str, list[str]] | No
         if city is not None and f.name in BY_CITY:
             frame = frame[(frame["city_code"].fillna(NO_CITY) == city).to_numpy()].reset_index(drop=True)
         if created is not None and f.name == "tickets":
-            times = frame["created_at"]
-            frame = frame[((times >= created[0]) & (times < created[1])).fillna(False).to_numpy(bool)
-                          ].reset_index(drop=True)
+            frame = _between(frame, "created_at", *created)
         if columns is not None and f.name in columns:
             frame = frame[columns[f.name]]
         frames[f.name] = frame
@@ -340,7 +345,6 @@ def load_rows_between(
     before ``end``, in the order read, from its cache (loaded and cached first when it has none)."""
     directory = _published(tickets_path, coordinations_path, settings)
     if directory is not None:
-        return read_frame(directory, table, city, filters=[(column, ">=", start), (column, "<", end)])
+        return read_frame(directory, table, city, filters=list(_between_filters(column, start, end)))
     frame = getattr(load_cached(tickets_path, coordinations_path, settings=settings, city=city), table)
-    return frame[((frame[column] >= start) & (frame[column] < end)).fillna(False).to_numpy(bool)].reset_index(
-        drop=True)
+    return _between(frame, column, start, end)
