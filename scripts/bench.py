@@ -7,7 +7,8 @@ script would pay them), then adds the report's HTML and PDF. Against it: one rep
 fresh process as `make reports` builds them, with the peak memory of all its processes; and at
 scale, a 1,000,000-ticket export made from the sample (not kept): its load,
 clean and cache in a fresh process, and a report from its cache. Prints wall
-times and ratios measured in the same run; it is a measurement, not a test.
+times and ratios measured in the same run; each ratio is the median of rounds
+that build its two sides in turn. It is a measurement, not a test.
 Run with `make bench`.
 """
 
@@ -18,6 +19,7 @@ import os
 import tempfile
 import time
 from pathlib import Path
+from statistics import median
 
 # Heavy imports live in the functions: the section pool's workers are spawned
 # and re-import this script, and should not pay for pandas or the build here.
@@ -80,10 +82,11 @@ print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_m
 """
 
 
-def scale(rows: int, city: str, month: str, work: Path, repeat: int) -> tuple[float, float, float, float]:
-    """A large export made from the sample: (seconds and peak GiB to load, clean and cache it in a fresh
-    process, seconds to build the city-month's report from its cache, and from the cache of the same export cut
-    to the month's year). Reports are timed as the sample's are: the best of ``repeat`` after one build."""
+def scale(rows: int, city: str, month: str, work: Path, repeat: int, sample) -> tuple[float, float, list[dict[str, float]]]:
+    """A large export made from the sample: seconds and peak GiB to load, clean and cache it in a fresh process,
+    then ``repeat`` rounds, after one unmeasured, each of three reports of the city-month: from the large export's
+    cache, from the same export cut to the month's year, and from the sample (``sample`` builds it).
+    Built in turn, so that each round's ratios compare builds made at the same speed of the machine."""
     import sys
 
     from crmlib.ingest.settings import load_settings
@@ -97,15 +100,15 @@ def scale(rows: int, city: str, month: str, work: Path, repeat: int) -> tuple[fl
     cache = work / "big-cache"
     seconds, gib = measure(SCALE_LOAD, [tickets, coordinations, cache])
     settings = load_settings(outputs_dir=work / "big-outputs", cache_dir=cache)
-
-    def best_report(inputs: tuple[Path, Path]) -> float:
-        builds = [build_report(city, month, *inputs, settings=settings, progress=None) for _ in range(repeat + 1)]
-        return min(b.timings["total"] for b in builds[1:])
-
-    report = best_report((tickets, coordinations))
     # The same month from an export of its year alone: the same complaints, one year of history.
-    same_month = best_report(write_big_export(rows, work / "year", only_year=int(month[:4])))
-    return seconds, gib, report, same_month
+    year = write_big_export(rows, work / "year", only_year=int(month[:4]))
+    rounds = []
+    for _ in range(repeat + 1):
+        rounds.append({"five years": build_report(city, month, tickets, coordinations, settings=settings,
+                                                  progress=None).timings["total"],
+                       "one year": build_report(city, month, *year, settings=settings, progress=None).timings["total"],
+                       "sample": sample()["total"]})
+    return seconds, gib, rounds[1:]
 
 
 def process_tree_memory(root: int) -> tuple[int, int]:
@@ -182,12 +185,12 @@ def main() -> None:
     from pypdf import PdfReader
 
     from crmlib.ingest.settings import load_settings
-    from crmlib.pipeline.build import build_report
+    from crmlib.pipeline.build import build_report, report_dir
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--city", default="jaktim")
     parser.add_argument("--month", default="2022-06")
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=3, help="rounds of each paired measurement")
     parser.add_argument("--batch-months", type=int, default=12,
                         help="months of the year of --month built for every city in the batch measurement")
     parser.add_argument("--rows", type=int, default=1_000_000, help="tickets in the scale test's export; 0 skips it")
@@ -199,28 +202,34 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         settings = load_settings(outputs_dir=work / "outputs", cache_dir=work / "cache")
-        build_report(args.city, args.month, settings=settings, progress=None)  # warms the cache
-        builds = [build_report(args.city, args.month, settings=settings, progress=None) for _ in range(args.repeat)]
-        pages = len(PdfReader(builds[-1].out_dir / "report.pdf").pages)
-        builds = [b.timings for b in builds]
-        floors = [floor_seconds(args.city, args.month, settings.cache_dir) for _ in range(args.repeat)]
+
+        def sample() -> dict[str, float]:
+            return build_report(args.city, args.month, settings=settings, progress=None).timings
+
+        sample()  # warms the cache
+        # A shared machine's speed can drift by a fifth within minutes: a report and its floor are measured in
+        # turn, and each ratio is taken within its round, as the median of the rounds' ratios.
+        rounds = [(sample(), floor_seconds(args.city, args.month, settings.cache_dir)) for _ in range(args.repeat)]
+        pages = len(PdfReader(report_dir(settings, args.city, args.month) / "report.pdf").pages)
         year = args.month[:4]
         months = [f"{year}-{m:02d}" for m in range(1, args.batch_months + 1)]
         batch, batch_cpu, reports, batch_peak = batch_seconds(months, settings)
-        big = scale(args.rows, args.city, args.month, work, args.repeat) if args.rows else None
-    best = min(builds, key=lambda t: t["total"])
-    floor = min(floors) + best["html"] + best["pdf"]
-    print(f"cores: {os.cpu_count()}, sections: {len(section_notebooks())}, best of {args.repeat}")
+        big = scale(args.rows, args.city, args.month, work, args.repeat, sample) if args.rows else None
+    times = {stage: median([build[stage] for build, _ in rounds]) for stage in rounds[0][0]}
+    floors = [code + build["html"] + build["pdf"] for build, code in rounds]
+    floor = median(floors)
+    print(f"cores: {os.cpu_count()}, sections: {len(section_notebooks())}, median of {args.repeat} rounds")
     for stage in ("load", "execute", "html", "pdf", "docx", "total"):
         # docx: from the PDF's start until pandoc is done, for it runs beside the PDF; html includes the XLSX.
-        print(f"  {stage:<8} {best[stage]:6.2f} s")
-    print(f"  floor    {floor:6.2f} s  (section code once in a fresh Python process {min(floors):.2f} s, "
-          "plus HTML and PDF)")
-    ratio = best["total"] / floor
+        print(f"  {stage:<8} {times[stage]:6.2f} s")
+    print(f"  floor    {floor:6.2f} s  (section code once in a fresh Python process "
+          f"{median([code for _, code in rounds]):.2f} s, plus the same round's HTML and PDF)")
+    ratio = median([build["total"] / own for (build, _), own in zip(rounds, floors, strict=True)])
     print(f"  report / floor  {ratio:5.2f} x  (target <= 1.5): {'ok' if ratio <= 1.5 else 'OVER'}")
-    print(f"  PDF      {best['pdf']:6.2f} s for {pages} pages (target <= 1.5 s, set for a 16-page report): "
-          f"{'ok' if best['pdf'] <= 1.5 else 'OVER'}; {best['pdf'] / pages:.3f} s a page, "
-          f"{16 * best['pdf'] / pages:.2f} s for 16 pages at that rate")
+    pdf = times["pdf"]
+    print(f"  PDF      {pdf:6.2f} s for {pages} pages (target <= 1.5 s, set for a 16-page report): "
+          f"{'ok' if pdf <= 1.5 else 'OVER'}; {pdf / pages:.3f} s a page, {16 * pdf / pages:.2f} s for 16 pages "
+          "at that rate")
     each = batch / reports
     year_s = each * 72
     measured = "measured" if reports == 72 else f"extrapolated from {reports} reports"
@@ -234,15 +243,18 @@ def main() -> None:
     print(f"  year     {batch_cpu / reports:.2f} CPU-s per report, {batch_cpu / batch:.2f} cores busy "
           f"(3 minutes on {os.cpu_count()} cores allow {180 * (os.cpu_count() or 1) / 72:.2f} CPU-s per report)")
     if big:
-        load_s, load_gib, report_s, same_month_s = big
+        load_s, load_gib, big_rounds = big
         print(f"  scale    {args.rows:,} tickets: load, clean and cache {load_s:5.1f} s, {load_gib:4.2f} GiB "
               f"(target <= 60 s, <= 4 GiB): {'ok' if load_s <= 60 and load_gib <= 4 else 'OVER'}")
-        ratio = report_s / best["total"]
-        print(f"  scale    report from its cache {report_s:5.1f} s, {ratio:4.2f} x the sample's report "
-              f"(target <= 1.2): {'ok' if ratio <= 1.2 else 'OVER'}")
+        report_s = median([r["five years"] for r in big_rounds])
+        ratio = median([r["five years"] / r["sample"] for r in big_rounds])
+        print(f"  scale    report from its cache {report_s:5.1f} s, {ratio:4.2f} x the sample's report built in "
+              f"the same round (target <= 1.2): {'ok' if ratio <= 1.2 else 'OVER'}")
         # The sample's month has an eighth of the big export's complaints: this ratio is the history's cost alone.
-        print(f"  scale    the same month from the export cut to its year {same_month_s:5.1f} s: the five years "
-              f"cost {report_s / same_month_s:4.2f} x")
+        print(f"  scale    the same month from the export cut to its year "
+              f"{median([r['one year'] for r in big_rounds]):5.1f} s: the five years cost "
+              f"{median([r['five years'] / r['one year'] for r in big_rounds]):4.2f} x")
+
 
 if __name__ == "__main__":
     main()
