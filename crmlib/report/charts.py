@@ -33,11 +33,22 @@ def setup() -> None:
     plt.rcParams.update({"figure.dpi": 100, "axes.titleweight": "bold", "text.parse_math": False})
 
 
+def _figure(width: float, height: float) -> tuple[plt.Figure, plt.Axes]:
+    """A figure of that size in inches, at the resolution it prints at (see :func:`to_html`)."""
+    # Laid out at the resolution it is drawn at, a figure measures its labels once: the layout's text
+    # measurements are reused by the drawing, not made again at another resolution.
+    return plt.subplots(figsize=(width, height), dpi=_print_dpi(width))
+
+
+def _print_dpi(width: float) -> float:
+    return (PRINTED_PIXELS + 0.5) / width  # + 0.5: the canvas truncates to whole pixels
+
+
 def bar_chart(labels: pd.Series, counts: pd.Series, title: str, xlabel: str = "Jumlah aduan") -> plt.Figure:
     """Horizontal bars, largest on top, each labelled with its count."""
     setup()
     names, values = labels.astype(str).to_numpy(), counts.astype(int).to_numpy()
-    fig, ax = plt.subplots(figsize=(8, 0.45 * len(names) + 1.2))
+    fig, ax = _figure(8, 0.45 * len(names) + 1.2)
     bars = ax.barh(np.arange(len(names)), values, height=0.8, color=_bar_colors(sns.color_palette(PALETTE, len(names))))
     _categories(ax, "y", names)
     ax.bar_label(bars, padding=3)
@@ -71,7 +82,7 @@ def _categories(ax: plt.Axes, axis: str, names: np.ndarray) -> None:
 def histogram_chart(histogram: pd.DataFrame, title: str) -> plt.Figure:
     """Columns of the completion-time histogram (labels '0-10', '11-20', ...)."""
     setup()
-    fig, ax = plt.subplots(figsize=(8, 3.6))
+    fig, ax = _figure(8, 3.6)
     bars = ax.bar(np.arange(len(histogram)), histogram["count"].to_numpy(), width=0.8, color=_bar_colors([ACCENT]))
     _categories(ax, "x", histogram["label"].astype(str).to_numpy())
     ax.bar_label(bars, padding=2)
@@ -89,7 +100,7 @@ def pie_chart(labels: pd.Series, counts: pd.Series, title: str, max_wedges: int 
     if len(data) > max_wedges:
         rest = int(data["count"].iloc[max_wedges - 1:].sum())
         data = pd.concat([data.head(max_wedges - 1), pd.DataFrame({"label": ["Lainnya"], "count": [rest]})])
-    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    fig, ax = _figure(7.5, 4.2)
     wedges, _ = ax.pie(data["count"], colors=sns.color_palette(PALETTE, len(data)), startangle=90,
                        counterclock=False, wedgeprops={"linewidth": 1, "edgecolor": "white"})
     ax.legend(wedges, [f"{name}, {count}" for name, count in zip(data["label"], data["count"])],
@@ -107,7 +118,7 @@ def funnel_chart(table: pd.DataFrame, title: str, ylabel: str = "Porsi direspon 
     from crmlib.metrics.fair_comparison import FUNNEL_LEVELS, funnel_limits
 
     setup()
-    fig, ax = plt.subplots(figsize=(8, 4.2))
+    fig, ax = _figure(8, 4.2)
     city_share = float(table["city_share"].iloc[0]) if len(table) else float("nan")
     n = np.arange(1, max(int(table["complaints"].max()) if len(table) else 1, 2) + 1)
     for level, style in zip(FUNNEL_LEVELS, ("--", ":")):
@@ -127,7 +138,7 @@ def funnel_chart(table: pd.DataFrame, title: str, ylabel: str = "Porsi direspon 
 def trend_chart(history: pd.DataFrame, column: str, title: str, ylabel: str) -> plt.Figure:
     """A line over months (``history`` from :func:`crmlib.metrics.history.monthly_history`)."""
     setup()
-    fig, ax = plt.subplots(figsize=(8, 3.2))
+    fig, ax = _figure(8, 3.2)
     ax.plot(history["month"].astype(str), history[column], marker="o", color=ACCENT)
     ax.set(title=title, xlabel="", ylabel=ylabel)
     ax.tick_params(axis="x", rotation=45)
@@ -138,7 +149,7 @@ def trend_chart(history: pd.DataFrame, column: str, title: str, ylabel: str) -> 
 def lines_by_group(long: pd.DataFrame, group: str, column: str, title: str, ylabel: str) -> plt.Figure:
     """One line over months per ``group`` value (a long frame with ``month``, ``group`` and ``column``)."""
     setup()
-    fig, ax = plt.subplots(figsize=(8, 3.6))
+    fig, ax = _figure(8, 3.6)
     sns.lineplot(data=long.assign(month=long["month"].astype(str)), x="month", y=column, hue=group, marker="o",
                  ax=ax)
     ax.set(title=title, xlabel="", ylabel=ylabel)
@@ -152,7 +163,7 @@ def to_html(fig: plt.Figure, alt: str) -> HTML:
     """Embed a figure as a PNG image, as many pixels wide as it prints, and close it."""
     # Kept as RGB: the figure is opaque, and a PNG without an alpha channel spares the PDF printer a separate
     # transparency mask per chart.
-    fig.set_dpi((PRINTED_PIXELS + 0.5) / fig.get_figwidth())  # + 0.5: the canvas truncates to whole pixels
+    fig.set_dpi(_print_dpi(fig.get_figwidth()))  # a no-op for the charts above, which are made at it
     fig.canvas.draw()
     image = Image.fromarray(np.asarray(fig.canvas.buffer_rgba())).convert("RGB")
     plt.close(fig)
