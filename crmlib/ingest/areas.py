@@ -98,7 +98,14 @@ def kelurahan_of(city_code: str) -> pd.DataFrame:
 
 def city_label(city_code: str) -> str:
     """Official name of a city: ``'Kota Administrasi Jakarta Timur'``."""
-    return str(kelurahan_of(city_code)["city_name"].iloc[0])
+    return _city_names()[check_city(city_code)]
+
+
+@lru_cache(maxsize=1)
+def _city_names() -> dict[str, str]:
+    # Every heading and label asks for a city's name: one lookup, not a filter over the reference's kelurahan.
+    cities = reference().drop_duplicates("city_code")
+    return {str(code): str(name) for code, name in zip(cities["city_code"], cities["city_name"], strict=True)}
 
 
 def head_unit(city_code: str) -> str:
