@@ -103,13 +103,21 @@ def duration_stats(frame: pd.DataFrame, hours: pd.Series, by: str | Sequence[str
         empty = frame[keys].iloc[0:0].reset_index(drop=True)
         return empty.assign(count=pd.Series(dtype="Int64"), mean_hours=pd.Series(dtype="Float64"),
                             median_hours=pd.Series(dtype="Float64"), p90_hours=pd.Series(dtype="Float64"))
-    rows = []
-    for group, part in data.groupby(keys, sort=True, dropna=False):
-        stats = summary_stats(part["_hours"])
-        group = group if isinstance(group, tuple) else (group,)
-        rows.append({**dict(zip(keys, group)), "count": stats["count"], "mean_hours": stats["mean"],
-                     "median_hours": stats["median"], "p90_hours": stats["p90"]})
-    result = pd.DataFrame(rows)
+    grouped = data.groupby(keys, sort=True, dropna=False)
+    # Each group's hours as one slice of an array, in the frame's order within the group (a mean sums them in
+    # that order): numpy on slices, not a pandas object per group.
+    group_of = grouped.ngroup().to_numpy()
+    order = np.argsort(group_of, kind="stable")
+    hours_sorted = data["_hours"].to_numpy(dtype=float)[order]
+    bounds = np.searchsorted(group_of[order], np.arange(grouped.ngroups + 1))
+    parts = [hours_sorted[start:end] for start, end in zip(bounds[:-1], bounds[1:])]
+    result = grouped.size().index.to_frame(index=False).assign(
+        count=[part.size for part in parts],
+        mean_hours=[float(part.mean()) for part in parts],
+        median_hours=[float(np.median(part)) for part in parts],
+        # numpy's default 'linear' method: between the two nearest ranks
+        p90_hours=[float(np.percentile(part, 90)) for part in parts],
+    )
     return result.astype({key: frame[key].dtype for key in keys} | {"count": "Int64", "mean_hours": "Float64",
                                                                      "median_hours": "Float64", "p90_hours": "Float64"})
 

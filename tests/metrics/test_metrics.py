@@ -246,6 +246,18 @@ def test_duration_stats_groups_by_unit_type_and_unit():
     assert by_cat[["category", "count"]].values.tolist() == [["Jalan", 3]]
 
 
+def test_duration_stats_interleaved_groups_and_a_missing_key():
+    # Each group's rows are apart in the frame; a row without a unit is a group of its own, listed last.
+    frame = pd.DataFrame({"unit": pd.array(["A", "B", "A", "B", "A", None], dtype="string")})
+    hours = pd.Series([1.0, 4.0, 3.0, 8.0, 5.0, 2.0], dtype="Float64")
+    s = m.duration_stats(frame, hours, by="unit")
+    assert s["unit"].tolist() == ["A", "B", pd.NA]
+    assert s["count"].tolist() == [3, 2, 1]
+    assert s["mean_hours"].tolist() == [3.0, 6.0, 2.0] and s["median_hours"].tolist() == [3.0, 6.0, 2.0]
+    # p90 of [1, 3, 5]: rank 0.9*2 = 1.8 -> 3 + 0.8*(5-3) = 4.6; of [4, 8]: rank 0.9 -> 4 + 0.9*4 = 7.6
+    assert s["p90_hours"].tolist() == pytest.approx([4.6, 7.6, 2.0])
+
+
 def test_kelurahan_coordination_and_completion_stats():
     c = frames.coordinations(kel("Alfa", processed_at=at(0.25)), kel("Alfa", processed_at=at(0.75)),
                              kec("Timur", processed_at=at(2)))
