@@ -97,6 +97,24 @@ def test_settings_are_read_once_as_values(tmp_path):
     assert dict(load_settings(override).aliases["kelurahan"]) == {}
 
 
+def test_each_load_is_its_own_value():
+    """A caller that changes what one load gave, even deep inside, changes nothing in the next load."""
+    first = load_settings()
+    first.cities["jaktim"]["dpa_nomor"][2022] = "changed"
+    first.cities["jaktim"]["cutoff"].clear()
+    again = load_settings()
+    assert again.cities["jaktim"]["dpa_nomor"][2022] == "370/P-DPA/2022"
+    assert again.cities["jaktim"]["cutoff"] == {"2022-06": "2022-07-11 08:34"}
+
+
+def test_bad_yaml_is_an_error_at_every_load(tmp_path):
+    (tmp_path / "areas").mkdir()
+    (tmp_path / "areas" / "aliases.yaml").write_text("kelurahan:\n  a: [b\n", encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(SettingsError, match="not valid YAML"):
+            load_settings(tmp_path)
+
+
 def test_outputs_and_cache_folders(tmp_path, monkeypatch):
     monkeypatch.setenv("CRM_OUTPUTS", str(tmp_path / "reports"))
     settings = load_settings()
