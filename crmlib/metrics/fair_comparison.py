@@ -79,8 +79,10 @@ def censored_median_hours(hours: pd.Series, open_for: pd.Series) -> float:
     >>> censored_median_hours(pd.Series([1.0, 2.0, None, None]), pd.Series([None, None, 10.0, 10.0]))
     2.0
     """
-    done = hours.dropna().to_numpy(dtype=float)
-    still_open = open_for.dropna().to_numpy(dtype=float)
+    return _km_median(hours.dropna().to_numpy(dtype=float), open_for.dropna().to_numpy(dtype=float))
+
+
+def _km_median(done: np.ndarray, still_open: np.ndarray) -> float:
     if done.size == 0:
         return float("nan")
     result = stats.ecdf(stats.CensoredData(uncensored=done, right=still_open))
@@ -92,10 +94,13 @@ def censored_completion_medians(tickets: pd.DataFrame, cutoff: pd.Timestamp) -> 
     """Per unit: completed and open tickets, the plain median of completed ones and the Kaplan-Meier median."""
     hours = completion_hours(tickets).astype("float64")
     open_for = ((cutoff - tickets["created_at"]).dt.total_seconds() / 3600).where(still_open(tickets))
+    hours, open_for = hours.to_numpy(dtype=float), open_for.to_numpy(dtype=float, na_value=np.nan)
     rows = []
-    for (unit_type, unit), index in tickets.groupby(list(UNIT_KEYS), sort=True).groups.items():
-        rows.append({"unit_type": unit_type, "unit": unit, "completed": int(hours[index].notna().sum()),
-                     "open": int(open_for[index].notna().sum()), "median_completed_hours": hours[index].median(),
-                     "censored_median_hours": censored_median_hours(hours[index], open_for[index])})
+    for (unit_type, unit), positions in sorted(tickets.groupby(list(UNIT_KEYS)).indices.items()):
+        done, waiting = hours[positions], open_for[positions]
+        done, waiting = done[~np.isnan(done)], waiting[~np.isnan(waiting)]
+        rows.append({"unit_type": unit_type, "unit": unit, "completed": done.size, "open": waiting.size,
+                     "median_completed_hours": float(np.median(done)) if done.size else float("nan"),
+                     "censored_median_hours": _km_median(done, waiting)})
     return pd.DataFrame(rows, columns=["unit_type", "unit", "completed", "open", "median_completed_hours",
                                        "censored_median_hours"])

@@ -46,6 +46,20 @@ def test_open_tickets_are_censored_not_dropped():
     assert table.loc["Utan Kayu", "censored_median_hours"] == 3.0
 
 
+def test_censored_medians_of_units_whose_tickets_interleave():
+    cutoff = pd.Timestamp("2022-06-01 18:00", tz="Asia/Jakarta")  # 10 h after creation
+    open_ = {"status": "In Progres"}
+    utan = {"unit": "Utan Kayu"}
+    tickets = frames.tickets({"completed_at": at(1)}, {**utan, "completed_at": at(3)}, {"completed_at": at(2)},
+                             open_, {**utan, **open_}, open_)
+    table = fair.censored_completion_medians(tickets, cutoff)
+    assert table["unit"].tolist() == ["Kayu Manis", "Utan Kayu"]
+    assert table[["completed", "open"]].values.tolist() == [[2, 2], [1, 1]]
+    # Kayu Manis: survival 3/4 at 1 h, 1/2 at 2 h. Utan Kayu: 1/2 at 3 h, its open ticket censored at 10 h.
+    assert table["median_completed_hours"].tolist() == [1.5, 3.0]
+    assert table["censored_median_hours"].tolist() == [2.0, 3.0]
+
+
 def test_a_median_not_reached_is_missing():
     # One completed in 1 h, three open for 10 h: survival stays at 3/4, the median is never reached.
     assert math.isnan(fair.censored_median_hours(pd.Series([1.0, None, None, None]),
