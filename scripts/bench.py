@@ -103,6 +103,8 @@ def scale(rows: int, city: str, month: str, work: Path, repeat: int, sample) -> 
     # The same month from an export of its year alone: the same complaints, one year of history.
     year = write_big_export(rows, work / "year", only_year=int(month[:4]))
     rounds = []
+    # Each build starts its own workers, as `make report` does. This process keeps the frames of the last two
+    # exports it read, so with three in turn each build also reads its own afresh, as a report run alone does.
     for _ in range(repeat + 1):
         rounds.append({"five years": build_report(city, month, tickets, coordinations, settings=settings,
                                                   progress=None).timings["total"],
@@ -218,6 +220,7 @@ def main() -> None:
     times = {stage: median([build[stage] for build, _ in rounds]) for stage in rounds[0][0]}
     floors = [code + build["html"] + build["pdf"] for build, code in rounds]
     floor = median(floors)
+    # Each time below is a median over the rounds, and each ratio the median of the rounds' own ratios.
     print(f"cores: {os.cpu_count()}, sections: {len(section_notebooks())}, median of {args.repeat} rounds")
     for stage in ("load", "execute", "html", "pdf", "docx", "total"):
         # docx: from the PDF's start until pandoc is done, for it runs beside the PDF; html includes the XLSX.

@@ -76,13 +76,13 @@ def summary_stats(hours: pd.Series) -> dict[str, float]:
     values = pd.Series(hours, dtype="Float64").dropna().to_numpy(dtype=float)
     if values.size == 0:
         return {"count": 0, "mean": math.nan, "median": math.nan, "p90": math.nan}
-    return {
-        "count": int(values.size),
-        "mean": float(values.mean()),
-        "median": float(np.median(values)),
-        # numpy's default 'linear' method: between the two nearest ranks
-        "p90": float(np.percentile(values, 90)),
-    }
+    return dict(zip(("count", "mean", "median", "p90"), _stats(values), strict=True))
+
+
+def _stats(values: np.ndarray) -> tuple[int, float, float, float]:
+    """Count, mean, median and p90 of hours without NaN, at least one."""
+    # p90: numpy's default 'linear' method, between the two nearest ranks
+    return int(values.size), float(values.mean()), float(np.median(values)), float(np.percentile(values, 90))
 
 
 def group_keys(by: str | Sequence[str]) -> list[str]:
@@ -110,14 +110,9 @@ def duration_stats(frame: pd.DataFrame, hours: pd.Series, by: str | Sequence[str
     order = np.argsort(group_of, kind="stable")
     hours_sorted = data["_hours"].to_numpy(dtype=float)[order]
     bounds = np.searchsorted(group_of[order], np.arange(grouped.ngroups + 1))
-    parts = [hours_sorted[start:end] for start, end in zip(bounds[:-1], bounds[1:])]
-    result = grouped.size().index.to_frame(index=False).assign(
-        count=[part.size for part in parts],
-        mean_hours=[float(part.mean()) for part in parts],
-        median_hours=[float(np.median(part)) for part in parts],
-        # numpy's default 'linear' method: between the two nearest ranks
-        p90_hours=[float(np.percentile(part, 90)) for part in parts],
-    )
+    stats = pd.DataFrame([_stats(hours_sorted[start:end]) for start, end in zip(bounds[:-1], bounds[1:])],
+                         columns=STATS_COLUMNS)
+    result = pd.concat([grouped.size().index.to_frame(index=False), stats], axis=1)
     return result.astype({key: frame[key].dtype for key in keys} | {"count": "Int64", "mean_hours": "Float64",
                                                                      "median_hours": "Float64", "p90_hours": "Float64"})
 
