@@ -102,14 +102,14 @@ def scale(rows: int, city: str, month: str, work: Path, repeat: int, sample) -> 
     settings = load_settings(outputs_dir=work / "big-outputs", cache_dir=cache)
     # The same month from an export of its year alone: the same complaints, one year of history.
     year = write_big_export(rows, work / "year", only_year=int(month[:4]))
-    rounds = []
+
+    def total(inputs: tuple[Path, Path]) -> float:
+        return build_report(city, month, *inputs, settings=settings, progress=None).timings["total"]
+
     # Each build starts its own workers, as `make report` does. This process keeps the frames of the last two
     # exports it read, so with three in turn each build also reads its own afresh, as a report run alone does.
-    for _ in range(repeat + 1):
-        rounds.append({"five years": build_report(city, month, tickets, coordinations, settings=settings,
-                                                  progress=None).timings["total"],
-                       "one year": build_report(city, month, *year, settings=settings, progress=None).timings["total"],
-                       "sample": sample()["total"]})
+    rounds = [{"five years": total((tickets, coordinations)), "one year": total(year), "sample": sample()["total"]}
+              for _ in range(repeat + 1)]
     return seconds, gib, rounds[1:]
 
 

@@ -92,9 +92,9 @@ def _km_median(done: np.ndarray, still_open: np.ndarray) -> float:
 
 def censored_completion_medians(tickets: pd.DataFrame, cutoff: pd.Timestamp) -> pd.DataFrame:
     """Per unit: completed and open tickets, the plain median of completed ones and the Kaplan-Meier median."""
-    hours = completion_hours(tickets).astype("float64")
-    open_for = ((cutoff - tickets["created_at"]).dt.total_seconds() / 3600).where(still_open(tickets))
-    hours, open_for = hours.to_numpy(dtype=float), open_for.to_numpy(dtype=float, na_value=np.nan)
+    hours = completion_hours(tickets).to_numpy(dtype=float, na_value=np.nan)
+    open_for = ((cutoff - tickets["created_at"]).dt.total_seconds() / 3600).where(still_open(tickets)).to_numpy(
+        dtype=float, na_value=np.nan)
     rows = []
     for (unit_type, unit), positions in sorted(tickets.groupby(list(UNIT_KEYS)).indices.items()):
         done, waiting = hours[positions], open_for[positions]
