@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -62,7 +63,6 @@ def run_floor(city: str, month: str, cache_dir: str) -> None:
 def floor_seconds(city: str, month: str, cache_dir: Path) -> float:
     """Wall time of a fresh Python process that runs every section's code once (:func:`run_floor`)."""
     import subprocess
-    import sys
 
     start = time.perf_counter()
     subprocess.run([sys.executable, __file__, "--floor", "--city", city, "--month", month, "--cache", str(cache_dir)],
@@ -87,8 +87,6 @@ def scale(rows: int, city: str, month: str, work: Path, repeat: int, sample) -> 
     then ``repeat`` rounds, after one unmeasured, each of three reports of the city-month: from the large export's
     cache, from the same export cut to the month's year, and from the sample (``sample`` builds it).
     Built in turn, so that each round's ratios compare builds made at the same speed of the machine."""
-    import sys
-
     from crmlib.ingest.settings import load_settings
     from crmlib.pipeline.build import build_report
 
@@ -201,6 +199,15 @@ def main() -> None:
     args = parser.parse_args()
     if args.floor:
         return run_floor(args.city, args.month, args.cache)
+    if args.rows:
+        # Checked before the minutes of the other measurements: the scale test builds the month from its export.
+        sys.path.insert(0, str(Path(__file__).parent))
+        from big_export import rows_for_year
+
+        least = rows_for_year(int(args.month[:4]))
+        if args.rows < least:
+            parser.error(f"--rows {args.rows:,} leaves {args.month[:4]} without a whole copy of the sample: "
+                         f"give at least {least:,}, or 0 to skip the scale test")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         settings = load_settings(outputs_dir=work / "outputs", cache_dir=work / "cache")

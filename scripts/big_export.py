@@ -42,20 +42,34 @@ def _copy(frame: pd.DataFrame, year: int, prefix: str) -> pd.DataFrame:
     return out
 
 
+def _sample() -> tuple[pd.DataFrame, pd.DataFrame]:
+    files = sample_inputs()
+    return tuple(pd.read_csv(files[role], sep=";", dtype=str, keep_default_na=False)
+                 for role in ("tickets", "coordinations"))
+
+
+def rows_for_year(year: int) -> int:
+    """The fewest rows whose export holds a whole copy of the sample moved to ``year`` (copies go to the
+    years in turn, 2020 first)."""
+    if year not in YEARS:
+        raise SystemExit(f"the large export covers {YEARS[0]}-{YEARS[-1]}, not {year}")
+    return (YEARS.index(year) + 1) * len(_sample()[0])
+
+
 def write_big_export(rows: int, out: Path, only_year: int | None = None) -> tuple[Path, Path]:
     """Write laporan_besar.csv and koordinasi_besar.csv with about `rows` tickets; return their paths.
 
     ``only_year`` keeps that year's copies alone: the same months as the whole export, with no other years.
     """
-    sample = sample_inputs()
-    tickets = pd.read_csv(sample["tickets"], sep=";", dtype=str, keep_default_na=False)
-    coordinations = pd.read_csv(sample["coordinations"], sep=";", dtype=str, keep_default_na=False)
+    tickets, coordinations = _sample()
     copies = [(year, prefix) for prefix in PREFIXES for year in YEARS][: math.ceil(rows / len(tickets))]
     if len(copies) * len(tickets) < rows:
         raise SystemExit(f"at most {len(YEARS) * len(PREFIXES) * len(tickets)} rows can be made this way")
     # The last copy is cut to make `rows` exactly.
     lengths = [len(tickets)] * (len(copies) - 1) + [rows - (len(copies) - 1) * len(tickets)]
     kept = [(copy, length) for copy, length in zip(copies, lengths) if only_year in (None, copy[0])]
+    if not kept:
+        raise SystemExit(f"{rows:,} rows make no copy for {only_year}: give at least {rows_for_year(only_year):,}")
     out.mkdir(parents=True, exist_ok=True)
     paths = (out / "laporan_besar.csv", out / "koordinasi_besar.csv")
     pd.concat([_copy(tickets.head(n), y, p) for (y, p), n in kept]).to_csv(paths[0], sep=";", index=False)
