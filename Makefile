@@ -15,7 +15,7 @@ STAMP := $(VENV)/.installed
 BUILD_ARGS := --city "$(CITY)" --month "$(MONTH)" $(if $(DATA),--data "$(DATA)") \
 	$(if $(COORD),--coordinations "$(COORD)") $(if $(PARAMS),--params "$(PARAMS)")
 
-.PHONY: setup report reports province anomalies verify verify-all test test-fast lab bench bench-load bench-anomalies sample clean
+.PHONY: setup report reports province anomalies verify verify-all test test-fast lab bench bench-load bench-anomalies sample clean clean-cache
 
 setup: $(STAMP)
 
@@ -74,3 +74,7 @@ sample: $(STAMP)
 
 clean:
 	rm -rf outputs/*/ outputs/.cache
+
+# The cache alone: the reports stay. Not while a build runs, which may be reading it.
+clean-cache:
+	rm -rf outputs/.cache
