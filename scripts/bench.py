@@ -28,6 +28,8 @@ from crmlib.pipeline.sections import skip_iri_grammar
 from crmlib.resources import section_notebooks
 
 skip_iri_grammar()
+# The other scripts of this folder (bench_load, big_export) import as modules.
+sys.path.insert(0, str(Path(__file__).parent))
 
 
 def combined_notebook(paths: list[Path]):
@@ -87,12 +89,11 @@ def scale(rows: int, city: str, month: str, work: Path, repeat: int, sample) -> 
     then ``repeat`` rounds, after one unmeasured, each of three reports of the city-month: from the large export's
     cache, from the same export cut to the month's year, and from the sample (``sample`` builds it).
     Built in turn, so that each round's ratios compare builds made at the same speed of the machine."""
-    from crmlib.ingest.settings import load_settings
-    from crmlib.pipeline.build import build_report
-
-    sys.path.insert(0, str(Path(__file__).parent))
     from bench_load import measure
     from big_export import write_big_export
+
+    from crmlib.ingest.settings import load_settings
+    from crmlib.pipeline.build import build_report
 
     tickets, coordinations = write_big_export(rows, work / "big")
     cache = work / "big-cache"
@@ -201,7 +202,6 @@ def main() -> None:
         return run_floor(args.city, args.month, args.cache)
     if args.rows:
         # Checked before the minutes of the other measurements: the scale test builds the month from its export.
-        sys.path.insert(0, str(Path(__file__).parent))
         from big_export import rows_for_year
 
         least = rows_for_year(int(args.month[:4]))

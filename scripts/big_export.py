@@ -42,10 +42,8 @@ def _copy(frame: pd.DataFrame, year: int, prefix: str) -> pd.DataFrame:
     return out
 
 
-def _sample() -> tuple[pd.DataFrame, pd.DataFrame]:
-    files = sample_inputs()
-    return tuple(pd.read_csv(files[role], sep=";", dtype=str, keep_default_na=False)
-                 for role in ("tickets", "coordinations"))
+def _sample(role: str) -> pd.DataFrame:
+    return pd.read_csv(sample_inputs()[role], sep=";", dtype=str, keep_default_na=False)
 
 
 def rows_for_year(year: int) -> int:
@@ -53,7 +51,7 @@ def rows_for_year(year: int) -> int:
     years in turn, 2020 first)."""
     if year not in YEARS:
         raise SystemExit(f"the large export covers {YEARS[0]}-{YEARS[-1]}, not {year}")
-    return (YEARS.index(year) + 1) * len(_sample()[0])
+    return (YEARS.index(year) + 1) * len(_sample("tickets"))
 
 
 def write_big_export(rows: int, out: Path, only_year: int | None = None) -> tuple[Path, Path]:
@@ -61,7 +59,7 @@ def write_big_export(rows: int, out: Path, only_year: int | None = None) -> tupl
 
     ``only_year`` keeps that year's copies alone: the same months as the whole export, with no other years.
     """
-    tickets, coordinations = _sample()
+    tickets, coordinations = _sample("tickets"), _sample("coordinations")
     copies = [(year, prefix) for prefix in PREFIXES for year in YEARS][: math.ceil(rows / len(tickets))]
     if len(copies) * len(tickets) < rows:
         raise SystemExit(f"at most {len(YEARS) * len(PREFIXES) * len(tickets)} rows can be made this way")
