@@ -2,6 +2,6 @@
 
 import sys
 
-from crmlib.pipeline.cli import main
+from crmlib.pipeline.orchestration.cli import main
 
 sys.exit(main())

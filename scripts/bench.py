@@ -24,7 +24,7 @@ from statistics import median
 
 # Heavy imports live in the functions: the section pool's workers are spawned
 # and re-import this script, and should not pay for pandas or the build here.
-from crmlib.pipeline.sections import skip_iri_grammar
+from crmlib.pipeline.execution.sections import skip_iri_grammar
 from crmlib.resources import section_notebooks
 
 skip_iri_grammar()
@@ -93,7 +93,8 @@ def scale(rows: int, city: str, month: str, work: Path, repeat: int, sample) -> 
     from big_export import write_big_export
 
     from crmlib.ingest.settings import load_settings
-    from crmlib.pipeline.build import build_report
+    from crmlib.pipeline.orchestration.build import build_report
+    from crmlib.pipeline.request import BuildRequest
 
     tickets, coordinations = write_big_export(rows, work / "big")
     cache = work / "big-cache"
@@ -103,7 +104,7 @@ def scale(rows: int, city: str, month: str, work: Path, repeat: int, sample) -> 
     year = write_big_export(rows, work / "year", only_year=int(month[:4]))
 
     def total(inputs: tuple[Path, Path]) -> float:
-        return build_report(city, month, *inputs, settings=settings, progress=None).timings["total"]
+        return build_report(BuildRequest(city, month, settings, *inputs), progress=None).timings["total"]
 
     # Each build starts its own workers, as `make report` does. This process keeps the frames of the last two
     # exports it read, so with three in turn each build also reads its own afresh, as a report run alone does.
@@ -151,7 +152,7 @@ def cpu_seconds() -> float:
 def _batch_process(months: list[str], outputs_dir: Path, cache_dir: Path, failures) -> None:
     """The batch's own process: every city of the months through one pool, as `make reports` builds them."""
     from crmlib.ingest.settings import load_settings
-    from crmlib.pipeline import batch
+    from crmlib.pipeline.orchestration import batch
 
     settings = load_settings(outputs_dir=outputs_dir, cache_dir=cache_dir)
     statuses = batch.build_all(sorted(settings.cities), months, None, None, settings=settings)
@@ -186,7 +187,8 @@ def main() -> None:
     from pypdf import PdfReader
 
     from crmlib.ingest.settings import load_settings
-    from crmlib.pipeline.build import build_report, report_dir
+    from crmlib.pipeline.orchestration.build import build_report
+    from crmlib.pipeline.request import BuildRequest, report_dir
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--city", default="jaktim")
@@ -213,7 +215,7 @@ def main() -> None:
         settings = load_settings(outputs_dir=work / "outputs", cache_dir=work / "cache")
 
         def sample() -> dict[str, float]:
-            return build_report(args.city, args.month, settings=settings, progress=None).timings
+            return build_report(BuildRequest(args.city, args.month, settings), progress=None).timings
 
         sample()  # warms the cache
         # A shared machine's speed can drift by a fifth within minutes: a report and its floor are measured in

@@ -35,8 +35,8 @@ from crmlib.ingest.select import month_bounds, select_city
 from crmlib.ingest.settings import load_settings
 from crmlib.metrics.anomalies import METRES_PER_DEGREE_LON
 from crmlib.metrics.history import export_months, month_of
-from crmlib.pipeline.anomaly_scan import KINDS, STATISTICAL, scan_export
-from crmlib.pipeline.context import sample_inputs
+from crmlib.pipeline.context.anomaly_scan import KINDS, STATISTICAL, scan_export
+from crmlib.pipeline.context.city import sample_inputs
 from crmlib.sample import PLANTED, YEAR
 from crmlib.schema import Export
 

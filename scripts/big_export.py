@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from crmlib.pipeline.context import sample_inputs
+from crmlib.pipeline.context.city import sample_inputs
 
 DATE_COLUMNS = ("Tanggal Laporan Masuk", "Tanggal Respon", "Tanggal TL", "Tanggal Koordinasi", "Tanggal Proses")
 YEARS = range(2020, 2025)

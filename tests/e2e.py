@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 from pypdf import PdfReader
 
-from crmlib.pipeline.context import sample_inputs
+from crmlib.pipeline.context.city import sample_inputs
 
 
 def read_export(path: Path) -> pd.DataFrame:

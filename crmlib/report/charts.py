@@ -17,7 +17,7 @@ import seaborn as sns  # noqa: E402
 from IPython.display import HTML  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from crmlib.report import formatting as fmt  # noqa: E402
+from crmlib import formatting as fmt  # noqa: E402
 
 PALETTE = "crest"
 ACCENT = "#1f5f8b"

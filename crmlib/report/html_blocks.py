@@ -18,7 +18,7 @@ import pandas as pd
 from IPython.display import HTML
 
 Formatter = Callable[[Any], str]
-# Shown on the cover of a report built from the bundled sample (see crmlib.pipeline.context.is_synthetic).
+# Shown on the cover of a report built from the bundled sample (see crmlib.pipeline.context.city.is_synthetic).
 SYNTHETIC_NOTICE = ("DATA SINTETIS: semua angka dalam laporan ini dihitung dari data contoh buatan, "
                     "bukan dari ekspor CRM yang sebenarnya.")
 
@@ -34,7 +34,7 @@ def text(value: Any) -> str:
     return escape(str(value), quote=True)
 
 
-# Each table also carries its values for the report's workbook (crmlib.pipeline.workbook); HTML ignores it.
+# Each table also carries its values for the report's workbook (crmlib.pipeline.deliverables.workbook); HTML ignores it.
 TABLE_MIME = "application/vnd.crm-reports.table+json"
 
 

@@ -12,8 +12,8 @@ from typing import Any
 import pandas as pd
 from IPython.display import HTML
 
+from crmlib import formatting as fmt
 from crmlib.ingest import settings
-from crmlib.report import formatting as fmt
 from crmlib.report.html_blocks import text
 
 # The rules file as the report names it: 'params/rules/crm.yaml'.

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 from IPython.display import HTML
 
-from crmlib.report import formatting as fmt
+from crmlib import formatting as fmt
 from crmlib.report.html_blocks import Formatter, caption, nihil, paragraph, table
 
 COUNT_SHARE_FORMATS: dict[str, Formatter] = {"count": fmt.integer, "share": fmt.percent}

@@ -11,13 +11,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from crmlib import formatting as fmt
 from crmlib import metrics
 from crmlib.ingest.areas import head_unit, kelurahan_of, name_key
 from crmlib.ingest.load import load_export
 from crmlib.ingest.select import select_city_month
 from crmlib.metrics import capaian, grade
-from crmlib.pipeline.context import sample_inputs
-from crmlib.report import formatting as fmt
+from crmlib.pipeline.context.city import sample_inputs
 
 pytestmark = pytest.mark.slow
 

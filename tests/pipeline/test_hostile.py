@@ -10,8 +10,10 @@ import pytest
 
 from crmlib.ingest.cache import cache_key
 from crmlib.ingest.settings import load_settings
-from crmlib.pipeline.build import build_report, execute_figures
-from crmlib.pipeline.figure_book import dumps
+from crmlib.pipeline.context.figure_book import dumps
+from crmlib.pipeline.execution.sections import execute_figures
+from crmlib.pipeline.orchestration.build import build_report
+from crmlib.pipeline.request import BuildRequest
 
 from e2e import month_slice, output_texts, write_export
 
@@ -64,7 +66,7 @@ def hostile(tmp_path_factory):
     data = write_export(tickets, root / "laporan.csv")
     coords = write_export(coordinations, root / "koordinasi.csv")
     settings = load_settings(outputs_dir=root / "outputs")
-    report = build_report("jaktim", "2022-06", data, coords, settings=settings, progress=None).out_dir
+    report = build_report(BuildRequest("jaktim", "2022-06", settings, data, coords), progress=None).out_dir
     return settings, report, data, coords
 
 
@@ -133,6 +135,5 @@ def test_ten_runs_give_byte_identical_figures(hostile, tmp_path):
     for run in range(9):  # the fixture's build is the first of ten
         if run == 0:  # once from the export itself, not the parquet cache the build left
             shutil.rmtree(settings.cache_dir / cache_key(data, coords, settings))  # as the build keys it
-        _, figures = execute_figures("jaktim", "2022-06", data, coords, tmp_path / f"run{run}", settings=settings,
-                                     progress=None)
+        _, figures = execute_figures(BuildRequest("jaktim", "2022-06", settings, data, coords), tmp_path / f"run{run}")
         assert dumps(figures).encode("utf-8") == recorded, f"run {run + 2} differs"

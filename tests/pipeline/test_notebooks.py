@@ -5,7 +5,7 @@ import ast
 import nbformat
 import pytest
 
-from crmlib.pipeline.sections import KERNEL_NAME
+from crmlib.pipeline.execution.sections import KERNEL_NAME
 from crmlib.resources import section_notebooks
 
 NOTEBOOKS = section_notebooks()
@@ -48,7 +48,7 @@ def test_notebook_makes_one_setup_call(path):
     notebook = nbformat.read(path, as_version=4)
     setup = notebook.cells[1].source
     # The notebook names itself, for its part of the city's layout.
-    assert SETUP.format(name=path.stem) in setup and "from crmlib.pipeline.context import setup" in setup
+    assert SETUP.format(name=path.stem) in setup and "from crmlib.pipeline.context.city import setup" in setup
     assert sum(cell.source.count("setup(") for cell in notebook.cells) == 1
 
 

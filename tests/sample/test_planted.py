@@ -6,8 +6,8 @@ import pytest
 from crmlib.ingest.cache import load_cached
 from crmlib.ingest.select import month_bounds
 from crmlib.metrics.history import export_months
-from crmlib.pipeline.anomaly_scan import KINDS, scan_export
-from crmlib.pipeline.context import sample_inputs
+from crmlib.pipeline.context.anomaly_scan import KINDS, scan_export
+from crmlib.pipeline.context.city import sample_inputs
 from crmlib.resources import sample_dir
 from crmlib.sample import PLANTED
 

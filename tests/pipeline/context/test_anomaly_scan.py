@@ -1,0 +1,30 @@
+"""The anomalies command on the bundled sample: one line per kind, every flag in a CSV that can be checked."""
+
+import pandas as pd
+
+from crmlib.pipeline.context.anomaly_scan import CSV_COLUMNS, KINDS
+from crmlib.pipeline.context.city import sample_inputs
+from crmlib.pipeline.orchestration.cli import main
+
+
+def test_anomalies_command_counts_kinds_and_writes_the_flags(tmp_path, capsys):
+    csv = tmp_path / "flags.csv"
+    # The sample's planted fast closure is in Jakarta Timur, September 2022.
+    code = main(["anomalies", "--city", "jaktim", "--month", "2022-09", "--outputs", str(tmp_path),
+                 "--csv", str(csv)])
+    lines = capsys.readouterr().out.splitlines()
+    assert code == 0
+    assert [line.split()[0] for line in lines[:-1]] == list(KINDS)
+    flags = pd.read_csv(csv, dtype={"ticket_id": str})
+    assert list(flags.columns) == CSV_COLUMNS
+    counts = {line.split()[0]: int(line.split()[1]) for line in lines[:-1]}
+    assert sum(counts.values()) == len(flags) and counts["fast_closure"] == 1
+    # Every fast closure is one by the export's own times: completed within 5 minutes of entry.
+    export = pd.read_csv(sample_inputs()["tickets"], sep=";", dtype=str, keep_default_na=False)
+    times = export.set_index("No Laporan")[["Tanggal Laporan Masuk", "Tanggal TL"]].apply(
+        pd.to_datetime, format="%d/%m/%Y %H:%M")
+    for ticket in flags.loc[flags["kind"] == "fast_closure", "ticket_id"]:
+        minutes = (times.loc[ticket, "Tanggal TL"] - times.loc[ticket, "Tanggal Laporan Masuk"]).total_seconds() / 60
+        assert 0 <= minutes <= 5, ticket
+    unit_month = flags["kind"].isin(["volume_spike", "volume_drop", "slower_completion", "slower_response"])
+    assert flags.loc[unit_month, "ticket_id"].isna().all() and flags.loc[~unit_month, "p_value"].isna().all()
