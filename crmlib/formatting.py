@@ -1,7 +1,11 @@
 """Indonesian display formatting of numbers, percents, dates and counts.
 
 Rounding is half-up (as in the spreadsheets the seed reports were made with):
-10.625 -> '10,63'. Missing values (None, NaN, NA, NaT) display as an en dash.
+10.625 -> '10,63'. For a negative number a half rounds away from zero too, as a
+spreadsheet's ROUND does: -2.25 -> '-2,3' (see
+:func:`crmlib.metrics.rounding.round_half_up`). Every number the package prints,
+in the report and in the anomaly flags' evidence alike, goes through
+:func:`number`. Missing values (None, NaN, NA, NaT) display as an en dash.
 """
 
 from __future__ import annotations
@@ -51,6 +55,19 @@ def number_with(decimals: int) -> Callable[[float | None], str]:
     return partial(number, decimals=decimals)
 
 
+def compact(x: float | None, max_decimals: int = 3) -> str:
+    """A number with only the decimals it needs (half-up to at most `max_decimals`), for a threshold quoted
+    from the settings.
+
+    >>> compact(50.0), compact(1.5), compact(2500), compact(0.0125)
+    ('50', '1,5', '2.500', '0,013')
+    """
+    if _missing(x):
+        return MISSING
+    pattern = "#,##0" + ("." + "#" * max_decimals if max_decimals > 0 else "")
+    return format_decimal(round_half_up(x, max_decimals), format=pattern, locale=LOCALE)
+
+
 def optional_integer(n: int | None) -> str:
     """A whole number, or nothing when missing (a row number that only some rows have).
 
@@ -58,6 +75,15 @@ def optional_integer(n: int | None) -> str:
     ('3', '1.234', '', '')
     """
     return "" if _missing(n) else integer(n)
+
+
+def optional_text(value: str | None) -> str:
+    """Text, or a dash when there is none (a grade without a capaian).
+
+    >>> optional_text("A"), optional_text(None), optional_text("")
+    ('A', '–', '–')
+    """
+    return MISSING if _missing(value) or not value else str(value)
 
 
 def integer(n: int | None) -> str:

@@ -7,6 +7,7 @@ parquet cache holds nothing else. See ``docs/data-model.md``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 import pandas as pd
 
@@ -43,9 +44,61 @@ COORDINATION_DTYPES: dict[str, str] = {
     "processed_at": DATETIME,
     "source_row": "Int64",
 }
-# One row per excluded row, and one per flag on a used row (or on a whole file: no source_row).
-EXCLUSION_COLUMNS = ["table", "source_file", "source_row", "ticket_id", "column", "reason"]
+# One row per excluded row, and one per flag on a used row (or on a whole file: no source_row). ``code`` is a
+# ReasonCode value (code selects rows), ``reason`` its Indonesian wording for the reader.
+EXCLUSION_COLUMNS = ["table", "source_file", "source_row", "ticket_id", "column", "code", "reason"]
 FLAG_COLUMNS = EXCLUSION_COLUMNS
+
+
+class ReasonCode(StrEnum):
+    """Why the loader excluded or flagged a row: a short stable code beside the reason's Indonesian text.
+
+    Code that selects rows (the time_order anomaly flag, the data-quality appendix) reads the code, so the
+    wording may change freely. A code is never free text. One code serves an exclusion and a flag alike
+    where only the consequence differs (an unreadable required time excludes the row, an optional one is
+    emptied): the frame, ``exclusions`` or ``flags``, tells which.
+    """
+
+    # The row as read: blank, or its cells do not line up with the header.
+    BLANK_ROW = "blank_row"
+    EXTRA_CELLS = "extra_cells"
+    MISSING_CELLS = "missing_cells"
+    # Ticket number, unit and status.
+    TICKET_ID_BLANK = "ticket_id_blank"
+    TICKET_ID_INVALID = "ticket_id_invalid"
+    UNIT_BLANK = "unit_blank"
+    UNKNOWN_UNIT = "unknown_unit"
+    CITY_MISMATCH = "city_mismatch"
+    STATUS_BLANK = "status_blank"
+    UNKNOWN_STATUS = "unknown_status"
+    # Times.
+    TIME_BLANK = "time_blank"
+    TIME_UNREADABLE = "time_unreadable"
+    TIME_IMPLAUSIBLE = "time_implausible"
+    TIME_ISOLATED = "time_isolated"
+    TIME_BEFORE_PREVIOUS = "time_before_previous"
+    TIME_TOO_LONG_AFTER = "time_too_long_after"
+    COMPLETE_WITHOUT_COMPLETION = "complete_without_completion"
+    # Copies and clashes of one ticket.
+    DUPLICATE_IDENTICAL = "duplicate_identical"
+    DUPLICATE_CONFLICTING = "duplicate_conflicting"
+    # Labels, numbers and places of a used row.
+    UNKNOWN_CHANNEL = "unknown_channel"
+    LABEL_BLANK = "label_blank"
+    MAX_TL_NOT_NUMBER = "max_tl_not_number"
+    MAX_TL_NOT_POSITIVE = "max_tl_not_positive"
+    MAX_TL_TOO_LONG = "max_tl_too_long"
+    COORDINATE_UNREADABLE = "coordinate_unreadable"
+    COORDINATES_OUTSIDE = "coordinates_outside"
+    ONE_COORDINATE = "one_coordinate"
+    REJECTED_COUNT_INVALID = "rejected_count_invalid"
+    # Notes on a whole file's column (no row).
+    COLUMN_MISSING = "column_missing"
+    DATE_ORDER_MIXED = "date_order_mixed"
+    DATE_ORDER_NOT_AS_MAPPED = "date_order_not_as_mapped"
+    SPELLINGS_MERGED = "spellings_merged"
+
+
 ACCOUNTING_COLUMNS = ["table", "source_file", "rows_read", "rows_used", "rows_excluded", "rows_flagged"]
 SOURCE_COLUMNS = ["table", "file", "sha256", "rows_read", "header_row", "encoding"]
 TABLES = ("tickets", "coordinations")

@@ -33,9 +33,10 @@ import pandas as pd
 from crmlib.ingest.cache import load_cached
 from crmlib.ingest.select import month_bounds, select_city
 from crmlib.ingest.settings import load_settings
+from crmlib.metrics import flag_kinds
 from crmlib.metrics.anomalies import METRES_PER_DEGREE_LON
 from crmlib.metrics.history import export_months, month_of
-from crmlib.pipeline.context.anomaly_scan import KINDS, STATISTICAL, scan_export
+from crmlib.pipeline.context.anomaly_scan import scan_export
 from crmlib.pipeline.context.city import sample_inputs
 from crmlib.sample import PLANTED, YEAR
 from crmlib.schema import Export
@@ -180,7 +181,7 @@ def plant(tickets: pd.DataFrame, city: str, month: str, cutoff: pd.Timestamp, rn
 
 def _found(flags: pd.DataFrame, kind: str) -> set:
     rows = flags[flags["kind"] == kind]
-    return set(rows["unit"] if kind in STATISTICAL else rows["ticket_id"])
+    return set(rows["unit"] if flag_kinds.by_name(kind).level == "unit_month" else rows["ticket_id"])
 
 
 def _measure(export: Export, cases: list[tuple[str, str]], rules, rng: np.random.Generator,
@@ -220,7 +221,7 @@ def main() -> None:
     planted_total, found_total, flagged_total = _measure(export, cases, rules, rng)
     print(f"planted anomalies in {len(cases)} city-months, seed {args.seed}: {cases}")
     print(f"  {'kind':<18} {'planted':>7} {'found':>6} {'recall':>7} {'flags':>6} {'precision':>9}")
-    for kind in KINDS:
+    for kind in flag_kinds.names():
         if kind not in planted_total:
             continue
         recall = found_total[kind] / planted_total[kind]
@@ -250,7 +251,7 @@ def main() -> None:
                 if (p.city, f"{YEAR}-{p.month:02d}") == (city, month) and p.kind in set(flags["kind"]):
                     found_documented.add(p.kind)
             if month >= months[rules.anomalies.min_baseline_months]:
-                statistical = flags[flags["kind"].isin(STATISTICAL)]
+                statistical = flags[flags["kind"].isin(flag_kinds.statistical_names())]
                 counts.append(sum((city, month, unit) not in documented for unit in statistical["unit"]))
     print(f"the sample's documented anomalies found: {len(found_documented)} of {len(PLANTED)}")
     print(f"clean sample: {np.mean(counts):.2f} statistical flags per city-month besides the documented ones, over "

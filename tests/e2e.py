@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -43,3 +44,8 @@ def output_texts(report_dir: Path, cache_dir: Path) -> dict[str, str]:
         else:
             texts[str(path)] = path.read_bytes().decode("utf-8", errors="replace")
     return texts
+
+
+def unmarked(html: str) -> str:
+    """Report HTML without the marks that tie printed numbers to their figures (tests/pipeline/audit checks them)."""
+    return re.sub(r' data-(?:figure|scale|row-number)="[^"]*"', "", html)

@@ -36,6 +36,29 @@ def test_number_half_up(x, decimals, expected):
     assert fmt.number(x, decimals) == expected
 
 
+@pytest.mark.parametrize(
+    ("x", "decimals", "expected", "half_even"),
+    [
+        (2.25, 1, "2,3", "2.2"),  # the float 2.25 is exact: a true half
+        (0.125, 2, "0,13", "0.12"),  # exact too
+        (10.625, 2, "10,63", "10.62"),
+        (4.5, 0, "5", "4"),
+        (-2.25, 1, "-2,3", "-2.2"),  # half away from zero: the mirror image of 2.25
+        (-0.125, 2, "-0,13", "-0.12"),
+    ],
+)
+def test_a_half_rounds_up_away_from_zero_where_python_rounds_to_even(x, decimals, expected, half_even):
+    assert f"{x:.{decimals}f}" == half_even  # what a format string (the anomaly evidence's old helper) printed
+    assert fmt.number(x, decimals) == expected
+    assert str(round_half_up(x, decimals)).replace(".", ",") == expected
+
+
+@pytest.mark.parametrize(("x", "expected"), [(50.0, "50"), (2, "2"), (1.5, "1,5"), (2500, "2.500"),
+                                             (0.0125, "0,013"), (None, DASH)])
+def test_compact_keeps_only_the_decimals_a_setting_has(x, expected):
+    assert fmt.compact(x) == expected
+
+
 def test_number_clears_float_noise_before_rounding():
     # 24 coordinations, one of 9 minutes and 23 of 0: mean 9/24 = 0.375 min, computed in hours then
     # shown in minutes; half-up on 0.375 is 0,38

@@ -2,7 +2,8 @@
 
 Every row read is either used or excluded with a reason. A used row may carry
 flags: a field that could not be trusted was emptied, the ticket still counts.
-Reasons are one line of Indonesian and never quote free text.
+Each reason has a code (:class:`crmlib.schema.ReasonCode`), which code selects
+rows by, and one line of Indonesian, which never quotes free text.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from crmlib.schema import (
     FLAG_COLUMNS,
     TICKET_DTYPES,
     TZ,
+    ReasonCode,
     row_frame_dtypes,
 )
 
@@ -101,7 +103,7 @@ def _quote_matching(values: pd.Series, pattern: re.Pattern[str], where: pd.Serie
 
 
 class _Rows:
-    """Exclusion reasons and flags for one table, first exclusion reason wins."""
+    """Exclusion reasons and flags for one table, first exclusion reason wins; each with its reason code."""
 
     def __init__(self, table: str, source_file: str, raw: pd.DataFrame, headers: Mapping[str, str],
                  missing: Sequence[str] = ()):
@@ -109,6 +111,7 @@ class _Rows:
         # Columns the file does not have; the loader flags each once for the whole file.
         self.missing = frozenset(missing)
         self.reason = pd.Series(pd.NA, index=raw.index, dtype="string")
+        self.code = pd.Series(pd.NA, index=raw.index, dtype="string")
         self.column = pd.Series(pd.NA, index=raw.index, dtype="string")
         self.ticket_id = pd.Series(pd.NA, index=raw.index, dtype="string")
         self.flag_frames: list[pd.DataFrame] = []
@@ -126,13 +129,15 @@ class _Rows:
     def used(self) -> pd.Series:
         return self.reason.isna()
 
-    def exclude(self, mask: pd.Series, column: str | None, reason: str | pd.Series) -> None:
+    def exclude(self, mask: pd.Series, column: str | None, code: ReasonCode | pd.Series,
+                reason: str | pd.Series) -> None:
         mask = mask.fillna(False).astype(bool) & self.used
+        self.code = self.code.mask(mask, _code_text(code))
         self.reason = self.reason.mask(mask, reason)
         if column is not None:
             self.column = self.column.mask(mask, self.label(column))
 
-    def flag(self, mask: pd.Series, column: str | None, reason: str | pd.Series) -> None:
+    def flag(self, mask: pd.Series, column: str | None, code: ReasonCode, reason: str | pd.Series) -> None:
         mask = mask.fillna(False).astype(bool) & self.used
         if not mask.any():
             return
@@ -143,13 +148,14 @@ class _Rows:
             "source_row": self.raw.loc[mask, "source_row"],
             "ticket_id": self.ticket_id[mask],
             "column": self.label(column) if column else pd.NA,
+            "code": code.value,
             "reason": reasons,
         }))
 
-    def note(self, column: str, reason: str) -> None:
+    def note(self, column: str, code: ReasonCode, reason: str) -> None:
         """Flag the whole file's column (no row number), e.g. the order its dates are read in."""
         self.notes.append({"table": self.table, "source_file": self.source_file, "source_row": pd.NA,
-                           "ticket_id": pd.NA, "column": self.label(column), "reason": reason})
+                           "ticket_id": pd.NA, "column": self.label(column), "code": code.value, "reason": reason})
 
     def exclusions(self) -> pd.DataFrame:
         out = self.reason.notna()
@@ -159,6 +165,7 @@ class _Rows:
             "source_row": self.raw.loc[out, "source_row"],
             "ticket_id": self.ticket_id[out],
             "column": self.column[out],
+            "code": self.code[out],
             "reason": self.reason[out],
         }, columns=EXCLUSION_COLUMNS)
         return frame.astype(row_frame_dtypes(EXCLUSION_COLUMNS)).reset_index(drop=True)
@@ -173,6 +180,11 @@ class _Rows:
         return frame.astype(row_frame_dtypes(FLAG_COLUMNS)).reset_index(drop=True)
 
 
+def _code_text(code: ReasonCode | pd.Series) -> str | pd.Series:
+    """A code as the frames hold it: its plain text (a Series of codes is already text)."""
+    return code.value if isinstance(code, ReasonCode) else code
+
+
 def _column(raw: pd.DataFrame, name: str) -> pd.Series:
     return raw[name] if name in raw.columns else pd.Series(pd.NA, index=raw.index, dtype="string")
 
@@ -180,7 +192,7 @@ def _column(raw: pd.DataFrame, name: str) -> pd.Series:
 def _cleaned(raw: pd.DataFrame) -> pd.DataFrame:
     """Raw rows with every text cell trimmed once (blank -> NA); row order reset."""
     raw = raw.reset_index(drop=True)
-    text = {c: clean_text(raw[c]) for c in raw.columns if c not in ("source_row", "load_problem")}
+    text = {c: clean_text(raw[c]) for c in raw.columns if c not in ("source_row", "load_problem", "load_problem_code")}
     return raw.assign(**text)
 
 
@@ -189,8 +201,8 @@ def _ticket_ids(rows: _Rows, mapping: Mapping[str, Any]) -> pd.Series:
     pattern = mapping.get("ticket_id_pattern") or r"^\S+$"
     valid = ids.str.fullmatch(pattern).fillna(False).astype(bool)
     rows.ticket_id = ids.where(valid)
-    rows.exclude(ids.isna(), "ticket_id", "No Laporan kosong")
-    rows.exclude(~valid, "ticket_id", "No Laporan tidak sesuai pola nomor laporan")
+    rows.exclude(ids.isna(), "ticket_id", ReasonCode.TICKET_ID_BLANK, "No Laporan kosong")
+    rows.exclude(~valid, "ticket_id", ReasonCode.TICKET_ID_INVALID, "No Laporan tidak sesuai pola nomor laporan")
     return rows.ticket_id
 
 
@@ -233,11 +245,13 @@ def _date_orders(rows: _Rows, columns: Sequence[str], declared: str) -> dict[str
         orders[column] = order
         label = rows.label(column)
         if day_first and month_first:
-            rows.note(column, f"{label} memuat tanggal hari/bulan ({day_first}) dan bulan/hari ({month_first}); "
-                              f"dibaca {ORDER_LABELS[order]}, tanggal yang tidak cocok tidak terbaca")
+            rows.note(column, ReasonCode.DATE_ORDER_MIXED,
+                      f"{label} memuat tanggal hari/bulan ({day_first}) dan bulan/hari ({month_first}); "
+                      f"dibaca {ORDER_LABELS[order]}, tanggal yang tidak cocok tidak terbaca")
         elif order != declared and (day_first or month_first) and declared in DATE_ORDERS:
-            rows.note(column, f"{label} ditulis {ORDER_LABELS[order]} (bukan {ORDER_LABELS[declared]} sesuai "
-                              "pemetaan kolom); dibaca sesuai data")
+            rows.note(column, ReasonCode.DATE_ORDER_NOT_AS_MAPPED,
+                      f"{label} ditulis {ORDER_LABELS[order]} (bukan {ORDER_LABELS[declared]} sesuai pemetaan kolom); "
+                      "dibaca sesuai data")
     return orders
 
 
@@ -254,10 +268,12 @@ def _required_datetime(rows: _Rows, column: str, rules: Rules, order: str) -> pd
     label = rows.label(column)
     text = _column(rows.raw, column)
     values, bad = parse_datetimes(text, order=order)
-    rows.exclude(text.isna(), column, f"{label} kosong")
-    rows.exclude(bad, column, f"{label} tidak terbaca: " + quote(text, bad) + f"; gunakan {ORDER_FORMATS[order]} HH:MM")
+    rows.exclude(text.isna(), column, ReasonCode.TIME_BLANK, f"{label} kosong")
+    rows.exclude(bad, column, ReasonCode.TIME_UNREADABLE,
+                 f"{label} tidak terbaca: " + quote(text, bad) + f"; gunakan {ORDER_FORMATS[order]} HH:MM")
     outside = outside_plausible_window(values, rules)
-    rows.exclude(outside, column, f"{label} di luar rentang wajar (" + _days(values, outside) + ")")
+    rows.exclude(outside, column, ReasonCode.TIME_IMPLAUSIBLE,
+                 f"{label} di luar rentang wajar (" + _days(values, outside) + ")")
     return values.where(rows.used)
 
 
@@ -267,18 +283,19 @@ def _optional_datetime(rows: _Rows, column: str, rules: Rules, order: str,
     label, after_label = rows.label(column), rows.label(after_column)
     text = _column(rows.raw, column)
     values, bad = parse_datetimes(text, order=order)
-    rows.flag(bad, column, f"{label} tidak terbaca: " + quote(text, bad) + f"; {label} dikosongkan")
+    rows.flag(bad, column, ReasonCode.TIME_UNREADABLE,
+              f"{label} tidak terbaca: " + quote(text, bad) + f"; {label} dikosongkan")
     implausible = outside_plausible_window(values, rules)
-    rows.flag(implausible, column, f"{label} di luar rentang wajar (" + _days(values, implausible)
-              + f"); {label} dikosongkan")
+    rows.flag(implausible, column, ReasonCode.TIME_IMPLAUSIBLE,
+              f"{label} di luar rentang wajar (" + _days(values, implausible) + f"); {label} dikosongkan")
     values = values.mask(implausible)
     early = values.notna() & after.notna() & (values < after)
-    rows.flag(early, column, f"{label} sebelum {after_label}; {label} dikosongkan")
+    rows.flag(early, column, ReasonCode.TIME_BEFORE_PREVIOUS, f"{label} sebelum {after_label}; {label} dikosongkan")
     values = values.mask(early)
     days = rules.max_duration.days
     late = ((values - after) > rules.max_duration).fillna(False).astype(bool)
-    rows.flag(late, column, f"{label} lebih dari {days} hari setelah {after_label} (" + _days(values, late)
-              + f"); {label} dikosongkan")
+    rows.flag(late, column, ReasonCode.TIME_TOO_LONG_AFTER,
+              f"{label} lebih dari {days} hari setelah {after_label} (" + _days(values, late) + f"); {label} dikosongkan")
     return values.mask(late)
 
 
@@ -299,7 +316,7 @@ def _exclude_isolated_times(rows: _Rows, column: str, values: pd.Series, rules: 
         if top_gap <= rules.max_duration or top_gap <= 10 * widest_other:
             return
         top = used.index[-1]
-        rows.exclude(pd.Series(values.index == top, index=values.index), column,
+        rows.exclude(pd.Series(values.index == top, index=values.index), column, ReasonCode.TIME_ISOLATED,
                      f"{label} jauh setelah semua tanggal lain dalam berkas ({values[top].strftime('%Y-%m-%d')}, "
                      f"lebih dari {rules.max_duration.days} hari setelahnya)")
 
@@ -323,10 +340,11 @@ def _resolve_units(rows: _Rows, resolver: areas.UnitResolver) -> pd.DataFrame:
               for name in ("city_code", "kecamatan", "unit_type", "unit")}
     out = pd.DataFrame({name: values[codes] for name, values in fields.items()},
                        index=rows.raw.index).astype("string")
-    rows.exclude(unit.isna(), "unit", "Nama SKPD kosong")
-    rows.exclude(out["unit"].isna(), "unit", _unknown_unit_reasons(unit.where(out["unit"].isna())))
+    rows.exclude(unit.isna(), "unit", ReasonCode.UNIT_BLANK, "Nama SKPD kosong")
+    rows.exclude(out["unit"].isna(), "unit", ReasonCode.UNKNOWN_UNIT,
+                 _unknown_unit_reasons(unit.where(out["unit"].isna())))
     mismatch = city_hint.notna() & out["city_code"].notna() & (city_hint != out["city_code"])
-    rows.flag(mismatch, "city", "Wilayah tidak sesuai dengan wilayah unit; dipakai wilayah unit")
+    rows.flag(mismatch, "city", ReasonCode.CITY_MISMATCH, "Wilayah tidak sesuai dengan wilayah unit; dipakai wilayah unit")
     return out
 
 
@@ -358,8 +376,8 @@ def _exclude_duplicates(rows: _Rows, values: pd.DataFrame) -> None:
     groups = keys.groupby(list(keys.columns), sort=False, dropna=False).ngroup()
     first_row = rows.raw.loc[used, "source_row"].groupby(groups, sort=False).transform("first")
     copy = groups.duplicated(keep="first")
-    rows.exclude(copy.reindex(rows.raw.index, fill_value=False),
-                 None, "duplikat identik dari baris " + first_row.astype("string"))
+    rows.exclude(copy.reindex(rows.raw.index, fill_value=False), None, ReasonCode.DUPLICATE_IDENTICAL,
+                 "duplikat identik dari baris " + first_row.astype("string"))
 
     if rows.table != "tickets":
         return
@@ -375,7 +393,7 @@ def _exclude_duplicates(rows: _Rows, values: pd.DataFrame) -> None:
         others = [str(r) for r in groups[rows.ticket_id[index]] if r != rows.raw.at[index, "source_row"]]
         reasons[index] = (f"No Laporan ganda dengan isi berbeda (juga di baris {', '.join(others)}); "
                           "semua baris dikeluarkan")
-    rows.exclude(reasons.notna(), "ticket_id", reasons)
+    rows.exclude(reasons.notna(), "ticket_id", ReasonCode.DUPLICATE_CONFLICTING, reasons)
 
 
 def _unified(rows: _Rows, values: pd.Series, column: str) -> pd.Series:
@@ -383,14 +401,16 @@ def _unified(rows: _Rows, values: pd.Series, column: str) -> pd.Series:
     unified, merged = unify_spellings(values.where(rows.used))
     for kept, others in merged.items():
         shown = ", ".join(quote_name(pd.Series(others)))
-        rows.note(column, f"{rows.label(column)}: ejaan {shown} digabung dengan {quote_name(pd.Series([kept])).iloc[0]}")
+        rows.note(column, ReasonCode.SPELLINGS_MERGED,
+                  f"{rows.label(column)}: ejaan {shown} digabung dengan {quote_name(pd.Series([kept])).iloc[0]}")
     return unified.where(rows.used, values)
 
 
 def _blank_as_label(rows: _Rows, values: pd.Series, column: str) -> pd.Series:
     """Fill blank cells of a grouping column with BLANK_LABEL, flagging them when the column exists."""
     if rows.has(column):
-        rows.flag(values.isna(), column, f"{rows.label(column)} kosong; dihitung sebagai {BLANK_LABEL}")
+        rows.flag(values.isna(), column, ReasonCode.LABEL_BLANK,
+                  f"{rows.label(column)} kosong; dihitung sebagai {BLANK_LABEL}")
     return values.fillna(BLANK_LABEL)
 
 
@@ -404,16 +424,17 @@ def _max_tl(rows: _Rows, category: pd.Series, rules: Rules) -> pd.Series:
     values, bad = parse_numbers(text)
     default = rules.max_hours_of(category)
     shown = default.map({h: f"{h:g}" for h in default.unique()}).astype("string")
-    rows.flag(bad, "max_tl_hours",
+    rows.flag(bad, "max_tl_hours", ReasonCode.MAX_TL_NOT_NUMBER,
               "Max Waktu TL bukan angka " + quote(text, bad) + "; dipakai batas baku kategori (" + shown + " jam)")
     not_positive = values.notna() & (values <= 0)
-    rows.flag(not_positive, "max_tl_hours",
+    rows.flag(not_positive, "max_tl_hours", ReasonCode.MAX_TL_NOT_POSITIVE,
               "Max Waktu TL tidak positif " + quote(text, not_positive) + "; dipakai batas baku kategori ("
               + shown + " jam)")
     # No follow-up may take longer than the durations rule: a larger maximum is a typing error.
     limit = rules.max_duration / pd.Timedelta(hours=1)
     too_long = values.notna() & (values > limit)
-    rows.flag(too_long, "max_tl_hours", f"Max Waktu TL lebih dari {limit:g} jam " + quote(text, too_long)
+    rows.flag(too_long, "max_tl_hours", ReasonCode.MAX_TL_TOO_LONG,
+              f"Max Waktu TL lebih dari {limit:g} jam " + quote(text, too_long)
               + "; dipakai batas baku kategori (" + shown + " jam)")
     return values.mask(not_positive | too_long).fillna(default).astype("Float64")
 
@@ -422,13 +443,17 @@ def _coordinates(rows: _Rows) -> tuple[pd.Series, pd.Series, pd.Series]:
     lat_text, lon_text = _column(rows.raw, "latitude"), _column(rows.raw, "longitude")
     lat, lat_bad = parse_numbers(lat_text)
     lon, lon_bad = parse_numbers(lon_text)
-    rows.flag(lat_bad, "latitude", "Latitude tidak terbaca " + quote(lat_text, lat_bad) + "; dikosongkan")
-    rows.flag(lon_bad, "longitude", "Longitude tidak terbaca " + quote(lon_text, lon_bad) + "; dikosongkan")
+    rows.flag(lat_bad, "latitude", ReasonCode.COORDINATE_UNREADABLE,
+              "Latitude tidak terbaca " + quote(lat_text, lat_bad) + "; dikosongkan")
+    rows.flag(lon_bad, "longitude", ReasonCode.COORDINATE_UNREADABLE,
+              "Longitude tidak terbaca " + quote(lon_text, lon_bad) + "; dikosongkan")
     both = lat.notna() & lon.notna()
     inside = (lat.between(DKI_BBOX["lat_min"], DKI_BBOX["lat_max"])
               & lon.between(DKI_BBOX["lon_min"], DKI_BBOX["lon_max"])).fillna(False)
-    rows.flag(both & ~inside, "latitude", "koordinat di luar DKI Jakarta; laporan dihitung tidak bertitik lokasi")
-    rows.flag(lat.isna() ^ lon.isna(), "latitude", "hanya satu koordinat terisi; laporan dihitung tidak bertitik lokasi")
+    rows.flag(both & ~inside, "latitude", ReasonCode.COORDINATES_OUTSIDE,
+              "koordinat di luar DKI Jakarta; laporan dihitung tidak bertitik lokasi")
+    rows.flag(lat.isna() ^ lon.isna(), "latitude", ReasonCode.ONE_COORDINATE,
+              "hanya satu koordinat terisi; laporan dihitung tidak bertitik lokasi")
     return lat, lon, (both & inside).astype("boolean")
 
 
@@ -436,7 +461,7 @@ def _rejected_count(rows: _Rows) -> pd.Series:
     text = _column(rows.raw, "rejected_count")
     values, bad = parse_numbers(text)
     invalid = bad | (values.notna() & ((values < 0) | (values > MAX_REJECTIONS) | (values % 1 != 0))).fillna(False)
-    rows.flag(invalid, "rejected_count",
+    rows.flag(invalid, "rejected_count", ReasonCode.REJECTED_COUNT_INVALID,
               f"Jumlah TL Ditolak bukan bilangan bulat 0-{MAX_REJECTIONS} " + quote(text, invalid) + "; dikosongkan")
     # A blank cell in a present column means no rejection; an absent column stays unknown.
     if rows.has("rejected_count"):
@@ -449,7 +474,7 @@ def _open(table: str, raw: pd.DataFrame, when: str, source_file: str, headers: M
           resolver: areas.UnitResolver) -> tuple[_Rows, pd.Series, pd.DataFrame, dict[str, str]]:
     """The steps both tables share: load problems, ticket ids, date orders, the required date, units."""
     rows = _Rows(table, source_file, _cleaned(raw), headers, missing)
-    rows.exclude(rows.raw["load_problem"].notna(), None, rows.raw["load_problem"])
+    rows.exclude(rows.raw["load_problem"].notna(), None, rows.raw["load_problem_code"], rows.raw["load_problem"])
     _ticket_ids(rows, mapping)
     orders = _date_orders(rows, DATE_COLUMNS[table], mapping.get("date_order", "auto"))
     when_values = _required_datetime(rows, when, rules, orders[when])
@@ -491,12 +516,14 @@ def clean_tickets(
     # A complaint without a known status has no place in the status recap.
     status_text = _column(raw, "status")
     status, status_unknown = normalise_statuses(status_text, mapping["statuses"])
-    rows.exclude(status_text.isna(), "status", "Status kosong; lengkapi status laporan di ekspor")
-    rows.exclude(status_unknown, "status", "status tidak dikenal: " + quote_name(status_text, status_unknown)
+    rows.exclude(status_text.isna(), "status", ReasonCode.STATUS_BLANK,
+                 "Status kosong; lengkapi status laporan di ekspor")
+    rows.exclude(status_unknown, "status", ReasonCode.UNKNOWN_STATUS,
+                 "status tidak dikenal: " + quote_name(status_text, status_unknown)
                  + "; tambahkan ejaannya di bagian statuses pada pemetaan kolom (params/columns/)")
 
     channel, channel_unknown = normalise_channels(_column(raw, "channel"), channels)
-    rows.flag(channel_unknown, "channel",
+    rows.flag(channel_unknown, "channel", ReasonCode.UNKNOWN_CHANNEL,
               "kanal tidak dikenal: " + quote_name(channel, channel_unknown) + "; label dipakai apa adanya")
     channel = _blank_as_label(rows, _unified(rows, channel, "channel"), "channel")
     category = _blank_as_label(rows, _unified(rows, _column(raw, "category"), "category"), "category")
@@ -504,7 +531,7 @@ def clean_tickets(
 
     responded = _optional_datetime(rows, "responded_at", rules, orders["responded_at"], created, "created_at")
     completed = _optional_datetime(rows, "completed_at", rules, orders["completed_at"], created, "created_at")
-    rows.flag((status == "Complete") & completed.isna(), "completed_at",
+    rows.flag((status == "Complete") & completed.isna(), "completed_at", ReasonCode.COMPLETE_WITHOUT_COMPLETION,
               f"status Complete tanpa {rows.label('completed_at')}")
     lat, lon, geotagged = _coordinates(rows)
     return _close(rows, {

@@ -16,6 +16,7 @@ from crmlib.schema import (
     FLAG_COLUMNS,
     SOURCE_COLUMNS,
     Export,
+    ReasonCode,
     empty_frame,
     row_frame_dtypes,
 )
@@ -24,7 +25,8 @@ from crmlib.schema import (
 def _missing_column_flags(raw: RawTable, table: str) -> pd.DataFrame:
     rows = [
         {"table": table, "source_file": raw.file, "source_row": pd.NA, "ticket_id": pd.NA,
-         "column": raw.headers[c], "reason": "kolom tidak ada di file; nilainya dianggap kosong"}
+         "column": raw.headers[c], "code": ReasonCode.COLUMN_MISSING.value,
+         "reason": "kolom tidak ada di file; nilainya dianggap kosong"}
         for c in raw.missing
     ]
     return pd.DataFrame(rows, columns=FLAG_COLUMNS)

@@ -30,6 +30,7 @@ import pandas as pd
 from crmlib.errors import InputError
 from crmlib.ingest import arrow_csv
 from crmlib.ingest.settings import header_key
+from crmlib.schema import ReasonCode
 
 # How far down a sheet the header row may sit below title rows.
 HEADER_SEARCH_ROWS = 20
@@ -37,6 +38,9 @@ CSV_DELIMITERS = (";", ",", "\t")
 # Records turned into columns at a time: bounds the memory a large export takes while it is read.
 CHUNK_ROWS = 100_000
 ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
+# A record's load problem: its reason code and the reason in words; such a row is excluded when cleaned.
+Problem = tuple[ReasonCode, str]
+BLANK_ROW: Problem = (ReasonCode.BLANK_ROW, "baris kosong")
 
 
 def sha256_of(path: str | Path) -> str:
@@ -80,7 +84,7 @@ def _digest_of(path: str, size: int, mtime_ns: int, memo_dir: str | None) -> str
 class RawTable:
     """One table as read: mapped columns as strings, before any cleaning."""
 
-    frame: pd.DataFrame  # canonical names + source_row + load_problem
+    frame: pd.DataFrame  # canonical names + source_row + load_problem (its text) and load_problem_code
     file: str  # file name only
     sha256: str
     header_row: int
@@ -249,14 +253,14 @@ def _open_source(name: str, data: bytes, sheet: Any, required: list[list[str]]) 
 
 
 def _body_columns(records: Iterator[list[str]], positions: list[int], width: int, needed: int,
-                  is_csv: bool) -> tuple[list[pd.Series], list[str | None]]:
+                  is_csv: bool) -> tuple[list[pd.Series], list[Problem | None]]:
     """Read the data records in chunks, keeping only the mapped cells (free text is dropped as it is read).
 
     Returns one text column per position and each record's load problem (None when fine).
     """
     parts: list[list[pd.Series]] = [[] for _ in positions]
     rows: list[tuple[str, ...]] = []
-    problems: list[str | None] = []
+    problems: list[Problem | None] = []
     # A record that has every mapped cell (nearly all) gives them in one call.
     take = operator.itemgetter(*positions) if len(positions) > 1 else lambda record: (record[positions[0]],)
     reach = max(positions) + 1
@@ -271,11 +275,12 @@ def _body_columns(records: Iterator[list[str]], positions: list[int], width: int
         length = len(record)
         rows.append(take(record) if length >= reach else tuple(record[p] if p < length else "" for p in positions))
         problems.append(
-            "baris kosong" if not any(map(str.strip, record))
-            else f"baris berisi {length} kolom, header {width} kolom (pemisah di dalam teks?)"
+            BLANK_ROW if not any(map(str.strip, record))
+            else (ReasonCode.EXTRA_CELLS, f"baris berisi {length} kolom, header {width} kolom (pemisah di dalam teks?)")
             if length > width and any(map(str.strip, record[width:]))
             # A missing cell would shift every later value into the wrong column.
-            else f"baris berisi {length} kolom, header {needed} kolom (sel hilang)" if is_csv and length < needed
+            else (ReasonCode.MISSING_CELLS, f"baris berisi {length} kolom, header {needed} kolom (sel hilang)")
+            if is_csv and length < needed
             else None)
         if len(problems) % CHUNK_ROWS == 0:
             flush()
@@ -363,13 +368,13 @@ def read_table(path: str | Path, table: str, mapping: Mapping[str, Any]) -> RawT
     if is_csv:
         body = arrow_csv.mapped_columns(source.data, encoding, source.delimiter, rows, header_index,
                                         [positions[c] for c in names], width)
-        problems: list[str | None] = [None] * (len(body[0]) if body else 0)
+        problems: list[Problem | None] = [None] * (len(body[0]) if body else 0)
     if body is None:
         body, problems = _body_columns(islice(source.records(), header_index + 1, None),
                                        [positions[c] for c in names], width, needed, is_csv)
     count = len(problems)
     # Blank rows at the end of a sheet or file are formatting, not data.
-    while count and problems[count - 1] == "baris kosong":
+    while count and problems[count - 1] == BLANK_ROW:
         count -= 1
     if not count:
         raise InputError(name, "the file has a header row but no data rows", row=header_row,
@@ -379,7 +384,13 @@ def read_table(path: str | Path, table: str, mapping: Mapping[str, Any]) -> RawT
         frame[column] = pd.Series(pd.NA, index=range(count), dtype="string")
     frame = frame[[c for c in columns if c in frame.columns]]
     frame["source_row"] = pd.array(range(header_row + 1, header_row + 1 + count), dtype="Int64")
-    frame["load_problem"] = pd.Series(problems[:count], dtype="string")
+    # Nearly every row has no problem: only the few that do are written.
+    text, code = (pd.Series(pd.NA, index=frame.index, dtype="string") for _ in range(2))
+    at = [i for i, problem in enumerate(problems[:count]) if problem]
+    if at:
+        text.iloc[at] = [problems[i][1] for i in at]
+        code.iloc[at] = [problems[i][0].value for i in at]
+    frame["load_problem"], frame["load_problem_code"] = text, code
     return RawTable(
         frame=frame, file=name, sha256=hashlib.sha256(data).hexdigest(), header_row=header_row,
         headers=headers, missing=missing, encoding=encoding,

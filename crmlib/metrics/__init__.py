@@ -5,6 +5,7 @@ from crmlib.metrics.counts import (
     channel_shares,
     geotag_counts,
     geotag_statuses,
+    status_counts,
     tied_past,
     top_categories,
     top_counts,
@@ -26,9 +27,9 @@ from crmlib.metrics.durations import (
     summary_stats,
     units_faster_than,
 )
-from crmlib.metrics.follow_ups import late_by_unit, late_follow_ups, rejected_follow_ups
+from crmlib.metrics.follow_ups import follow_up_counts, late_by_unit, late_follow_ups, rejected_follow_ups
 from crmlib.metrics.history import city_trend, export_months, monthly_history
-from crmlib.metrics.pivot import DEFAULT_STATUS_COLUMNS, status_columns, status_pivot
+from crmlib.metrics.pivot import DEFAULT_STATUS_COLUMNS, pivot_statuses, status_columns, status_pivot
 from crmlib.metrics.scores import capaian, effective_max_tl_hours, follow_up_score, follow_up_scores, grade
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "effective_max_tl_hours",
     "export_months",
     "fastest",
+    "follow_up_counts",
     "follow_up_score",
     "follow_up_scores",
     "geotag_counts",
@@ -58,7 +60,9 @@ __all__ = [
     "response_hours",
     "response_split",
     "slowest",
+    "pivot_statuses",
     "status_columns",
+    "status_counts",
     "status_pivot",
     "summary_stats",
     "tied_past",

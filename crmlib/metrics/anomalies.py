@@ -27,53 +27,65 @@ in both has nothing to test (its spike p is 1), and counting it would make the
 correction depend on how many years the export reaches back. Of those, units
 whose smallest reachable p-value could never pass are left out of the
 correction first (Tarone's rule, :func:`testable`). Flags name tickets by
-number and never quote free text.
+number and never quote free text; their numbers are written by
+:func:`crmlib.formatting.number`, half-up as everywhere in the report.
+The kinds themselves (names, levels, labels, rules) are declared in
+:mod:`crmlib.metrics.flag_kinds`.
 """
 
 from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from crmlib import formatting as fmt
 from crmlib.ingest.rules import Rules
+from crmlib.metrics import flag_kinds
 from crmlib.metrics.durations import UNIT_KEYS, completion_hours, response_hours, still_open
 from crmlib.metrics.history import month_of
 from crmlib.metrics.scores import effective_max_tl_hours
 
-FLAG_COLUMNS = ["kind", "unit_type", "unit", "month", "ticket_id", "observed", "expected", "p_value", "q_value",
-                "evidence"]
 # Added to a unit's baseline count: a unit with no complaint in its baseline still has a small expected rate.
 BASELINE_PRIOR = 0.5
 
 
 def _frame(rows: list[dict]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=FLAG_COLUMNS)
-    return frame.astype({"kind": "string", "unit_type": "string", "unit": "string", "month": "string",
-                         "ticket_id": "string", "observed": "Float64", "expected": "Float64", "p_value": "Float64",
-                         "q_value": "Float64", "evidence": "string"})
+    return pd.DataFrame(rows, columns=flag_kinds.FLAG_COLUMNS).astype(flag_kinds.FLAG_DTYPES)
 
 
-def _number(x: float, decimals: int = 1) -> str:
-    return f"{x:,.{decimals}f}".replace(",", "_").replace(".", ",").replace("_", ".")
+def empty_flags() -> pd.DataFrame:
+    """A flag frame without rows (the columns and dtypes every flag function returns)."""
+    return _frame([])
+
+
+def _times(observed: float, expected: float) -> str:
+    """observed / expected with one decimal ('3,0'); a ratio to nothing is infinite, said in words."""
+    ratio = observed / expected if expected else math.inf
+    return fmt.number(ratio, 1) if math.isfinite(ratio) else "tak terhingga"
 
 
 def _ticket_flags(kind: str, tickets: pd.DataFrame, mask: pd.Series, observed: pd.Series,
-                  evidence: pd.Series) -> pd.DataFrame:
+                  evidence: Callable[[pd.Series], Iterable[str]]) -> pd.DataFrame:
+    """One flag per ticket where ``mask`` holds; ``evidence(mask)`` words those tickets' flags (only theirs:
+    formatting every ticket's numbers would cost more than the test)."""
     chosen = tickets[mask]
     return _frame([{
         "kind": kind, "unit_type": row.unit_type, "unit": row.unit, "month": month, "ticket_id": row.ticket_id,
         "observed": value, "evidence": text,
     } for row, month, value, text in zip(chosen.itertuples(index=False), month_of(chosen["created_at"]),
-                                         observed[mask], evidence[mask])])
+                                         observed[mask], evidence(mask))])
 
 
 def fast_closures(tickets: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     """Tickets completed within ``fast_closure_minutes`` of their creation (observed: minutes)."""
     minutes = completion_hours(tickets).astype("float64") * 60
     mask = pd.Series(minutes <= rules.anomalies.fast_closure_minutes, index=tickets.index).fillna(False)
-    evidence = minutes.map(lambda m: f"selesai {_number(m, 0)} menit setelah masuk")
-    return _ticket_flags("fast_closure", tickets, mask, minutes, evidence)
+    return _ticket_flags("fast_closure", tickets, mask, minutes,
+                         lambda at: [f"selesai {fmt.integer(m)} menit setelah masuk" for m in minutes[at]])
 
 
 def batch_closures(tickets: pd.DataFrame, rules: Rules) -> pd.DataFrame:
@@ -83,9 +95,9 @@ def batch_closures(tickets: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     size = tickets.groupby([*UNIT_KEYS, minute], dropna=True)["ticket_id"].transform("size")
     size = size.reindex(tickets.index)
     mask = (size >= rules.anomalies.batch_closure_tickets).fillna(False)
-    evidence = pd.Series([f"{n:.0f} laporan unit ini diselesaikan pada menit yang sama ({m:%d/%m/%Y %H:%M})"
-                          if ok else "" for n, m, ok in zip(size, minute, mask)], index=tickets.index)
-    return _ticket_flags("batch_closure", tickets, mask, size.astype("float64"), evidence)
+    return _ticket_flags("batch_closure", tickets, mask, size.astype("float64"), lambda at: [
+        f"{fmt.integer(n)} laporan unit ini diselesaikan pada menit yang sama ({m:%d/%m/%Y %H:%M})"
+        for n, m in zip(size[at], minute[at])])
 
 
 def backlog_aged(tickets: pd.DataFrame, cutoff: pd.Timestamp, rules: Rules) -> pd.DataFrame:
@@ -93,14 +105,16 @@ def backlog_aged(tickets: pd.DataFrame, cutoff: pd.Timestamp, rules: Rules) -> p
     age = (cutoff - tickets["created_at"]).dt.total_seconds() / 3600
     maximum = effective_max_tl_hours(tickets, rules).astype("float64")
     mask = (still_open(tickets) & (age > maximum)).fillna(False)
-    evidence = pd.Series([f"belum selesai {_number(a, 0)} jam setelah masuk; batas {_number(m, 0)} jam"
-                          for a, m in zip(age, maximum)], index=tickets.index)
-    return _ticket_flags("backlog_aged", tickets, mask, age, evidence)
+    return _ticket_flags("backlog_aged", tickets, mask, age, lambda at: [
+        f"belum selesai {fmt.integer(a)} jam setelah masuk; batas {fmt.integer(m)} jam"
+        for a, m in zip(age[at], maximum[at])])
 
 
 def time_order_mask(flags: pd.DataFrame) -> pd.Series:
-    """The loader's flags on a ticket row for a time before the one it follows ("... sebelum ...")."""
-    return (flags["reason"].str.contains(" sebelum ", regex=False).fillna(False) & flags["source_row"].notna()
+    """The loader's flags on a ticket row for a time before the one it follows, by their reason code (the
+    wording of the reason may change)."""
+    code = flag_kinds.by_name("time_order").loader_code
+    return ((flags["code"] == code).fillna(False) & flags["source_row"].notna()
             & (flags["table"] == "tickets")).astype(bool)
 
 
@@ -164,8 +178,8 @@ def geotags_far(tickets: pd.DataFrame, month: str, rules: Rules) -> pd.DataFrame
                                 & (months == month)):
             rows.append({"kind": "geotag_far", "unit_type": unit_type, "unit": unit, "month": month,
                          "ticket_id": ticket_ids[at[i]], "observed": distance[i], "expected": typical,
-                         "evidence": f"titik lokasi {_number(distance[i] / 1000)} km dari titik tengah unit "
-                                     f"(biasanya {_number(typical / 1000, 2)} km); z = {_number(z[i])}"})
+                         "evidence": f"titik lokasi {fmt.number(distance[i] / 1000, 1)} km dari titik tengah unit "
+                                     f"(biasanya {fmt.number(typical / 1000, 2)} km); z = {fmt.number(z[i], 1)}"})
     return _frame(rows)
 
 
@@ -188,8 +202,8 @@ def duplicate_bursts(tickets: pd.DataFrame, rules: Rules) -> pd.DataFrame:
                 rows.append({"kind": "duplicate_burst", "unit_type": row["unit_type"], "unit": row["unit"],
                              "month": month_of(part["created_at"].iloc[[i]]).iloc[0], "ticket_id": row["ticket_id"],
                              "observed": len(close),
-                             "evidence": f"{len(close)} aduan kategori yang sama dalam {config.burst_metres:g} m dan "
-                                         f"{config.burst_hours:g} jam"})
+                             "evidence": f"{fmt.integer(len(close))} aduan kategori yang sama dalam "
+                                         f"{fmt.compact(config.burst_metres)} m dan {fmt.compact(config.burst_hours)} jam"})
     return _frame(rows)
 
 
@@ -309,17 +323,17 @@ def _significant(tested: list[dict], kind: str, month: str, baseline_months: int
     rows = []
     for test, p_value, q_value in zip(tested, p, q):
         if q_value <= alpha:
-            ratio = test["observed"] / test["expected"] if test["expected"] else np.inf
             rows.append({"kind": kind, "unit_type": test["unit_type"], "unit": test["unit"], "month": month,
                          "observed": test["observed"], "expected": test["expected"], "p_value": p_value,
                          "q_value": q_value, "evidence": (
-                             f"{test['observed']:.0f} aduan, {_number(ratio)} kali perkiraan {_number(test['expected'])}"
-                             f" dari {baseline_months} bulan sebelumnya; q {_p_text(q_value)}")})
+                             f"{fmt.integer(test['observed'])} aduan, {_times(test['observed'], test['expected'])} kali "
+                             f"perkiraan {fmt.number(test['expected'], 1)} dari {baseline_months} bulan sebelumnya; "
+                             f"q {_p_text(q_value)}")})
     return _frame(rows)
 
 
 def _p_text(p: float) -> str:
-    return "< 0,001" if p < 0.001 else "= " + _number(p, 3)
+    return "< 0,001" if p < 0.001 else "= " + fmt.number(p, 3)
 
 
 def _duration_samples(tickets: pd.DataFrame, months: list[str], month: str, rules: Rules, what: str
@@ -367,14 +381,14 @@ def slower_durations(tickets: pd.DataFrame, months: list[str], month: str, rules
     label = "penyelesaian" if what == "completion" else "respon"
     rows = []
     for test, q_value in zip(tested, q):
-        ratio = test["observed"] / test["expected"] if test["expected"] else np.inf
         increase = test["observed"] - test["expected"]
         if q_value <= rules.anomalies.false_discovery_rate and increase >= rules.anomalies.min_hours_increase:
             rows.append({"kind": kind, "unit_type": test["unit_type"], "unit": test["unit"], "month": month,
                          "observed": test["observed"], "expected": test["expected"], "p_value": test["p"],
                          "q_value": q_value, "evidence": (
-                             f"median waktu {label} {_number(test['observed'])} jam, {_number(ratio)} kali median "
-                             f"{len(baseline)} bulan sebelumnya ({_number(test['expected'])} jam); "
+                             f"median waktu {label} {fmt.number(test['observed'], 1)} jam, "
+                             f"{_times(test['observed'], test['expected'])} kali median "
+                             f"{len(baseline)} bulan sebelumnya ({fmt.number(test['expected'], 1)} jam); "
                              f"q {_p_text(q_value)}")})
     return _frame(rows)
 

@@ -134,3 +134,12 @@ def channel_shares(tickets: pd.DataFrame) -> pd.DataFrame:
         "count": table["count"].astype("Int64"),
         "share": _share(table["count"], len(tickets)),
     })
+
+
+def status_counts(tickets: pd.DataFrame) -> pd.Series:
+    """Complaints per status, statuses A-Z.
+
+    >>> status_counts(pd.DataFrame({"status": ["Wait", "Complete", "Wait"]})).to_dict()
+    {'Complete': 1, 'Wait': 2}
+    """
+    return tickets["status"].value_counts().sort_index()

@@ -48,3 +48,19 @@ def rejected_follow_ups(tickets: pd.DataFrame, min_count: int) -> pd.DataFrame:
     rejected = tickets["rejected_count"].astype("Int64").fillna(0) >= min_count
     table = tickets.loc[rejected, REJECTED_COLUMNS]
     return table.sort_values(["unit", "ticket_id"], kind="stable").reset_index(drop=True)
+
+
+def follow_up_counts(tickets: pd.DataFrame, late: pd.DataFrame) -> dict[str, float]:
+    """Completed complaints, those on time (not in ``late``) and their share of the completed (0-100; NaN
+    without any), and the complaints not completed: on time is judged over completed complaints only.
+
+    >>> t = pd.DataFrame({"created_at": pd.to_datetime(["2022-06-01 08:00"] * 3),
+    ...                   "completed_at": pd.to_datetime(["2022-06-01 09:00", "2022-06-03 08:00", None])})
+    >>> follow_up_counts(t, late=t.iloc[[1]])
+    {'completed': 2, 'on_time': 1, 'on_time_share': 50.0, 'not_completed': 1}
+    """
+    completed = int(completion_hours(tickets).notna().sum())
+    on_time = completed - len(late)
+    return {"completed": completed, "on_time": on_time,
+            "on_time_share": 100 * on_time / completed if completed else float("nan"),
+            "not_completed": len(tickets) - completed}

@@ -107,13 +107,14 @@ def monthly_history(tickets: pd.DataFrame, rules: Rules, months: Sequence[str],
 
 def month_comparison(city_history: pd.DataFrame, month: str, covered: Sequence[str]) -> dict[str, dict | None]:
     """The month beside the previous month and the same month a year earlier: complaints and the share
-    responded within the rule for each, None for a month the export does not cover.
+    responded within the rule for each, None for a month the export does not cover; the two earlier months also
+    carry the percent change of complaints to this month (None from zero).
 
     >>> h = pd.DataFrame({"month": ["2022-05", "2022-06"], "complaints": [400, 508],
     ...                   "responded_within_share": [70.0, 76.4]})
     >>> c = month_comparison(h, "2022-06", ["2022-05", "2022-06"])
-    >>> c["previous"]["complaints"], c["year_ago"]
-    (400, None)
+    >>> c["previous"]["complaints"], c["previous"]["complaints_change_pct"], c["year_ago"]
+    (400, 27.0, None)
     """
     rows = city_history.set_index("month")
     period = pd.Period(month, "M")
@@ -126,7 +127,13 @@ def month_comparison(city_history: pd.DataFrame, month: str, covered: Sequence[s
                 "complaints": int(found["complaints"]) if found is not None else 0,
                 "responded_within_share": float(found["responded_within_share"]) if found is not None else np.nan}
 
-    return {"current": row(month), "previous": row(str(period - 1)), "year_ago": row(str(period - 12))}
+    current = row(month)
+    earlier = {"previous": row(str(period - 1)), "year_ago": row(str(period - 12))}
+    for other in earlier.values():
+        if other is not None and current is not None:
+            before = other["complaints"]
+            other["complaints_change_pct"] = 100 * (current["complaints"] - before) / before if before else None
+    return {"current": current, **earlier}
 
 
 def export_months(tickets: pd.DataFrame) -> list[str]:

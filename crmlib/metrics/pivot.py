@@ -82,3 +82,12 @@ def status_pivot(
     table = table.astype({"row_type": "string", "no": "Int64", "kecamatan": "string", "label": "string",
                           **{c: "Int64" for c in columns}})
     return table.assign(total=table[columns].sum(axis=1).astype("Int64"))
+
+
+def pivot_statuses(pivot: pd.DataFrame) -> list[str]:
+    """The status columns of a :func:`status_pivot`, in its order.
+
+    >>> pivot_statuses(pd.DataFrame(columns=["row_type", "no", "kecamatan", "label", "Complete", "Wait", "total"]))
+    ['Complete', 'Wait']
+    """
+    return [c for c in pivot.columns if c not in ("row_type", "no", "kecamatan", "label", "total")]

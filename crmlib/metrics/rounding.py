@@ -17,8 +17,13 @@ _NOISE_DECIMALS = 9
 def round_half_up(x: float | int | Decimal, decimals: int = 2) -> Decimal:
     """x rounded half-up to `decimals` places, as a Decimal.
 
+    Half-up means a half rounds away from zero, for negatives too (a spreadsheet's ROUND): -2.25 -> -2.3,
+    the mirror image of 2.25 -> 2.3.
+
     >>> round_half_up(10.625), round_half_up(0.1 + 0.2, 1), round_half_up(2.5, 0)
     (Decimal('10.63'), Decimal('0.3'), Decimal('3'))
+    >>> round_half_up(-2.25, 1), round_half_up(-2.5, 0)
+    (Decimal('-2.3'), Decimal('-3'))
     >>> round_half_up(255 / 24)
     Decimal('10.63')
     """

@@ -1,1 +1,2 @@
-"""Building reports: context, section execution, stitching, export, the figure book, manifest, verify, build, CLI."""
+"""Building reports, by role: what a section sees (context), running sections (execution), the deliverables,
+the audit, and orchestration (build, batch, command line); a BuildRequest and the kinds of report tie them."""

@@ -1,82 +1,107 @@
-"""The words of the anomaly section: each flag kind in Indonesian, how many units the tests covered, the funnel."""
+"""The words of the anomaly section: each flag kind in Indonesian, how many units the tests covered, the funnel.
+
+The kinds' labels, levels and test names come from :mod:`crmlib.metrics.flag_kinds`.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 
 from crmlib import formatting as fmt
+from crmlib.metrics import flag_kinds
 from crmlib.report.narrative import RULES_FILE, bold_names, sentence
 
-__all__ = ["KIND_LABELS", "RULES_FILE", "TICKET_FLAGS_SHOWN", "counts_table", "coverage_summary", "funnel_summary",
-           "hours_text", "labelled", "slowest_medians"]
+__all__ = ["RULES_FILE", "TICKET_FLAGS_SHOWN", "counts_table", "coverage_summary", "funnel_summary", "hours_text",
+           "kinds_by_city", "labelled", "slowest_medians", "unit_month_flags"]
 
 # The report lists this many ticket flags; the annex lists them all.
 TICKET_FLAGS_SHOWN = 20
 
-KIND_LABELS = {
-    "volume_spike": "Lonjakan jumlah aduan",
-    "volume_drop": "Penurunan jumlah aduan",
-    "slower_completion": "Penyelesaian lebih lambat",
-    "slower_response": "Respon lebih lambat",
-    "fast_closure": "Selesai terlalu cepat",
-    "batch_closure": "Diselesaikan serentak",
-    "time_order": "Urutan waktu tidak wajar",
-    "geotag_far": "Titik lokasi jauh dari unit",
-    "duplicate_burst": "Aduan serupa beruntun",
-    "backlog_aged": "Belum selesai melewati batas",
-}
-LEVEL_LABELS = {"volume_spike": "unit-bulan", "volume_drop": "unit-bulan", "slower_completion": "unit-bulan",
-                "slower_response": "unit-bulan"}
-TEST_LABELS = {"volume": "jumlah aduan", "slower_completion": "waktu penyelesaian",
-               "slower_response": "waktu respon"}
 
-
-def counts_table(counts: dict[str, int]) -> pd.DataFrame:
+def counts_table(counts: Mapping[str, int]) -> pd.DataFrame:
     """One row per kind: its Indonesian name, whether it concerns a unit-month or a ticket, and the count.
 
     >>> counts_table({"volume_spike": 1, "fast_closure": 0}).values.tolist()
     [[1, 'Lonjakan jumlah aduan', 'unit-bulan', 1], [2, 'Selesai terlalu cepat', 'laporan', 0]]
     """
-    rows = [{"no": i, "label": KIND_LABELS[kind], "level": LEVEL_LABELS.get(kind, "laporan"), "count": n}
-            for i, (kind, n) in enumerate(counts.items(), start=1)]
+    rows = [{"no": i, "label": flag_kinds.by_name(name).label, "level": flag_kinds.by_name(name).level_label,
+             "count": n} for i, (name, n) in enumerate(counts.items(), start=1)]
     return pd.DataFrame(rows, columns=["no", "label", "level", "count"])
 
 
 def labelled(flags: pd.DataFrame) -> pd.DataFrame:
     """The flags with their kind in Indonesian (column ``label``)."""
-    return flags.assign(label=flags["kind"].map(KIND_LABELS))
+    return flags.assign(label=flags["kind"].map(flag_kinds.labels()))
+
+
+def kinds_by_city(counts: pd.DataFrame, city_name: Callable[[str], str]) -> pd.DataFrame:
+    """Counts per city (:func:`crmlib.pipeline.context.anomaly_scan.counts_by_city`) turned for the page: one row
+    per kind, its Indonesian ``label`` first, then one column per city named by ``city_name``; ten kinds would
+    not fit across the page.
+
+    >>> counts = pd.DataFrame({"city_code": ["jakut", "jakbar"], "volume_spike": [0, 1], "fast_closure": [2, 0]})
+    >>> kinds_by_city(counts, str.upper).reset_index().values.tolist()
+    [['volume_spike', 'Lonjakan jumlah aduan', 0, 1], ['fast_closure', 'Selesai terlalu cepat', 2, 0]]
+    """
+    table = counts.set_index("city_code").T.rename(columns=city_name)
+    table.insert(0, "label", [flag_kinds.by_name(name).label for name in table.index])
+    return table
+
+
+def unit_month_flags(flags: pd.DataFrame, city_name: Callable[[str], str]) -> pd.DataFrame:
+    """The unit-month flags of several cities (with ``city_code``), labelled, with the city's name as ``city``.
+
+    >>> flags = pd.DataFrame({"city_code": ["jakut", "jakbar"], "kind": ["fast_closure", "volume_drop"]})
+    >>> unit_month_flags(flags, str.upper)[["city", "kind", "label"]].values.tolist()
+    [['JAKBAR', 'volume_drop', 'Penurunan jumlah aduan']]
+    """
+    chosen = labelled(flags[flags["kind"].isin(flag_kinds.names("unit_month"))]).reset_index(drop=True)
+    return chosen.assign(city=chosen["city_code"].map(city_name))
 
 
 def coverage_summary(coverage: pd.DataFrame, min_baseline_months: int, min_durations: int) -> str:
-    """How many units each statistical test covered, and why the others were not tested.
+    """How many units each statistical test covered, and why the others were not tested; each number marked with
+    its figure: the rows of ``anomaly_coverage``, and the thresholds ``anomaly_min_baseline_months`` and
+    ``anomaly_min_durations``.
 
     >>> table = pd.DataFrame({"test": ["volume", "slower_completion"], "units": [70, 60], "tested": [70, 40],
     ...                       "baseline_months": [5, 5], "not_tested": [0, 20]})
-    >>> coverage_summary(table, 3, 5)  # doctest: +NORMALIZE_WHITESPACE
-    'Setiap unit dibandingkan dengan <strong>5</strong> bulan sebelumnya. Uji jumlah aduan mencakup
+    >>> import re; print(re.sub(r' data-figure="[^"]*"', "", coverage_summary(table, 3, 5)))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    Setiap unit dibandingkan dengan <strong>5</strong> bulan sebelumnya. Uji jumlah aduan mencakup
     <strong>70</strong> unit yang menerima aduan pada bulan-bulan itu atau bulan ini. Uji waktu penyelesaian
     mencakup <strong>40</strong> dari <strong>60</strong> unit;
-    <strong>20</strong> unit tidak diuji karena kurang dari 5 laporan bulan ini atau pada bulan-bulan
-    sebelumnya.'
+    <strong>20</strong> unit tidak diuji karena kurang dari <strong>5</strong> laporan bulan ini atau pada bulan-bulan
+    sebelumnya.
     """
     months = int(coverage["baseline_months"].iloc[0])
     if months < min_baseline_months:
+        widest = int(coverage["units"].values.argmax())
         return sentence("Uji statistik belum dilakukan: data sebelum bulan ini baru {n} bulan, kurang dari "
-                         f"{min_baseline_months} bulan yang diperlukan; seluruh {{units}} unit tidak diuji.",
-                         n=fmt.integer(months), units=fmt.integer(int(coverage["units"].max())))
-    parts = [sentence("Setiap unit dibandingkan dengan {n} bulan sebelumnya.", n=fmt.integer(months))]
-    for row in coverage.itertuples(index=False):
-        what = TEST_LABELS[row.test]
+                        "{minimum} bulan yang diperlukan; seluruh {units} unit tidak diuji.",
+                        n=fmt.integer(months), minimum=fmt.integer(min_baseline_months),
+                        units=fmt.integer(int(coverage["units"].max())),
+                        figures={"n": "anomaly_coverage.0.baseline_months", "minimum": "anomaly_min_baseline_months",
+                                 "units": f"anomaly_coverage.{widest}.units"})
+    parts = [sentence("Setiap unit dibandingkan dengan {n} bulan sebelumnya.", n=fmt.integer(months),
+                      figures={"n": "anomaly_coverage.0.baseline_months"})]
+    for place, row in enumerate(coverage.itertuples(index=False)):
+        what = flag_kinds.coverage_labels()[row.test]
+        figures = {slot: f"anomaly_coverage.{place}.{column}"
+                   for slot, column in (("n", "tested"), ("units", "units"), ("skipped", "not_tested"))}
         if row.test == "volume":
             parts.append(sentence(f"Uji {what} mencakup {{n}} unit yang menerima aduan pada bulan-bulan itu atau "
-                                  "bulan ini.", n=fmt.integer(row.tested)))
+                                  "bulan ini.", n=fmt.integer(row.tested), figures=figures))
         elif row.not_tested == 0:
-            parts.append(sentence(f"Uji {what} mencakup {{n}} unit.", n=fmt.integer(row.tested)))
+            parts.append(sentence(f"Uji {what} mencakup {{n}} unit.", n=fmt.integer(row.tested), figures=figures))
         else:
             parts.append(sentence(
                 f"Uji {what} mencakup {{n}} dari {{units}} unit; {{skipped}} unit tidak diuji karena kurang dari "
-                f"{min_durations} laporan bulan ini atau pada bulan-bulan sebelumnya.",
-                n=fmt.integer(row.tested), units=fmt.integer(row.units), skipped=fmt.integer(row.not_tested)))
+                "{minimum} laporan bulan ini atau pada bulan-bulan sebelumnya.",
+                n=fmt.integer(row.tested), units=fmt.integer(row.units), skipped=fmt.integer(row.not_tested),
+                minimum=fmt.integer(min_durations), figures={**figures, "minimum": "anomaly_min_durations"}))
     return " ".join(parts)
 
 

@@ -8,16 +8,44 @@ does not keep.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 from IPython.display import HTML
 
+from crmlib.ingest.rules import Rules
+from crmlib.metrics import flag_kinds
+from crmlib.metrics.history import lookback, monthly_history
 from crmlib.report.html_blocks import table
 from crmlib.report.spreadsheet import safe_frame
 
 TICKET_COLUMNS = ["ticket_id", "created_at", "responded_at", "completed_at", "category", "subcategory", "channel",
                   "status", "max_tl_hours", "rejected_count", "geotagged"]
+# What the explorer shows of a unit-month flag.
+UNIT_MONTH_COLUMNS = ["kind", "unit", "observed", "expected", "q_value", "evidence"]
+
+
+def unit_month_flags(flags: pd.DataFrame) -> pd.DataFrame:
+    """The unit-month flags (:func:`crmlib.metrics.flag_kinds.names` of that level), with the columns the explorer
+    shows.
+
+    >>> flags = pd.DataFrame({"kind": ["fast_closure", "volume_spike"], "unit": ["A", "B"], "observed": [2.0, 9.0],
+    ...                       "expected": [None, 3.0], "q_value": [None, 0.01], "evidence": ["e1", "e2"]})
+    >>> unit_month_flags(flags).values.tolist()
+    [['volume_spike', 'B', 9.0, 3.0, 0.01, 'e2']]
+    """
+    return flags.loc[flags["kind"].isin(flag_kinds.names("unit_month")), UNIT_MONTH_COLUMNS].reset_index(drop=True)
+
+
+def unit_history(city_tickets: pd.DataFrame, rules: Rules, covered: Sequence[str], month: str, unit: str,
+                 months: int = 12) -> pd.DataFrame:
+    """One unit's :func:`crmlib.metrics.history.monthly_history` over the ``months`` months up to ``month``, of
+    those the export covers (a month before the export began is unknown, not a month without complaints)."""
+    known = set(covered)
+    window = [m for m in lookback(month, months - 1) if m in known]
+    history = monthly_history(city_tickets, rules, window)
+    return history[history["unit"] == unit].reset_index(drop=True)
 
 
 def unit_tickets(tickets: pd.DataFrame, unit: str, flags: pd.DataFrame) -> pd.DataFrame:

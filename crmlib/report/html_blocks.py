@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import numbers
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from html import escape
 from typing import Any
 
@@ -89,26 +89,40 @@ def table(
     caption: str | None = None,
     row_class: str | None = None,
     figure: str | None = None,
+    sources: Mapping[str, tuple[str | None, float | None]] | None = None,
+    figure_rows: Sequence[int | str] | None = None,
 ) -> Table:
     """Render the named columns of a frame as an HTML table with Indonesian headers.
 
     ``columns`` maps a frame column to its printed header, in print order;
     ``formats`` maps a column to a function that turns a value into text.
     ``row_class`` names a column whose value becomes the row's CSS class.
-    ``figure`` names the figure in figures.json that the table shows, for the workbook.
+    ``figure`` names the figure in figures.json that the table shows: each cell with a number is marked with its
+    place in it (row, column; see :func:`bound`), and the workbook names the figure. A printed column that is
+    another of the figure's columns scaled is given in ``sources`` (``{"minutes": ("mean_hours", 60)}``; a source
+    of None: the row's place is the value itself, as in a figure of counts by name); ``figure_rows`` gives each
+    printed row's place in the figure (a row number, or a key) when the table shows some of its rows or a mapping.
+    The row number column ``no`` counts the printed rows and is marked as such.
     """
-    formats = formats or {}
+    formats, sources = formats or {}, sources or {}
+    places = list(figure_rows) if figure_rows is not None else list(range(len(frame)))
     head = "".join(f"<th>{text(label)}</th>" for label in columns.values())
     body = []
     rows = []
-    for record in frame.to_dict(orient="records"):
+    for place, record in zip(places, frame.to_dict(orient="records")):
         cells = []
         for column in columns:
             value = record[column]
-            shown = formats[column](value) if column in formats else value
+            shown = text(formats[column](value) if column in formats else value)
             numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
-            cls = ' class="num"' if numeric else ""
-            cells.append(f"<td{cls}>{text(shown)}</td>")
+            attributes = ' class="num"' if numeric else ""
+            if column == "no":
+                attributes += ' data-row-number=""'
+            elif figure and any(c.isdigit() for c in shown):
+                source, scale = sources.get(column, (column, None))
+                path = f"{figure}.{place}" if source is None else f"{figure}.{place}.{source}"
+                attributes += figure_attributes(path, scale)
+            cells.append(f"<td{attributes}>{shown}</td>")
         css = f' class="{text(record[row_class])}"' if row_class else ""
         body.append(f"<tr{css}>{''.join(cells)}</tr>")
         rows.append([_plain(record[column]) for column in columns])
@@ -118,29 +132,66 @@ def table(
                           "kinds": [column_kind(frame[column]) for column in columns], "rows": rows})
 
 
-def paragraph(template: str, **values: Any) -> HTML:
-    """A paragraph whose ``{name}`` slots are filled with escaped, bold values.
+def bound(shown: Any, figure: str | None = None, *, scale: float | None = None, tag: str = "strong") -> str:
+    """Printed text in bold, escaped, and marked with the figure of figures.json it prints, when it prints one.
 
-    >>> paragraph("Ada {n} aduan.", n="508").data
-    '<p>Ada <strong>508</strong> aduan.</p>'
+    ``figure`` is a path into figures.json: a name, then keys or row numbers ('response_split.within',
+    'top_units.0.count'), or '#' for a list's length ('top_units.#'); ``scale`` says the text shows the figure
+    times this (minutes of a figure in hours: 60). ``make verify`` reads these marks back
+    (:mod:`crmlib.pipeline.audit.printed`).
+
+    >>> bound("508", "total_complaints"), bound("<b>")
+    ('<strong data-figure="total_complaints">508</strong>', '<strong>&lt;b&gt;</strong>')
     """
-    filled = {name: f"<strong>{text(v)}</strong>" for name, v in values.items()}
-    return HTML(f"<p>{escape(template).format(**filled)}</p>")
+    return f"<{tag}{figure_attributes(figure, scale)}>{text(shown)}</{tag}>"
+
+
+def figure_attributes(figure: str | None, scale: float | None = None) -> str:
+    """The HTML attributes that tie printed text to its figure; '' for text that prints none."""
+    if not figure:
+        return ""
+    return f' data-figure="{text(figure)}"' + (f' data-scale="{scale:g}"' if scale else "")
+
+
+def paragraph(template: str, *, figures: Mapping[str, str] | None = None, plain: Mapping[str, str] | None = None,
+              **values: Any) -> HTML:
+    """A paragraph whose ``{name}`` slots are filled with escaped, bold values; ``figures`` names the figure
+    each slot prints (see :func:`bound`), ``plain`` fills slots with fragments already escaped.
+
+    >>> paragraph("Ada {n} aduan.", n="508", figures={"n": "total_complaints"}).data
+    '<p>Ada <strong data-figure="total_complaints">508</strong> aduan.</p>'
+    """
+    figures = figures or {}
+    filled = {name: bound(v, figures.get(name)) for name, v in values.items()}
+    return HTML(f"<p>{escape(template).format(**filled, **(plain or {}))}</p>")
+
+
+# The class of text written in the settings files (foreword, legal basis, advice): wording, not figures.
+SETTINGS_TEXT = "settings-text"
 
 
 def plain_paragraphs(paragraphs: list[str]) -> HTML:
     """Paragraphs of settings text, escaped."""
-    return HTML("".join(f"<p>{text(p)}</p>" for p in paragraphs))
+    return HTML("".join(f'<p class="{SETTINGS_TEXT}">{text(p)}</p>' for p in paragraphs))
 
 
 def numbered_list(items: list[str]) -> HTML:
-    """An ordered list of escaped items."""
-    return HTML("<ol>" + "".join(f"<li>{text(i)}</li>" for i in items) + "</ol>")
+    """An ordered list of settings text, escaped."""
+    return HTML(f'<ol class="{SETTINGS_TEXT}">' + "".join(f"<li>{text(i)}</li>" for i in items) + "</ol>")
 
 
-def caption(value: str) -> HTML:
-    """A table or chart title line."""
-    return HTML(f'<p class="caption">{text(value)}</p>')
+def caption(template: str, *, figures: Mapping[str, str] | None = None, **values: Any) -> HTML:
+    """A table or chart title line; ``{name}`` slots are filled with escaped values, marked with the figure
+    each prints (``figures``, see :func:`bound`).
+
+    >>> caption("{n} kategori", n="5 (lima)", figures={"n": "top_categories.#"}).data
+    '<p class="caption"><span data-figure="top_categories.#">5 (lima)</span> kategori</p>'
+    """
+    if not values:
+        return HTML(f'<p class="caption">{text(template)}</p>')
+    figures = figures or {}
+    filled = {name: bound(v, figures[name], tag="span") if figures.get(name) else text(v) for name, v in values.items()}
+    return HTML(f'<p class="caption">{escape(template).format(**filled)}</p>')
 
 
 def nihil() -> HTML:

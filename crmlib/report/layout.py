@@ -3,7 +3,9 @@
 Each city names its layout in ``params/cities/<city>.yaml`` (``layout:``); the
 layouts are ``params/layouts/<name>.yaml``. A section notebook asks its part of
 the layout for a heading or a sentence by key, and shows nothing for a key the
-layout leaves out. A new city format is a new layout file and, at most, a new
+layout leaves out. The keys each section knows are declared once, in
+:mod:`crmlib.report.layout_schema`; a layout is checked against them when the
+settings are read. A new city format is a new layout file and, at most, a new
 section notebook.
 """
 
@@ -11,14 +13,16 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
 from crmlib.errors import SettingsError
+from crmlib.report import layout_schema
 
 _HEADING = re.compile(r"#{1,3} \S.*")
+_HEADING_SLOT = re.compile(r"\{(\w*)\}")
 _KEYS = {"title", "running_footer", "sections"}
 _SECTION_KEYS = {"notebook", "headings", "sentences", "options"}
 
@@ -82,38 +86,103 @@ def _strings(value: Any, what: str, source: str) -> dict[str, str]:
     return {str(k): v for k, v in value.items()}
 
 
+def _unknown(source: str, notebook: str, part: str, key: str, known: Iterable[str]) -> SettingsError:
+    """A key the schema does not declare for a section: the nearest one it does, and the ones there are.
+
+    ``part`` is 'headings', 'sentences' or 'options', as the layout file writes it.
+    """
+    known, noun = list(known), part.rstrip("s")
+    near = layout_schema.nearest(key, known)
+    if near:
+        fix = f"write '{near}' (its {part}: {', '.join(known)})"
+    else:
+        fix = f"use one of {', '.join(known)}" if known else f"remove it ({notebook} takes no {part})"
+    return SettingsError(source, f"{notebook} has no {noun} '{key}'", key=f"{notebook}.{part}.{key}", fix=fix)
+
+
+def _check_slots(template: str, given: tuple[str, ...], source: str, path: str) -> None:
+    """Every {slot} of a sentence must be one its section fills, so that a typo stops the build at load."""
+    for slot in _slots(template):
+        if slot not in given:
+            near = layout_schema.nearest(slot, given)
+            gives = ", ".join(given) or "no slot"
+            raise SettingsError(source, f"the sentence uses {{{slot}}}, which this section does not give (it gives {gives})",
+                                key=path, fix=f"write {{{near}}}" if near else "use one of those slots, or none")
+
+
+def _slots(template: str) -> list[str]:
+    """The slot names of a template: 'Bulan {bulan}' -> ['bulan']; a bare '{}' or '{0}' counts as a slot too."""
+    return [name.split(".")[0].split("[")[0] for _, name, _, _ in string.Formatter().parse(template) if name is not None]
+
+
 def _check_section(entry: Any, number: int, notebooks: set[str], source: str) -> SectionLayout:
     if not isinstance(entry, Mapping) or not isinstance(entry.get("notebook"), str):
         raise SettingsError(source, f"section {number} needs 'notebook: NN_name'", fix="see params/layouts/bulanan_crm.yaml")
     notebook = entry["notebook"]
-    if notebook not in notebooks:
-        raise SettingsError(source, f"section {number}: no notebook '{notebook}' (there are {', '.join(sorted(notebooks))})",
-                            fix="name a notebook of notebooks/, without .ipynb")
+    # A notebook must both ship and be declared in the schema (a test keeps the two the same).
+    known = [name for name in layout_schema.SECTIONS if name in notebooks]
+    if notebook not in known:
+        near = layout_schema.nearest(notebook, known)
+        raise SettingsError(source, f"section {number}: no notebook '{notebook}' (there are {', '.join(known)})",
+                            fix=f"write '{near}'" if near else "name a notebook of notebooks/, without .ipynb")
     unknown = set(entry) - _SECTION_KEYS
     if unknown:
         raise SettingsError(source, f"section {number} ({notebook}): unknown key {', '.join(sorted(unknown))}",
                             fix=f"use {', '.join(sorted(_SECTION_KEYS))}")
+    schema = layout_schema.SECTIONS[notebook]
     headings = _strings(entry.get("headings"), f"headings of {notebook}", source)
     for key, text in headings.items():
+        if key not in schema.headings:
+            raise _unknown(source, notebook, "headings", key, schema.headings)
         if not _HEADING.fullmatch(text):
             raise SettingsError(source, f"heading '{key}' of {notebook} is '{text}'",
                                 fix="write it as markdown: '# BAB I ...', '## A. ...' or '### ...'")
+        # Headings are filled by name, not formatted: a lone brace is text, only {word} is a slot.
+        for slot in _HEADING_SLOT.findall(text):
+            if slot not in layout_schema.HEADING_SLOTS:
+                near = layout_schema.nearest(slot, layout_schema.HEADING_SLOTS)
+                raise SettingsError(source, f"the heading uses {{{slot}}}; a heading may use "
+                                    f"{', '.join(f'{{{s}}}' for s in layout_schema.HEADING_SLOTS)}",
+                                    key=f"{notebook}.headings.{key}",
+                                    fix=f"write {{{near}}}" if near else "remove it")
     sentences = _strings(entry.get("sentences"), f"sentences of {notebook}", source)
     for key, template in sentences.items():
+        if key not in schema.sentences:
+            raise _unknown(source, notebook, "sentences", key, schema.sentences)
         try:
-            list(string.Formatter().parse(template))
+            _slots(template)
         except ValueError as exc:
             raise SettingsError(source, f"sentence '{key}' of {notebook}: {exc}",
                                 fix="write slots as {name}; a literal brace as {{ or }}") from None
+        _check_slots(template, schema.sentences[key], source, f"{notebook}.sentences.{key}")
     options = entry.get("options") or {}
     if not isinstance(options, Mapping):
         raise SettingsError(source, f"options of {notebook} must be a mapping")
+    options = {str(k): v for k, v in options.items()}
+    for key, value in options.items():
+        if key not in schema.options:
+            raise _unknown(source, notebook, "options", key, schema.options)
+        declared = schema.options[key]
+        if not declared.accepts(value):
+            words = layout_schema.kind_words(declared.kind)
+            raise SettingsError(source, f"expected {words}, got {value!r}", key=f"{notebook}.options.{key}",
+                                fix=f"write {words} (default {layout_schema.yaml_value(declared.default)})")
     return SectionLayout(notebook, MappingProxyType(headings), MappingProxyType(sentences),
-                         MappingProxyType(dict(options)), source)
+                         MappingProxyType(options), source)
 
 
 def check_layout(data: Any, name: str, notebooks: set[str], source: str) -> Layout:
-    """Check a layout file's content against the section notebooks there are; a one-line error names what is wrong."""
+    """Check a layout file's content against the section notebooks there are and what each takes
+    (:mod:`crmlib.report.layout_schema`); a one-line error names the file, the key, and the nearest valid key.
+
+    >>> try:
+    ...     check_layout({"title": "Uji", "sections": [{"notebook": "10_capaian", "options": {"capaian_cavet": True}}]},
+    ...                  "uji", {"10_capaian"}, "layouts/uji.yaml")
+    ... except SettingsError as error:
+    ...     print(error)  # doctest: +NORMALIZE_WHITESPACE
+    uji.yaml, key '10_capaian.options.capaian_cavet': 10_capaian has no option 'capaian_cavet'.
+    Fix: write 'capaian_caveat' (its options: capaian_caveat).
+    """
     if not isinstance(data, Mapping):
         raise SettingsError(source, "expected a mapping with title, running_footer and sections")
     unknown = set(data) - _KEYS

@@ -14,7 +14,7 @@ from IPython.display import HTML
 
 from crmlib import formatting as fmt
 from crmlib.ingest import settings
-from crmlib.report.html_blocks import text
+from crmlib.report.html_blocks import bound, text
 
 # The rules file as the report names it: 'params/rules/crm.yaml'.
 RULES_FILE = f"params/{settings.RULES_FILE}"
@@ -51,9 +51,16 @@ def capaian_text(value: float) -> str:
     return shown.rstrip("0").rstrip(",") if "," in shown else shown
 
 
-def sentence(template: str, plain: dict[str, str] | None = None, **values: Any) -> str:
-    """Fill a template with bold, escaped values; `plain` fills slots with fragments already escaped."""
-    return escape(template).format(**{k: f"<strong>{text(v)}</strong>" for k, v in values.items()}, **(plain or {}))
+def sentence(template: str, plain: dict[str, str] | None = None, *, figures: dict[str, str] | None = None,
+             **values: Any) -> str:
+    """Fill a template with bold, escaped values; ``plain`` fills slots with fragments already escaped, ``figures``
+    names the figure each slot prints (:func:`~crmlib.report.html_blocks.bound`).
+
+    >>> sentence("Ada {n} aduan {kanal}.", figures={"n": "total_complaints"}, n="508", kanal="<JAKI>")
+    'Ada <strong data-figure="total_complaints">508</strong> aduan <strong>&lt;JAKI&gt;</strong>.'
+    """
+    figures = figures or {}
+    return escape(template).format(**{k: bound(v, figures.get(k)) for k, v in values.items()}, **(plain or {}))
 
 
 # The two response groups, by the rule's boundary (response.inclusive): when a response at
@@ -98,6 +105,13 @@ def capaian_rule(*, capaian_assumed: bool, grades_assumed: bool) -> str:
                     f"{note} Aturan nilai dan peringkat diambil dari {{file}}.", file=RULES_FILE)
 
 
+# The figures the response summary prints; its section records them under these names.
+RESPONSE_FIGURES = {"total": "total_complaints", "capaian": "capaian", "kanal": "channels_offered",
+                    "within": "response_split.within", "within_pct": "response_split.within_pct",
+                    "later": "response_split.later", "later_pct": "response_split.later_pct",
+                    "sla": "response_max_hours"}
+
+
 def response_summary(total: int, capaian: float, split: dict[str, float], month_label: str,
                      sla_hours: float, channels: int, *, inclusive: bool, capaian_assumed: bool,
                      grades_assumed: bool = False) -> str:
@@ -110,13 +124,13 @@ def response_summary(total: int, capaian: float, split: dict[str, float], month_
         f"Jumlah pengaduan pada bulan {{bulan}} sebanyak {{total}} pengaduan {capaian_part} "
         "dari {kanal} kanal pengaduan dalam aplikasi CRM. Dari {total} aduan, terdapat {within} aduan "
         f"({{within_pct}}) yang direspon {within} dan {{later}} aduan ({{later_pct}}) yang direspon {later}.",
-        plain={"caveat": capaian_caveat(capaian_assumed, grades_assumed)},
+        plain={"caveat": capaian_caveat(capaian_assumed, grades_assumed)}, figures=RESPONSE_FIGURES,
         bulan=month_label, total=fmt.integer(total), capaian=capaian_text(capaian) + "%", kanal=channels,
         within=fmt.integer(split["within"]), within_pct=fmt.percent(split["within_pct"]),
         later=fmt.integer(split["later"]), later_pct=fmt.percent(split["later_pct"]),
         sla=fmt.number(sla_hours, 0),
-    ) + (sentence(" {n} aduan belum direspon.", n=fmt.integer(split["not_responded"]))
-         if split["not_responded"] else "")
+    ) + (sentence(" {n} aduan belum direspon.", n=fmt.integer(split["not_responded"]),
+                  figures={"n": "response_split.not_responded"}) if split["not_responded"] else "")
 
 
 def exclusions_note(excluded_rows: int, source_file: str) -> str:
@@ -130,38 +144,49 @@ def exclusions_note(excluded_rows: int, source_file: str) -> str:
     return sentence(
         "Selain itu, {n} baris laporan dari seluruh berkas {file} (tidak hanya kota dan bulan ini) dikeluarkan "
         "dari perhitungan, lihat Lampiran Kualitas Data.",
-        n=fmt.integer(excluded_rows), file=source_file,
+        n=fmt.integer(excluded_rows), file=source_file, figures={"n": "excluded_ticket_rows"},
     )
 
 
-def ties_note(names: list[str], count: int) -> str:
-    """'Cibubur dan Utan Kayu Selatan juga 19 aduan.': what ties with the last row of a top-N list; '' for none."""
+def ties_note(names: list[str], count: int, figure: str | None = None) -> str:
+    """'Cibubur dan Utan Kayu Selatan juga 19 aduan.': what ties with the last row of a top-N list; '' for none.
+    ``figure`` is the count's figure (the last row's count)."""
     if not names:
         return ""
-    return sentence("{names} juga {count} aduan.", plain={"names": bold_names(names)}, count=fmt.integer(count))
+    return sentence("{names} juga {count} aduan.", plain={"names": bold_names(names)}, count=fmt.integer(count),
+                    figures={"count": figure} if figure else None)
 
 
 def complete_phrase(complete: int, total: int) -> str:
     """How many of the month's complaints are complete, as the Jakarta Pusat report says it.
 
     >>> complete_phrase(255, 255), complete_phrase(250, 255)
-    ('dengan status complete', '(250 di antaranya dengan status complete)')
+    ('dengan status complete', '(<span data-figure="status_counts.Complete">250</span> di antaranya dengan status complete)')
     """
     if complete == total:
         return "dengan status complete"
-    return f"({fmt.integer(complete)} di antaranya dengan status complete)"
+    return f"({bound(fmt.integer(complete), 'status_counts.Complete', tag='span')} di antaranya dengan status complete)"
 
 
-def top_share(kind: str, name: str, count: int, total: int, month_label: str, tied: list[str] | None = None) -> str:
+def top_share(kind: str, name: str, count: int, total: int, month_label: str, tied: list[str] | None = None,
+              figure: str | None = None) -> str:
     """'... {kind} dengan jumlah aduan tertinggi adalah X dengan 25 aduan (4,92%) dari 508 ...'; the others with as
-    many complaints are named too (``tied``)."""
+    many complaints are named too (``tied``). ``figure`` is the ranking whose first row this is ('top_units')."""
     also = f" Jumlah yang sama juga tercatat pada {bold_names(tied)}." if tied else ""
     return sentence(
         f"{kind} dengan jumlah aduan tertinggi adalah {{name}} dengan {{count}} aduan ({{pct}}) "
         "dari {total} total pengaduan selama bulan {bulan}.",
         name=name, count=fmt.integer(count), pct=fmt.percent(100 * count / total),
         total=fmt.integer(total), bulan=month_label,
+        figures={"count": f"{figure}.0.count", "pct": f"{figure}.0.share", "total": "total_complaints"} if figure else None,
     ) + also
+
+
+# The figures the completion summary prints.
+COMPLETION_FIGURES = {"mean": "completion_hours_stats.mean", "median": "completion_hours_stats.median",
+                      "p90": "completion_hours_stats.p90", "n": "completion_hours_stats.count",
+                      "first": "completion_histogram.0.count", "share": "completion_histogram.0.share",
+                      "label": "completion_histogram.0.label"}
 
 
 def completion_summary(stats: dict[str, float], histogram: pd.DataFrame) -> str:
@@ -179,7 +204,7 @@ def completion_summary(stats: dict[str, float], histogram: pd.DataFrame) -> str:
         "diselesaikan dalam rentang waktu {label} jam.",
         mean=fmt.number(stats["mean"], 1), median=fmt.number(stats["median"], 1), p90=fmt.number(stats["p90"], 1),
         n=fmt.integer(stats["count"]), first=fmt.integer(first["count"]), share=fmt.percent(first["share"]),
-        label=first["label"],
+        label=first["label"], figures=COMPLETION_FIGURES,
     )
 
 
@@ -192,28 +217,36 @@ def response_time_summary(stats: dict[str, float]) -> str:
     if not stats["count"]:
         return sentence("Belum ada aduan yang direspon, sehingga waktu respon belum dapat dihitung.")
     return sentence("Waktu respon rata-rata {mean} jam, median {median} jam, persentil ke-90 {p90} jam.",
-                     mean=fmt.number(stats["mean"]), median=fmt.number(stats["median"]), p90=fmt.number(stats["p90"]))
+                    mean=fmt.number(stats["mean"]), median=fmt.number(stats["median"]), p90=fmt.number(stats["p90"]),
+                    figures={k: f"response_hours_stats.{k}" for k in ("mean", "median", "p90")})
 
 
-def _change(now: int, before: int) -> str:
-    if before == 0:
-        return "naik dari nol" if now else "tetap nol"
-    change = 100 * (now - before) / before
+def _change(now: int, change: float | None, figure: str) -> str:
+    """'naik 27,0%' in bold, the percent marked with its figure (printed without its sign)."""
+    if change is None:
+        return "<strong>naik dari nol</strong>" if now else "<strong>tetap nol</strong>"
     word = "naik" if change > 0 else "turun" if change < 0 else "tetap"
-    return f"{word} {fmt.percent(abs(change), 1)}" if change else word
+    if not change:
+        return f"<strong>{word}</strong>"
+    # A fall prints without its sign: the mark's scale of -1 says so.
+    shown = bound(fmt.percent(abs(change), 1), figure, scale=-1 if change < 0 else None, tag="span")
+    return f"<strong>{word} {shown}</strong>"
 
 
 def comparison_summary(comparison: dict[str, dict | None]) -> str:
     """This month's complaints and on-time responses against the previous month and a year earlier;
     a month the export does not cover is said to be missing.
 
-    >>> comparison_summary({"current": {"month": "2022-06", "complaints": 508, "responded_within_share": 76.38},
-    ...                     "previous": {"month": "2022-05", "complaints": 400, "responded_within_share": 80.0},
-    ...                     "year_ago": None})  # doctest: +NORMALIZE_WHITESPACE
-    'Jumlah aduan bulan <strong>Juni 2022</strong> (<strong>508</strong>) <strong>naik 27,0%</strong> dari bulan
-    <strong>Mei 2022</strong> (<strong>400</strong>); aduan yang direspon tepat waktu <strong>76,38%</strong>
-    (sebelumnya <strong>80,00%</strong>). Data bulan <strong>Juni 2021</strong> tidak tercakup dalam ekspor,
-    sehingga perbandingan dengan tahun sebelumnya belum dapat dibuat.'
+    >>> text = comparison_summary({
+    ...     "current": {"month": "2022-06", "complaints": 508, "responded_within_share": 76.38},
+    ...     "previous": {"month": "2022-05", "complaints": 400, "responded_within_share": 80.0,
+    ...                  "complaints_change_pct": 27.0},
+    ...     "year_ago": None})
+    >>> import re; print(re.sub(r' data-figure="[^"]*"', "", text))  # doctest: +NORMALIZE_WHITESPACE
+    Jumlah aduan bulan <strong>Juni 2022</strong> (<strong>508</strong>) <strong>naik <span>27,0%</span></strong>
+    dari bulan <strong>Mei 2022</strong> (<strong>400</strong>); aduan yang direspon tepat waktu
+    <strong>76,38%</strong> (sebelumnya <strong>80,00%</strong>). Data bulan <strong>Juni 2021</strong> tidak
+    tercakup dalam ekspor, sehingga perbandingan dengan tahun sebelumnya belum dapat dibuat.
     """
     now = comparison["current"]
     month = pd.Period(now["month"], "M")
@@ -229,9 +262,14 @@ def comparison_summary(comparison: dict[str, dict | None]) -> str:
         parts.append(sentence(
             (" " if parts else "") + "Jumlah aduan bulan {bulan} ({n}) {change} dari bulan {lalu} ({m}); aduan yang "
             "direspon tepat waktu {share} (sebelumnya {share_before}).",
-            bulan=fmt.month_label(now["month"]), n=fmt.integer(now["complaints"]),
-            change=_change(now["complaints"], other["complaints"]), lalu=label, m=fmt.integer(other["complaints"]),
-            share=fmt.percent(now["responded_within_share"]), share_before=fmt.percent(other["responded_within_share"])))
+            plain={"change": _change(now["complaints"], other["complaints_change_pct"],
+                                     f"month_comparison.{key}.complaints_change_pct")},
+            bulan=fmt.month_label(now["month"]), n=fmt.integer(now["complaints"]), lalu=label,
+            m=fmt.integer(other["complaints"]), share=fmt.percent(now["responded_within_share"]),
+            share_before=fmt.percent(other["responded_within_share"]),
+            figures={"n": "month_comparison.current.complaints", "m": f"month_comparison.{key}.complaints",
+                     "share": "month_comparison.current.responded_within_share",
+                     "share_before": f"month_comparison.{key}.responded_within_share"}))
     return "".join(parts).strip()
 
 
@@ -239,13 +277,19 @@ def rejected_summary(rejected: pd.DataFrame, min_count: int, month_label: str) -
     """Which units had follow-ups rejected min_count times or more, or that none had."""
     if rejected.empty:
         return sentence("Pada bulan {bulan} tidak ada tindak lanjut yang ditolak {k} kali atau lebih.",
-                         bulan=month_label, k=min_count)
+                        bulan=month_label, k=min_count, figures={"k": "rejection_min_count"})
     units = join_names(list(dict.fromkeys(rejected["unit"].astype(str))))
     return sentence(
         "Tindak lanjut pengaduan bulan {bulan} yang ditolak {k} kali atau lebih dan menjadi bahan laporan "
         "Biro Pemerintahan ke Inspektorat Provinsi DKI Jakarta ada pada {units} ({n} laporan).",
         bulan=month_label, k=min_count, units=units, n=fmt.integer(len(rejected)),
+        figures={"k": "rejection_min_count", "n": "rejected_follow_up_count"},
     )
+
+
+# What the late summary prints: the counts of follow_up_counts (recorded as 'follow_ups') and the late ones.
+_LATE_FIGURES = {"n": "follow_ups.completed", "on_time": "follow_ups.on_time", "pct": "follow_ups.on_time_share",
+                 "late": "late_follow_up_count"}
 
 
 def late_summary(late: pd.DataFrame, completed: int, not_completed: int) -> str:
@@ -253,19 +297,20 @@ def late_summary(late: pd.DataFrame, completed: int, not_completed: int) -> str:
     if len(late) > completed:
         raise ValueError(f"late_summary: {len(late)} late follow-ups but only {completed} completed complaints.")
     # Open complaints have no follow-up time yet: they are neither on time nor late.
-    end = sentence("; {m} aduan belum selesai.", m=fmt.integer(not_completed)) if not_completed else "."
+    end = sentence("; {m} aduan belum selesai.", m=fmt.integer(not_completed),
+                   figures={"m": "follow_ups.not_completed"}) if not_completed else "."
     if not completed:
         return sentence("Belum ada aduan yang selesai, sehingga ketepatan waktu tindak lanjut belum dapat dinilai") + end
     if late.empty:
         return sentence("Dari {n} aduan yang sudah selesai, {pct} aduan diselesaikan tepat waktu",
-                         n=fmt.integer(completed), pct=fmt.percent(100, 0)) + end
+                        n=fmt.integer(completed), pct=fmt.percent(100, 0), figures=_LATE_FIGURES) + end
     units = join_names(list(dict.fromkeys(late["unit"].astype(str))))
     on_time = completed - len(late)
     return sentence(
         "Dari {n} aduan yang sudah selesai, {on_time} aduan ({pct}) diselesaikan tepat waktu dan {late} aduan "
         "melebihi waktu maksimal tindak lanjut, yaitu pada {units}, sehingga nilai tindak lanjutnya di bawah 100",
         n=fmt.integer(completed), on_time=fmt.integer(on_time), pct=fmt.percent(100 * on_time / completed),
-        late=fmt.integer(len(late)), units=units,
+        late=fmt.integer(len(late)), units=units, figures=_LATE_FIGURES,
     ) + end
 
 
@@ -276,6 +321,12 @@ def capaian_verdict(capaian: float) -> str:
     ('telah berjalan dengan baik dengan memperoleh nilai maksimal yaitu', 'memperoleh hasil')
     """
     return "telah berjalan dengan baik dengan memperoleh nilai maksimal yaitu" if capaian >= 100 else "memperoleh hasil"
+
+
+# The figures behind the conclusions' slots (:func:`conclusion_values`).
+CONCLUSION_FIGURES = {"capaian": "capaian", "peringkat": "grade", "cepat": "completion_histogram.0.share",
+                      "batas": "completion_histogram.0.upper", "total": "total_complaints",
+                      "tepat_waktu": "follow_ups.on_time_share"}
 
 
 def conclusion_values(city_label: str, capaian: float, grade: str | None, histogram: pd.DataFrame, total: int,
@@ -304,6 +355,7 @@ def capaian_summary(city_label: str, month_label: str, capaian: float, grade: st
     return sentence(
         "Capaian {kota} secara kumulatif pada bulan {bulan} adalah {capaian} dengan Peringkat {grade}.",
         kota=city_label, bulan=month_label, capaian=capaian_text(capaian), grade=grade,
+        figures={"capaian": "capaian", "grade": "grade"},
     )
 
 

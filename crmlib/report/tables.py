@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -10,6 +10,7 @@ from IPython.display import HTML
 
 from crmlib import formatting as fmt
 from crmlib.report.html_blocks import Formatter, caption, nihil, paragraph, table
+from crmlib.report.narrative import response_phrases
 
 COUNT_SHARE_FORMATS: dict[str, Formatter] = {"count": fmt.integer, "share": fmt.percent}
 
@@ -49,13 +50,16 @@ def office_labels(pivot: pd.DataFrame) -> pd.DataFrame:
 
 
 def table_or_nihil(frame: pd.DataFrame, columns: Mapping[str, str],
-                   formats: Mapping[str, Formatter] | None = None, *, figure: str | None = None) -> HTML:
+                   formats: Mapping[str, Formatter] | None = None, *, figure: str | None = None,
+                   sources: Mapping[str, tuple[str | None, float | None]] | None = None,
+                   figure_rows: Sequence[int | str] | None = None) -> HTML:
     """The table, or the word NIHIL when it has no rows, as the reports print an empty list.
 
     >>> table_or_nihil(pd.DataFrame({"unit": []}), {"unit": "Unit"}).data
     '<p class="nihil">NIHIL</p>'
     """
-    return nihil() if frame.empty else table(frame, columns, formats, figure=figure)
+    return nihil() if frame.empty else table(frame, columns, formats, figure=figure, sources=sources,
+                                             figure_rows=figure_rows)
 
 
 def _minutes(stats: pd.DataFrame) -> pd.DataFrame:
@@ -78,12 +82,29 @@ def timing_tables(fastest: pd.DataFrame, slowest: pd.DataFrame, *, what: str, co
     hours_format = fmt.number_with(slowest_decimals)
     if fastest.empty and slowest.empty:
         return [paragraph("Belum ada data waktu {what} kelurahan pada bulan {bulan}.", what=what, bulan=month_label)]
+    fastest_figure, slowest_figure = (f"{figure}_fastest", f"{figure}_slowest") if figure else (None, None)
     return [
-        caption(f"{fmt.count_words(len(fastest))} kelurahan dengan rata-rata waktu {what} tercepat bulan {month_label}"),
+        caption(f"{{n}} kelurahan dengan rata-rata waktu {what} tercepat bulan {month_label}",
+                n=fmt.count_words(len(fastest)), figures={"n": f"{fastest_figure}.#"} if figure else None),
         table(_minutes(fastest), {**base, **in_minutes},
-              {"count": fmt.integer, **{column: fmt.number for column in in_minutes}},
-              figure=figure and f"{figure}_fastest"),
-        caption(f"{fmt.count_words(len(slowest))} kelurahan dengan rata-rata waktu {what} terlama bulan {month_label}"),
+              {"count": fmt.integer, **{column: fmt.number for column in in_minutes}}, figure=fastest_figure,
+              sources={"minutes": ("mean_hours", 60), "median_minutes": ("median_hours", 60),
+                       "p90_minutes": ("p90_hours", 60)}),
+        caption(f"{{n}} kelurahan dengan rata-rata waktu {what} terlama bulan {month_label}",
+                n=fmt.count_words(len(slowest)), figures={"n": f"{slowest_figure}.#"} if figure else None),
         table(slowest, {**base, **in_hours}, {"count": fmt.integer, **{column: hours_format for column in in_hours}},
-              figure=figure and f"{figure}_slowest"),
+              figure=slowest_figure),
     ]
+
+
+def response_groups(split: dict[str, float], sla_hours: float, inclusive: bool) -> pd.DataFrame:
+    """The response table's rows: responded within the rule, later, not responded; count and share of all (0-100).
+
+    >>> split = {"total": 4, "within": 2, "later": 1, "not_responded": 1}
+    >>> response_groups(split, 6, True).values.tolist()
+    [['Direspon dalam 6 jam', 2, 50.0], ['Direspon lebih dari 6 jam', 1, 25.0], ['Belum direspon', 1, 25.0]]
+    """
+    within, later = response_phrases(sla_hours, inclusive)
+    counts = [split["within"], split["later"], split["not_responded"]]
+    return pd.DataFrame({"label": [f"Direspon {within}", f"Direspon {later}", "Belum direspon"], "count": counts,
+                         "share": [100 * n / split["total"] if split["total"] else float("nan") for n in counts]})

@@ -9,6 +9,7 @@ from crmlib.errors import InputError
 from crmlib.ingest.areas import UnitResolver
 from crmlib.ingest.clean import accounting_frame, clean_coordinations, clean_tickets
 from crmlib.ingest.settings import load_settings
+from crmlib.schema import EXCLUSION_COLUMNS, FLAG_COLUMNS, ReasonCode
 
 SETTINGS = load_settings()  # read only: these tests clean frames in memory and write nothing
 RESOLVER = UnitResolver(SETTINGS.aliases)
@@ -35,6 +36,7 @@ def raw_tickets(*changes):
     frame = pd.DataFrame(rows, columns=list(BASE)).astype("string")
     frame["source_row"] = pd.array(range(2, 2 + len(rows)), dtype="Int64")
     frame["load_problem"] = pd.Series([pd.NA] * len(rows), dtype="string")
+    frame["load_problem_code"] = pd.Series([pd.NA] * len(rows), dtype="string")
     return frame
 
 
@@ -46,6 +48,10 @@ def run(*changes, rules=None, missing=()):
 
 def reasons(frame):
     return dict(zip(frame["source_row"].tolist(), frame["reason"].tolist()))
+
+
+def codes(frame):
+    return dict(zip(frame["source_row"].tolist(), frame["code"].tolist()))
 
 
 def test_clean_ticket_values():
@@ -124,6 +130,9 @@ def test_identical_and_conflicting_duplicates():
         6: "No Laporan ganda dengan isi berbeda (juga di baris 4, 5); semua baris dikeluarkan",
         7: "duplikat identik dari baris 5",
     }
+    assert codes(excl) == {3: "duplicate_identical", 4: "duplicate_conflicting", 5: "duplicate_conflicting",
+                           6: "duplicate_conflicting", 7: "duplicate_identical"}
+    assert list(excl.columns) == EXCLUSION_COLUMNS
 
 
 def test_flags_null_the_field_and_keep_the_ticket():
@@ -143,6 +152,10 @@ def test_flags_null_the_field_and_keep_the_ticket():
         [5, "kanal tidak dikenal: 'Radio Warga'; label dipakai apa adanya"],
         [6, "koordinat di luar DKI Jakarta; laporan dihitung tidak bertitik lokasi"],
     ]
+    assert flags["code"].tolist() == ["time_before_previous", "complete_without_completion",
+                                      "complete_without_completion", "time_unreadable", "unknown_channel",
+                                      "coordinates_outside"]
+    assert list(flags.columns) == FLAG_COLUMNS
     assert pd.isna(tickets.loc[0, "completed_at"]) and pd.isna(tickets.loc[2, "responded_at"])
     assert tickets.loc[3, "channel"] == "Radio Warga"
     assert tickets["geotagged"].tolist() == [True, True, True, True, False]
@@ -175,10 +188,21 @@ def test_skpd_takes_city_from_region_and_mismatch_is_flagged():
 
 def test_load_problem_rows_are_excluded():
     raw = raw_tickets({}, {"ticket_id": "JK2206010002"})
-    raw.loc[1, "load_problem"] = "baris kosong"
+    raw.loc[1, ["load_problem", "load_problem_code"]] = ["baris kosong", "blank_row"]
     tickets, excl, _ = clean_tickets(raw, source_file="t.csv", headers=HEADERS, mapping=SETTINGS.mapping,
                                      channels=SETTINGS.channels, rules=SETTINGS.rules, resolver=RESOLVER)
-    assert len(tickets) == 1 and reasons(excl) == {3: "baris kosong"}
+    assert len(tickets) == 1 and reasons(excl) == {3: "baris kosong"} and codes(excl) == {3: "blank_row"}
+
+
+def test_a_reason_code_is_one_of_the_declared_codes_and_never_varies_with_the_data():
+    # Two unknown units and two unreadable responses: their reasons quote what differs, their codes do not.
+    tickets, excl, flags = run(
+        {"unit": "KELURAHAN ANTAH"}, {"ticket_id": "JK2206010002", "unit": "KELURAHAN BERANTAH"},
+        {"ticket_id": "JK2206010003", "responded_at": "32/06/2022 08:00"},
+        {"ticket_id": "JK2206010004", "responded_at": "33/06/2022 08:00"},
+    )
+    assert len(set(reasons(excl).values())) == 2 and set(codes(excl).values()) == {ReasonCode.UNKNOWN_UNIT}
+    assert len(set(flags["reason"])) == 2 and set(flags["code"]) == {ReasonCode.TIME_UNREADABLE}
 
 
 def test_blank_or_unknown_status_is_excluded_with_the_fix():
@@ -226,6 +250,7 @@ def raw_coordinations(rows):
     frame = pd.DataFrame(rows, columns=["ticket_id", "unit", "coordinated_at", "processed_at"]).astype("string")
     frame["source_row"] = pd.array(range(2, 2 + len(rows)), dtype="Int64")
     frame["load_problem"] = pd.Series([pd.NA] * len(rows), dtype="string")
+    frame["load_problem_code"] = pd.Series([pd.NA] * len(rows), dtype="string")
     return frame
 
 
@@ -253,6 +278,8 @@ def test_clean_coordinations():
     assert flags[["source_row", "reason"]].values.tolist() == [
         [3, "Tanggal Proses sebelum Tanggal Koordinasi; Tanggal Proses dikosongkan"],
     ]
+    assert codes(excl) == {4: "unknown_unit", 5: "time_blank", 6: "duplicate_identical"}
+    assert flags["code"].tolist() == ["time_before_previous"]
 
 
 def test_accounting_frame_asserts_rows():
@@ -290,5 +317,6 @@ def test_a_column_mixing_both_orders_is_read_by_the_majority_and_noted():
     )
     assert reasons(excl) == {4: "Tanggal Laporan Masuk tidak terbaca: '06/15/2022 08:00'; gunakan dd/mm/yyyy HH:MM"}
     note = flags[flags["source_row"].isna()]["reason"].tolist()
+    assert flags.loc[flags["source_row"].isna(), "code"].tolist() == ["date_order_mixed"]
     assert note == ["Tanggal Laporan Masuk memuat tanggal hari/bulan (2) dan bulan/hari (1); dibaca hari/bulan/tahun, "
                     "tanggal yang tidak cocok tidak terbaca"]

@@ -24,7 +24,7 @@ from openpyxl import Workbook
 from crmlib.errors import InputError
 from crmlib.ingest.cache import load_cached
 from crmlib.ingest.load import load_export
-from crmlib.schema import Export
+from crmlib.schema import Export, ReasonCode
 
 from conftest import CORPUS
 
@@ -342,6 +342,9 @@ def test_corpus_case(case: Case, tmp_path: Path, settings) -> None:
     assert len(export.flags) == sum(case.flagged.values()), export.flags["reason"].tolist()
     for frame in (export.tickets, export.coordinations, export.exclusions, export.flags, export.sources):
         assert MARKER not in frame.to_csv().casefold()
+    # Every excluded or flagged row has a declared reason code: never free text, never missing.
+    for frame in (export.exclusions, export.flags):
+        assert set(frame["code"].astype(object)) <= set(ReasonCode), frame["code"].tolist()
     if case.check:
         case.check(export)
     if case.slow:

@@ -145,6 +145,7 @@ def test_ragged_and_blank_rows_become_load_problems(tmp_path):
     assert frame["source_row"].tolist() == [2, 3, 4, 5]
     assert frame["load_problem"].tolist() == [
         pd.NA, "baris kosong", "baris berisi 12 kolom, header 10 kolom (pemisah di dalam teks?)", pd.NA]
+    assert frame["load_problem_code"].tolist() == [pd.NA, "blank_row", "extra_cells", pd.NA]
 
 
 def test_trailing_empty_cells_are_not_ragged(tmp_path):

@@ -8,6 +8,8 @@ import pytest
 
 from crmlib.ingest.rules import rules_from_dict
 from crmlib.metrics import anomalies
+from crmlib.report import data_quality
+from crmlib.schema import FLAG_COLUMNS, ReasonCode, row_frame_dtypes
 
 import frames
 from frames import at
@@ -54,17 +56,53 @@ def test_backlog_aged_counts_from_the_cutoff_against_each_maximum():
                                           "belum selesai 72 jam setelah masuk; batas 48 jam"]
 
 
+def loader_flags(*rows: tuple) -> pd.DataFrame:
+    """The loader's flags frame from (table, source_row, ticket_id, code, reason) rows."""
+    table, source_row, ticket_id, code, reason = zip(*rows)
+    return pd.DataFrame({"table": table, "source_file": "t.csv", "source_row": pd.array(source_row, dtype="Int64"),
+                         "ticket_id": ticket_id, "column": "Tanggal TL", "code": [str(c) for c in code],
+                         "reason": reason}).astype(row_frame_dtypes(FLAG_COLUMNS))
+
+
 def test_time_order_points_at_the_data_quality_appendix():
     tickets = frames.tickets({})
-    flags = pd.DataFrame({"table": ["tickets", "tickets"], "source_file": ["t.csv", "t.csv"],
-                          "source_row": pd.array([2, pd.NA], dtype="Int64"), "ticket_id": ["JK2206010001", pd.NA],
-                          "column": ["Tanggal TL", "Kanal"],
-                          "reason": ["Tanggal TL sebelum Tanggal Laporan Masuk; Tanggal TL dikosongkan",
-                                     "kolom tidak ada di file; nilainya dianggap kosong"]})
+    flags = loader_flags(
+        ("tickets", 2, "JK2206010001", ReasonCode.TIME_BEFORE_PREVIOUS,
+         "Tanggal TL sebelum Tanggal Laporan Masuk; Tanggal TL dikosongkan"),
+        ("tickets", pd.NA, pd.NA, ReasonCode.COLUMN_MISSING, "kolom tidak ada di file; nilainya dianggap kosong"))
     found = anomalies.time_order(tickets, flags)
     assert found["ticket_id"].tolist() == ["JK2206010001"]
     assert found["evidence"].iloc[0] == ("Tanggal TL sebelum Tanggal Laporan Masuk; Tanggal TL dikosongkan "
                                          "(Lampiran Kualitas Data: tickets baris 2)")
+
+
+def test_time_order_follows_the_reason_code_not_its_wording():
+    # The loader's reason reworded (no " sebelum " in it): the code still makes it a time_order flag, and the
+    # data-quality appendix counts it. A reason that says " sebelum " under another code is not one.
+    tickets = frames.tickets({}, {})
+    flags = loader_flags(
+        ("tickets", 2, "JK2206010001", ReasonCode.TIME_BEFORE_PREVIOUS, "Tanggal TL mendahului Tanggal Laporan Masuk"),
+        ("tickets", 3, "JK2206010002", ReasonCode.TIME_UNREADABLE, "Tanggal TL sebelum pukul berapa tidak terbaca"),
+        # The same code on a coordination: not a ticket's time, so no ticket flag.
+        ("coordinations", 4, "JK2206010002", ReasonCode.TIME_BEFORE_PREVIOUS, "Tanggal Proses mendahului"))
+    found = anomalies.time_order(tickets, flags)
+    assert found["ticket_id"].tolist() == ["JK2206010001"]
+    assert found["evidence"].iloc[0] == ("Tanggal TL mendahului Tanggal Laporan Masuk "
+                                         "(Lampiran Kualitas Data: tickets baris 2)")
+    assert data_quality.time_order_rows(flags) == 1
+
+
+def test_evidence_rounds_a_half_up_as_the_report_does():
+    # Completed 2 min 30 s and 4 min 30 s after creation: 2.5 and 4.5 minutes. Half-up gives 3 and 5 (Python's
+    # own formatting rounds half to even: 2 and 4). Open 216 h 30 min at the cut-off: 216.5 h -> 217.
+    tickets = frames.tickets({"completed_at": "2022-06-01 08:02:30"}, {"completed_at": "2022-06-01 08:04:30"},
+                             {"status": "In Progres"})
+    fast = anomalies.fast_closures(tickets, RULES)
+    assert fast["evidence"].tolist() == ["selesai 3 menit setelah masuk", "selesai 5 menit setelah masuk"]
+    assert fast["observed"].tolist() == [pytest.approx(2.5), pytest.approx(4.5)]
+    cutoff = pd.Timestamp("2022-06-10 08:30", tz="Asia/Jakarta")  # 9 days and 30 minutes after 2022-06-01 08:00
+    aged = anomalies.backlog_aged(tickets, cutoff, RULES)
+    assert aged["evidence"].tolist() == ["belum selesai 217 jam setelah masuk; batas 168 jam"]
 
 
 def history(counts: dict[str, list[int]], months: list[str]) -> pd.DataFrame:
@@ -140,6 +178,18 @@ def test_slower_completion_by_mann_whitney():
     assert flags["unit"].tolist() == ["Kayu Manis"]
     assert (flags["observed"].iloc[0], flags["expected"].iloc[0]) == (12.0, 3.0)  # medians
     assert flags["evidence"].iloc[0].startswith("median waktu penyelesaian 12,0 jam, 4,0 kali median 4 bulan")
+
+
+def test_a_baseline_median_of_zero_hours_gives_an_infinite_ratio_in_words():
+    # Every baseline follow-up done the moment it came in (0 h); this month's take 2 h: 2 / 0 is said in words,
+    # as the report's formatter will not print an infinite number.
+    rows = []
+    for month in MONTHS[:4]:
+        rows += durations("Kayu Manis", month, [0, 0, 0, 0, 0])
+    rows += durations("Kayu Manis", "2022-05", [2, 2, 2, 2, 2])
+    flags = anomalies.slower_durations(frames.tickets(*rows), MONTHS, "2022-05", RULES)
+    assert flags["evidence"].iloc[0].startswith(
+        "median waktu penyelesaian 2,0 jam, tak terhingga kali median 4 bulan sebelumnya (0,0 jam); q ")
 
 
 def test_the_duration_baseline_is_the_calendar_months_before_the_month():

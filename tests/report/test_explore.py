@@ -3,6 +3,7 @@
 import pandas as pd
 from openpyxl import load_workbook
 
+from crmlib.ingest.rules import rules_from_dict
 from crmlib.report import explore
 
 import frames
@@ -36,3 +37,18 @@ def test_a_unit_with_unit_level_flags_only_has_empty_ticket_kinds():
                           "unit": pd.array(["Kayu Manis"], dtype="string"),
                           "ticket_id": pd.array([pd.NA], dtype="string")})
     assert explore.unit_tickets(tickets, "Kayu Manis", flags)["flags"].tolist() == ["", ""]
+
+
+def test_unit_history_spans_the_months_the_export_covers_up_to_the_month():
+    # Kayu Manis: 2 complaints in January, 1 in March; Utan Kayu 1 in March. The export covers January to March;
+    # a two-month window up to March is February and March: Kayu Manis has 0 and 1 there, Utan Kayu is not shown.
+    tickets = frames.tickets({"created_at": "2022-01-10 08:00"}, {"created_at": "2022-01-11 08:00"},
+                             {"created_at": "2022-03-10 08:00"},
+                             {"created_at": "2022-03-10 09:00", "unit": "Utan Kayu"})
+    rules = rules_from_dict(frames.RULES_DOC)
+    covered = ["2022-01", "2022-02", "2022-03"]
+    history = explore.unit_history(tickets, rules, covered, "2022-03", "Kayu Manis", months=2)
+    assert history[["unit", "month", "complaints"]].values.tolist() == [["Kayu Manis", "2022-02", 0],
+                                                                       ["Kayu Manis", "2022-03", 1]]
+    # Twelve months back reach 2021-04, but the export begins in January: months before it are not zeros.
+    assert explore.unit_history(tickets, rules, covered, "2022-03", "Kayu Manis")["complaints"].tolist() == [2, 0, 1]

@@ -5,13 +5,14 @@ import pytest
 
 from crmlib.ingest.cache import load_cached
 from crmlib.ingest.select import month_bounds
+from crmlib.metrics import flag_kinds
 from crmlib.metrics.history import export_months
-from crmlib.pipeline.context.anomaly_scan import KINDS, scan_export
+from crmlib.pipeline.context.anomaly_scan import scan_export
 from crmlib.pipeline.context.city import sample_inputs
 from crmlib.resources import sample_dir
 from crmlib.sample import PLANTED
 
-STATISTICAL = ("volume_spike", "volume_drop", "slower_completion", "slower_response")
+STATISTICAL = flag_kinds.statistical_names()
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +26,7 @@ def _scan(export, rules, city: str, month: str) -> pd.DataFrame:
 
 
 def test_one_planted_anomaly_of_each_kind():
-    assert sorted(p.kind for p in PLANTED) == sorted(KINDS)
+    assert sorted(p.kind for p in PLANTED) == sorted(flag_kinds.names())
     assert len({(p.city, p.month) for p in PLANTED}) == len(PLANTED)
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from crmlib.errors import SettingsError, UsageError, UserError
 from crmlib.ingest.read import sha256_of
 from crmlib.ingest.settings import Settings, load_settings, manifest_entry
+from crmlib.pipeline.audit.printed import differing_printed
 from crmlib.pipeline.context import figure_book
 from crmlib.pipeline.execution.sections import SectionError, execute_figures
 from crmlib.pipeline.request import BuildRequest, report_dir
@@ -34,6 +35,7 @@ class Audit:
     changed_settings: list[str]
     settings: Settings | None  # as recorded in the manifest; None when they can no longer be read
     settings_error: str | None = None
+    printed: list[str] = field(default_factory=list)  # printed numbers of report.html that are not their figure
 
 
 @dataclass(frozen=True)
@@ -46,11 +48,14 @@ class VerifyResult:
     fresh: dict[str, Any]
     changed_settings: list[str]
     rerun_error: str | None = None  # one line: why the re-run failed or was skipped
+    printed: list[str] = field(default_factory=list)  # one line per printed number that is not its figure
 
     @property
     def ok(self) -> bool:
-        """True when inputs and settings are unchanged, the re-run succeeded and every figure matches."""
-        return not (self.changed_inputs or self.changed_settings or self.rerun_error or self.differing)
+        """True when inputs and settings are unchanged, the re-run succeeded, every figure matches and every
+        printed number is its figure."""
+        return not (self.changed_inputs or self.changed_settings or self.rerun_error or self.differing
+                    or self.printed)
 
 
 def changed_inputs(recorded: dict[str, dict[str, Any]]) -> list[str]:
@@ -104,11 +109,16 @@ def read_audit(city: str, month: str, settings: Settings) -> Audit:
         changed, error = changed_settings(recorded_settings, manifest_entry(used)), None
     except SettingsError as exc:
         used, changed, error = None, sorted(recorded_settings.get("files", {})), str(exc)
+    recorded = _read_json(report / "figures.json")
+    html = report / "report.html"
+    printed = differing_printed(html.read_text(encoding="utf-8"), recorded) if html.exists() else [
+        "report.html is missing"]
     return Audit(
         city=city,
         month=month,
         inputs=inputs,
-        recorded=_read_json(report / "figures.json"),
+        recorded=recorded,
+        printed=printed,
         missing_inputs=[role for role, path in inputs.items() if not path.exists()],
         changed_inputs=changed_inputs(manifest["inputs"]),
         changed_settings=changed,
@@ -126,13 +136,13 @@ def change_lines(audit: Audit) -> list[str]:
         else:
             lines.append(f"input changed: the {role} file no longer matches the SHA-256 recorded in manifest.json")
     lines += [f"settings changed: {name}" for name in audit.changed_settings]
-    return lines
+    return lines + audit.printed
 
 
 def rerun(audit: Audit) -> VerifyResult:
     """Re-execute the report's sections from its recorded inputs and compare the figures."""
     found = {"changed_inputs": audit.changed_inputs, "changed_settings": audit.changed_settings,
-             "recorded": audit.recorded}
+             "recorded": audit.recorded, "printed": audit.printed}
     if audit.missing_inputs:
         # Without the file the sections cannot run, and without only the coordinations they would mislead.
         return VerifyResult(differing=[], fresh={}, **found,

@@ -29,6 +29,7 @@ from crmlib.ingest.settings import Settings, city_layout, city_settings, load_se
 from crmlib.metrics.history import TREND_MONTHS, export_months, lookback
 from crmlib.pipeline.context.figure_book import FigureBook
 from crmlib.report import html_blocks as blocks
+from crmlib.report import layout_schema
 from crmlib.report.layout import Layout, SectionLayout
 from crmlib.schema import TZ, Export
 
@@ -267,15 +268,20 @@ class ReportContext(ExportContext):
 
     def heading(self, key: str) -> Markdown:
         """The layout's heading for ``key`` in this section ({bulan} and {kota} filled); empty when it has none there."""
+        layout_schema.check_heading(self.section, key)  # a key the schema does not declare is our bug
         text = self.part.heading(key) or ""
         return Markdown(text.replace("{bulan}", self.month_label).replace("{kota}", self.city_label))
 
-    def say(self, key: str, default: str | HTML, **values: Any) -> HTML:
+    def say(self, key: str, default: str | HTML, *, figures: dict[str, str] | None = None,
+            plain: dict[str, str] | None = None, **values: Any) -> HTML:
         """A paragraph: the layout's sentence ``key`` filled with ``values`` (escaped, bold), else ``default``.
 
         ``default`` is the package's own sentence (escaped HTML text, or a block); a layout that sets the key
-        to an empty text drops the paragraph.
+        to an empty text drops the paragraph. ``figures`` names the figure each slot prints
+        (:func:`~crmlib.report.html_blocks.bound`); ``plain`` fills slots with fragments already escaped.
         """
+        # The layout was checked against the slots the schema declares, so the section must give exactly those.
+        layout_schema.check_sentence(self.section, key, [*values, *(plain or {})])
         template = self.part.sentences.get(key)
         if template is None:
             if isinstance(default, str):
@@ -283,12 +289,17 @@ class ReportContext(ExportContext):
             return default
         if not template:
             return HTML("")
-        self.part.sentence(key, **values)  # a slot the section does not give fails here, naming the layout file
-        return blocks.paragraph(template, **values)
+        self.part.sentence(key, **values, **(plain or {}))  # a slot the section does not give fails here
+        return blocks.paragraph(template, figures=figures, plain=plain, **values)
 
     def option(self, key: str, default: Any = None) -> Any:
-        """A layout option of this section (a table's columns, a block shown or not)."""
-        return self.part.options.get(key, default)
+        """A layout option of this section (a table's columns, a block shown or not); when the layout does not set
+        it, its default declared in :mod:`crmlib.report.layout_schema` (a ``default`` given here must be that one)."""
+        declared = layout_schema.option(self.section, key)
+        if default is not None and default != declared.default:
+            raise layout_schema.SchemaMismatch(f"{self.section} gives option {key!r} the default {default!r}, but "
+                                               f"crmlib/report/layout_schema.py declares {declared.default!r}")
+        return self.part.options.get(key, declared.default)
 
     @property
     def head_unit(self) -> str:

@@ -17,6 +17,7 @@ from crmlib.errors import InputError
 from crmlib.ingest.areas import CITY_CODES, short_city_label
 from crmlib.ingest.select import check_month, month_bounds, select_city
 from crmlib.ingest.settings import Settings, load_settings
+from crmlib.metrics.history import TREND_MONTHS, months_between
 from crmlib.pipeline.context.city import Cutoff, ExportContext, resolve_cutoff, resolve_inputs
 from crmlib.pipeline.context.figure_book import FigureBook
 
@@ -47,6 +48,12 @@ class ProvinceContext(ExportContext):
         start = month_bounds(self.month)[0]
         month = [t[t["created_at"] >= start] for t in self.city_tickets.values()]
         return pd.concat(month, ignore_index=True)
+
+    @property
+    def trend_months(self) -> list[str]:
+        """The last 12 months up to this one that the export covers, for the cities' trends."""
+        covered = self.covered_months
+        return [m for m in months_between(covered[0], self.month) if m in covered][-TREND_MONTHS:]
 
     @property
     def city_label(self) -> str:

@@ -22,6 +22,7 @@ from conftest import CORPUS
 
 FIGURES = {"total_complaints": 3, "synthetic": False}
 OVERRIDDEN = ["rules/crm.yaml", "cities/jaktim.yaml"]
+REPORT_HTML = '<p>Jumlah pengaduan <strong data-figure="total_complaints">3</strong> pengaduan.</p>'
 
 
 @pytest.fixture
@@ -45,6 +46,7 @@ def report(tmp_path, monkeypatch):
     }
     (out / "manifest.json").write_text(json.dumps(manifest))
     (out / "figures.json").write_text(json.dumps(FIGURES))
+    (out / "report.html").write_text(REPORT_HTML, encoding="utf-8")
     runs = []
 
     def rerun_stub(request, work_dir):
@@ -78,7 +80,8 @@ def test_tampered_settings_file_is_named(report, capsys):
     assert code == 1
     assert lines == [
         "settings changed: rules/crm.yaml",
-        "verification FAILED: 0 figure(s) differ, 0 input(s) changed, 1 settings file(s) changed",
+        "verification FAILED: 0 figure(s) differ, 0 printed number(s) differ, "
+        "0 input(s) changed, 1 settings file(s) changed",
     ]
     assert not verify_report(report).ok
 
@@ -106,7 +109,8 @@ def test_missing_input_is_named_and_not_re_run(report, capsys):
     assert lines == [
         f"input missing: the tickets file {report['tickets']} recorded in manifest.json is gone",
         "re-run skipped: input file missing (tickets)",
-        "verification FAILED: 0 figure(s) differ, 1 input(s) changed, 0 settings file(s) changed, "
+        "verification FAILED: 0 figure(s) differ, 0 printed number(s) differ, "
+        "1 input(s) changed, 0 settings file(s) changed, "
         "figures not compared",
     ]
     assert report["runs"] == []
@@ -131,7 +135,8 @@ def test_failed_re_run_is_one_line_after_the_changed_input(report, capsys, monke
         "input changed: the tickets file no longer matches the SHA-256 recorded in manifest.json"]
     assert lines == [
         f"re-run failed: {error}",
-        "verification FAILED: 0 figure(s) differ, 1 input(s) changed, 0 settings file(s) changed, "
+        "verification FAILED: 0 figure(s) differ, 0 printed number(s) differ, "
+        "1 input(s) changed, 0 settings file(s) changed, "
         "figures not compared",
     ]
 
@@ -154,3 +159,19 @@ def test_differing_figure_is_named(report, capsys, monkeypatch):
     code, lines = verify(capsys, report)
     assert code == 1
     assert lines[0] == "figure differs: total_complaints: recorded 3, now 4"
+
+
+def test_a_printed_number_edited_in_the_report_is_named_by_its_figure(report, capsys):
+    html = report["outputs"] / "jaktim" / "2022-06" / "report.html"
+    html.write_text(REPORT_HTML.replace(">3<", ">4<"), encoding="utf-8")
+    code, lines = verify(capsys, report)
+    assert code == 1
+    assert "printed number differs: total_complaints: report.html shows '4', figures.json has 3" in lines
+    assert lines[-1].startswith("verification FAILED: 0 figure(s) differ, 1 printed number(s) differ")
+
+
+def test_a_printed_number_without_its_figure_is_named(report, capsys):
+    html = report["outputs"] / "jaktim" / "2022-06" / "report.html"
+    html.write_text('<p><strong data-figure="capaian">99,961</strong></p>', encoding="utf-8")
+    code, lines = verify(capsys, report)
+    assert code == 1 and "printed number differs: capaian: report.html shows '99,961', not in figures.json" in lines

@@ -87,31 +87,70 @@ running_footer: true
 sections:
   - notebook: 09_kanal
     headings: {section: "## E. Kanal {bulan}"}
-    sentences: {summary: "Kanal {kanal}.", dropped: ""}
-    options: {pie: false}
+    sentences: {summary: "Kanal {kanal}."}
+  - notebook: 02_pendahuluan
+    sentences: {hasil: ""}
+  - notebook: 04_data_aduan
+    options: {status_table: false}
 """
+KANAL = {"kanal": "<JAKI>", "jumlah": "243", "bulan": "Juni 2022", "nama_bulan": "Juni", "persen": "95%", "kota": "X"}
 
 
-def test_a_section_shows_its_layouts_headings_and_sentences_else_its_own(tmp_path):
+def _layout_settings(tmp_path):
     from crmlib.ingest.settings import load_settings
-    from crmlib.pipeline.kinds import CITY
 
     (tmp_path / "layouts").mkdir()
     (tmp_path / "layouts" / "uji.yaml").write_text(LAYOUT, encoding="utf-8")
     (tmp_path / "cities").mkdir()
     (tmp_path / "cities" / "jaktim.yaml").write_text("layout: uji\n", encoding="utf-8")
-    settings = load_settings(tmp_path)
-    kanal = ReportContext("jaktim", "2022-06", settings, sample_inputs(), section="09_kanal")
-    assert kanal.heading("section").data == "## E. Kanal Juni 2022" and kanal.heading("trend").data == ""
-    assert kanal.say("summary", "bawaan", kanal="<JAKI>").data == "<p>Kanal <strong>&lt;JAKI&gt;</strong>.</p>"
-    assert kanal.say("other", "bawaan").data == "<p>bawaan</p>"
-    assert kanal.say("dropped", "bawaan").data == ""
-    assert kanal.option("pie") is False and kanal.option("missing", 3) == 3
+    return load_settings(tmp_path)
+
+
+def test_a_section_shows_its_layouts_headings_and_sentences_else_its_own(tmp_path):
+    from crmlib.pipeline.kinds import CITY
+
+    settings = _layout_settings(tmp_path)
+    section = lambda name: ReportContext("jaktim", "2022-06", settings, sample_inputs(), section=name)
+    kanal = section("09_kanal")
+    assert kanal.heading("section").data == "## E. Kanal Juni 2022" and kanal.heading("chapter").data == ""
+    assert kanal.say("summary", "bawaan", **KANAL).data == "<p>Kanal <strong>&lt;JAKI&gt;</strong>.</p>"
+    assert section("02_pendahuluan").say("waktu", "bawaan", bulan="Juni 2022").data == "<p>bawaan</p>"
+    assert section("02_pendahuluan").say("hasil", "bawaan").data == ""  # '' drops the paragraph
+    # An option the layout sets, else its default as the schema declares it.
+    data_aduan = section("04_data_aduan")
+    assert data_aduan.option("status_table") is False
+    assert data_aduan.option("response_summary") is True and data_aduan.option("geotag_status") is False
     # A section the layout does not list has nothing from it.
-    assert ReportContext("jaktim", "2022-06", settings, sample_inputs(), section="05_kategori").heading("section").data == ""
+    assert section("05_kategori").heading("section").data == ""
     # The build runs the layout's sections, under its title and running footer.
-    assert [p.name for p in CITY.notebooks(settings, "jaktim")] == ["09_kanal.ipynb"]
+    assert [p.name for p in CITY.notebooks(settings, "jaktim")] == ["09_kanal.ipynb", "02_pendahuluan.ipynb",
+                                                                   "04_data_aduan.ipynb"]
     assert CITY.title(kanal) == ("Laporan Uji Kota Administrasi Jakarta Timur Juni 2022", "Laporan Uji Juni 2022")
+
+
+@pytest.mark.parametrize(("section", "ask", "message"), [
+    ("09_kanal", lambda ctx: ctx.heading("sectoin"), "09_kanal asks its layout for heading 'sectoin'"),
+    ("09_kanal", lambda ctx: ctx.say("other", "bawaan"), "09_kanal asks its layout for sentence 'other'"),
+    ("09_kanal", lambda ctx: ctx.say("summary", "bawaan", kanal="JAKI"),
+     "09_kanal fills sentence 'summary' with kanal, but crmlib/report/layout_schema.py declares bulan, jumlah, kanal, "
+     "kota, nama_bulan, persen"),
+    ("04_data_aduan", lambda ctx: ctx.option("pie"), "04_data_aduan asks its layout for option 'pie'"),
+    ("04_data_aduan", lambda ctx: ctx.option("geotag_status", True),
+     "04_data_aduan gives option 'geotag_status' the default True, but crmlib/report/layout_schema.py declares False"),
+    ("99_baru", lambda ctx: ctx.heading("chapter"), "section notebook '99_baru' is not declared"),
+])
+def test_a_section_asking_for_a_key_the_schema_does_not_declare_is_a_bug(tmp_path, section, ask, message):
+    """Not the user's error: the notebook and crmlib/report/layout_schema.py disagree."""
+    from crmlib.errors import UserError
+    from crmlib.report.layout_schema import SchemaMismatch
+
+    ctx = ReportContext("jaktim", "2022-06", _layout_settings(tmp_path), sample_inputs(), section=section)
+    with pytest.raises(SchemaMismatch) as info:
+        ask(ctx)
+    assert str(info.value).startswith(message) and not isinstance(info.value, UserError)
+    # Asked as declared, a section is fine.
+    assert ReportContext("jaktim", "2022-06", ctx.settings, sample_inputs(), section="09_kanal").say(
+        "summary", "bawaan", **KANAL).data
 
 
 def test_a_sections_tickets_read_no_coordination_and_every_table_matches_the_loaded_export(tmp_path, settings,
