@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 
 from crmlib import resources
 from crmlib.ingest import areas
+from crmlib.ingest.select import check_month
 from crmlib.ingest.settings import city_layout
-from crmlib.pipeline.context.city import ReportContext, load_context
+from crmlib.pipeline.context.city import ReportContext, load_context, resolve_inputs
 from crmlib.pipeline.context.province import PROVINCE, PROVINCE_LABEL, ProvinceContext, load_province_context
 
 if TYPE_CHECKING:
@@ -31,6 +32,13 @@ class ReportKind(ABC):
     @abstractmethod
     def notebooks(self, settings: Settings, subject: str) -> list[Path]:
         """The section notebooks, in report order."""
+
+    def check(self, subject: str, month: str, data: Path | None, coordinations: Path | None, *,
+              settings: Settings) -> None:
+        """The checks that read no export (the month, the input files, the subject): a build makes them before it
+        starts its workers, so such a mistake is reported at once."""
+        check_month(month)
+        resolve_inputs(data, coordinations)
 
     @abstractmethod
     def load(self, subject: str, month: str, data: Path | None, coordinations: Path | None, *,
@@ -53,6 +61,10 @@ class CityReport(ReportKind):
     """One city's month, in the format its settings name (``layout:``)."""
 
     has_city_settings = True
+
+    def check(self, subject, month, data, coordinations, *, settings):
+        city_layout(settings, areas.check_city(subject))
+        super().check(subject, month, data, coordinations, settings=settings)
 
     def notebooks(self, settings: Settings, subject: str) -> list[Path]:
         return [resources.notebooks_dir() / f"{name}.ipynb" for name in city_layout(settings, subject).notebooks]

@@ -57,6 +57,7 @@ def build_report(
     ``pool`` runs the sections and prints the PDF (a batch shares one, so that its own process, which builds
     several reports at once, keeps only the light steps).
     """
+    request.kind.check(request.subject, request.month, request.data, request.coordinations, settings=request.settings)
     if pool is None:
         # The workers start now, and import what the sections need while the export loads here;
         # this process, idle while they run, prints the PDF itself.
