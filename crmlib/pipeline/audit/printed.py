@@ -44,11 +44,13 @@ class _Marks(HTMLParser):
         self._open: list[tuple[str, dict[str, str | None], list[str]] | None] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _VOID:  # no end tag follows
+            return
         named = dict(attrs)
         self._open.append((tag, named, []) if named.get("data-figure") else None)
 
     def handle_endtag(self, tag: str) -> None:
-        if not self._open:
+        if not self._open or tag in _VOID:
             return
         entry = self._open.pop()
         if entry is not None:

@@ -21,7 +21,8 @@ STATIC_SECTIONS = {"00_sampul", "01_pengantar", "02_pendahuluan", "03_pelaksanaa
 
 def test_a_mark_is_read_back_with_its_text_and_scale():
     html = ('<table><tr><td data-figure="t.0.mean_hours" data-scale="60">10,63</td>'
-            '<td data-row-number="">1</td></tr></table><p><strong data-figure="n">1.234</strong> <b>x</b></p>')
+            '<td data-row-number="">1</td></tr></table><p><img src="x.png"><br><strong data-figure="n">1.234</strong>'
+            ' <b>x</b></p>')
     assert printed_figures(html) == [Printed("t.0.mean_hours", "10,63", 60.0), Printed("n", "1.234", 1.0)]
 
 
