@@ -15,7 +15,7 @@ STAMP := $(VENV)/.installed
 BUILD_ARGS := --city "$(CITY)" --month "$(MONTH)" $(if $(DATA),--data "$(DATA)") \
 	$(if $(COORD),--coordinations "$(COORD)") $(if $(PARAMS),--params "$(PARAMS)")
 
-.PHONY: setup report reports province anomalies verify verify-all test test-fast lab bench bench-load bench-anomalies sample clean clean-cache
+.PHONY: setup report reports province anomalies backlog verify verify-all test test-fast lab bench bench-load bench-anomalies sample clean clean-cache
 
 setup: $(STAMP)
 
@@ -45,6 +45,12 @@ province: $(STAMP)
 
 anomalies: $(STAMP)
 	$(PY) -m crmlib anomalies $(BUILD_ARGS) $(if $(CSV),--csv "$(CSV)")
+
+# CITY's complaints still open at the export's latest time (or AT="YYYY-MM-DD HH:MM", Jakarta time): a recap to
+# paste into the chat group on stdout, every row in outputs/CITY/backlog/backlog-YYYYMMDD-HHMM.csv and .xlsx.
+backlog: $(STAMP)
+	$(PY) -m crmlib backlog --city "$(CITY)" $(if $(AT),--at "$(AT)") $(if $(DATA),--data "$(DATA)") \
+		$(if $(COORD),--coordinations "$(COORD)") $(if $(PARAMS),--params "$(PARAMS)")
 
 verify: $(STAMP)
 	$(PY) -m crmlib verify --city "$(CITY)" --month "$(MONTH)"

@@ -100,6 +100,16 @@ def percent(x: float | None, decimals: int = 2) -> str:
     return number(x, decimals) + "%"
 
 
+def hour_range(start: int, end: int) -> str:
+    """Whole hours of the day as a span of clock times, Indonesian style (a dot between hours and minutes), joined
+    by a hyphen as the report's other ranges are ('0-10'): a line does not break inside it.
+
+    >>> hour_range(0, 6), hour_range(18, 24)
+    ('00.00-06.00', '18.00-24.00')
+    """
+    return f"{start:02d}.00-{end:02d}.00"
+
+
 def _jakarta_wall_time(ts: pd.Timestamp | dt.datetime) -> dt.datetime:
     # A naive time is taken as already being Jakarta wall time.
     stamp = pd.Timestamp(ts)

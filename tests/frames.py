@@ -112,4 +112,7 @@ RULES_DOC: dict[str, Any] = {
                   "fast_closure_minutes": 5, "batch_closure_tickets": 3, "geotag_far_robust_z": 3.5,
                   "geotag_far_min_metres": 1000, "geotag_min_tickets": 5, "burst_tickets": 3, "burst_metres": 50,
                   "burst_hours": 2},
+    "arrival_periods": {"periods": [{"start": 0, "name": "dini hari"}, {"start": 6, "name": "pagi"},
+                                    {"start": 11, "name": "siang"}, {"start": 15, "name": "sore"},
+                                    {"start": 18, "name": "malam"}], "source": "s", "assumed": True},
 }

@@ -1,4 +1,5 @@
-"""Follow-up rules as configuration: response SLA, maximum follow-up time, late score, capaian, grades, plausible dates.
+"""Follow-up rules as configuration: response SLA, maximum follow-up time, late score, capaian, grades, plausible dates,
+and the parts of the day that complaints are counted by when they arrive.
 
 The rules are parameters read from ``params/rules/crm.yaml`` so an analyst who
 has the decree corrects them there, not in code. This module only reads and
@@ -23,7 +24,8 @@ from crmlib.schema import TZ
 
 CAPAIAN_METHODS = ("mean_follow_up_score",)
 # Sections of the rules file; each may carry `assumed: true` (our reading, not a published rule).
-SECTIONS = ("response", "follow_up", "late_score", "rejection", "capaian", "grades", "dates", "durations", "anomalies")
+SECTIONS = ("response", "follow_up", "late_score", "rejection", "capaian", "grades", "dates", "durations", "anomalies",
+            "arrival_periods")
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,9 @@ class Rules:
     # Longer than this from start to end, a response, completion or coordination is a typing error.
     max_duration: pd.Timedelta
     anomalies: AnomalyRules
+    # The parts of the day by the hour a complaint arrives (Asia/Jakarta): (start hour, name), the starts increasing
+    # from 0; each runs until the next one's start, the last until midnight.
+    arrival_periods: tuple[tuple[int, str], ...]
     # section name -> marked `assumed: true` in the file (False when the mark is absent)
     assumed: Mapping[str, bool]
 
@@ -233,6 +238,33 @@ def _anomaly_rules(section: Mapping[str, Any], path: Path) -> AnomalyRules:
     )
 
 
+def _arrival_periods(data: Mapping[str, Any], path: Path) -> tuple[tuple[int, str], ...]:
+    """The `arrival_periods.periods` list as (start hour, name): whole hours 0-23, the first 0, strictly increasing,
+    each name given once."""
+    key = "arrival_periods.periods"
+    periods = _section(data, "arrival_periods", path).get("periods")
+    if not isinstance(periods, list) or not periods:
+        raise _fail(path, key, "expected a non-empty list of {start: hour, name: ...}")
+    parsed: list[tuple[int, str]] = []
+    for i, period in enumerate(periods):
+        item = f"{key}[{i}]"
+        if not isinstance(period, Mapping) or "start" not in period or "name" not in period:
+            raise _fail(path, item, "expected {start: hour, name: ...}")
+        start, name = period["start"], period["name"]
+        if isinstance(start, bool) or not isinstance(start, int) or not 0 <= start <= 23:
+            raise _fail(path, f"{item}.start", f"expected a whole hour from 0 to 23, got {start!r}")
+        if not parsed and start != 0:
+            raise _fail(path, f"{item}.start", f"the first period must start at 0 so every hour has a period, got {start!r}")
+        if parsed and start <= parsed[-1][0]:
+            raise _fail(path, f"{item}.start", f"periods must be in increasing start, got {start!r} after {parsed[-1][0]!r}")
+        if not isinstance(name, str) or not name.strip():
+            raise _fail(path, f"{item}.name", f"expected a name, got {name!r}")
+        if name in (n for _, n in parsed):
+            raise _fail(path, f"{item}.name", f"the name {name!r} is given twice")
+        parsed.append((start, name))
+    return tuple(parsed)
+
+
 def rules_from_dict(data: Any, path: Path | str = "crm.yaml") -> Rules:
     """Validate a parsed rules document and build :class:`Rules`; a wrong value raises SettingsError."""
     path = Path(path)
@@ -266,5 +298,6 @@ def rules_from_dict(data: Any, path: Path | str = "crm.yaml") -> Rules:
         max_duration=pd.Timedelta(days=_number(_section(data, "durations", path).get("max_days"),
                                                "durations.max_days", path)),
         anomalies=_anomaly_rules(_section(data, "anomalies", path), path),
+        arrival_periods=_arrival_periods(data, path),
         assumed=MappingProxyType({name: _assumed(data.get(name), name, path) for name in SECTIONS}),
     )

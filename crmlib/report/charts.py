@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+from collections.abc import Sequence
 from html import escape
 
 import matplotlib
@@ -110,8 +111,10 @@ def pie_chart(labels: pd.Series, counts: pd.Series, title: str, max_wedges: int 
     return fig
 
 
-def funnel_chart(table: pd.DataFrame, title: str, ylabel: str = "Porsi direspon tepat waktu") -> plt.Figure:
-    """Each kelurahan's share (0-1) against its complaints, with the 95% and 99.8% limits around the city's share.
+def funnel_chart(table: pd.DataFrame, title: str, ylabel: str = "Porsi direspon tepat waktu", *,
+                 name_outside: bool = False) -> plt.Figure:
+    """Each kelurahan's share (0-1) against its complaints, with the 95% and 99.8% limits around the city's share;
+    ``name_outside`` writes the name beside each dot outside the 99.8% limits (the explorer's view).
 
     ``table`` comes from :func:`crmlib.metrics.fair_comparison.response_funnel`.
     """
@@ -128,6 +131,10 @@ def funnel_chart(table: pd.DataFrame, title: str, ylabel: str = "Porsi direspon 
         ax.step(n, limits["upper"], where="mid", color="grey", linestyle=style)
     outside = table["outside_99_8"].astype(bool)
     ax.scatter(table["complaints"], table["share"], color=np.where(outside, "#b00020", ACCENT), zorder=3)
+    if name_outside:
+        for row in table[outside].itertuples(index=False):
+            ax.annotate(str(row.unit), (row.complaints, row.share), xytext=(4, 4), textcoords="offset points",
+                        fontsize=7, color="#b00020")
     ax.axhline(city_share, color=ACCENT, linewidth=1, label="kota")
     ax.set(title=title, xlabel="Jumlah aduan", ylabel=ylabel, ylim=(-0.02, 1.02))
     ax.legend(frameon=False, loc="lower right")
@@ -135,11 +142,19 @@ def funnel_chart(table: pd.DataFrame, title: str, ylabel: str = "Porsi direspon 
     return fig
 
 
-def trend_chart(history: pd.DataFrame, column: str, title: str, ylabel: str) -> plt.Figure:
-    """A line over months (``history`` from :func:`crmlib.metrics.history.monthly_history`)."""
+def trend_chart(history: pd.DataFrame, column: str, title: str, ylabel: str,
+                marked: Sequence[str] = ()) -> plt.Figure:
+    """A line over months (``history`` from :func:`crmlib.metrics.history.monthly_history`); the ``marked`` months
+    (a unit's flagged months, in the explorer) are drawn in red and named in the legend."""
     setup()
     fig, ax = _figure(8, 3.2)
-    ax.plot(history["month"].astype(str), history[column], marker="o", color=ACCENT)
+    months = history["month"].astype(str)
+    ax.plot(months, history[column], marker="o", color=ACCENT)
+    flagged = months.isin(list(marked)).to_numpy()
+    if flagged.any():
+        ax.scatter(months[flagged], history.loc[flagged, column], color="#b00020", s=60, zorder=3,
+                   label="bulan dengan catatan anomali")
+        ax.legend(frameon=False, loc="upper left")
     ax.set(title=title, xlabel="", ylabel=ylabel)
     ax.tick_params(axis="x", rotation=45)
     fig.tight_layout()
@@ -155,6 +170,37 @@ def lines_by_group(long: pd.DataFrame, group: str, column: str, title: str, ylab
     ax.set(title=title, xlabel="", ylabel=ylabel)
     ax.tick_params(axis="x", rotation=45)
     ax.legend(frameon=False, fontsize="small", title=None, bbox_to_anchor=(1.01, 1), loc="upper left")
+    fig.tight_layout()
+    return fig
+
+
+def arrival_heatmap(counts: pd.DataFrame, title: str, max_annotated: int = 999) -> plt.Figure:
+    """Complaints by day of week (rows, Monday on top) and hour of arrival (columns 0-23), darker for more, an hour
+    without complaints light grey; each cell with complaints carries its count while the largest has at most three
+    digits (``max_annotated``).
+
+    ``counts`` comes from :func:`crmlib.metrics.arrivals.arrival_counts`.
+    """
+    setup()
+    values = counts.to_numpy(dtype=float)
+    fig, ax = _figure(8, 3.6)
+    top = max(values.max(initial=0), 1)
+    # An hour without complaints (masked) stands apart from one with a few.
+    colors = sns.color_palette(PALETTE, as_cmap=True).with_extremes(bad="#f2f2f2")
+    mesh = ax.pcolormesh(np.ma.masked_equal(values, 0), cmap=colors, vmin=0, vmax=top, edgecolors="white",
+                         linewidth=0.5)
+    if values.max(initial=0) <= max_annotated:
+        for (row, column), value in np.ndenumerate(values):
+            if value:
+                ax.text(column + 0.5, row + 0.5, fmt.integer(value), ha="center", va="center", fontsize=7,
+                        color="white" if value > 0.55 * top else "#1b1b1b")
+    ax.set_xticks(np.arange(values.shape[1]) + 0.5, [str(hour) for hour in counts.columns], fontsize=8)
+    ax.set_yticks(np.arange(values.shape[0]) + 0.5, [str(day) for day in counts.index])
+    ax.set_ylim(values.shape[0], 0)  # the first day on top
+    ax.tick_params(length=0)
+    ax.grid(False)
+    ax.set(title=title, xlabel="Jam masuk (WIB)", ylabel="")
+    fig.colorbar(mesh, ax=ax, label="Jumlah aduan", fraction=0.03, pad=0.02)
     fig.tight_layout()
     return fig
 

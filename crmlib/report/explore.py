@@ -1,7 +1,6 @@
 """What the anomaly explorer notebook shows: a unit's tickets with their flags, interactive tables, exports.
 
-Interactive tables (itables) are used when the ``lab`` extra is installed and
-plain HTML tables otherwise, so the notebook runs anywhere. Tickets are shown
+The explorer's views and controls are in :mod:`crmlib.report.explorer`. Tickets are shown
 by number, times, category and status: never free text, which the loader
 does not keep.
 """
@@ -12,12 +11,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
-from IPython.display import HTML
 
 from crmlib.ingest.rules import Rules
 from crmlib.metrics import flag_kinds
 from crmlib.metrics.history import lookback, monthly_history
-from crmlib.report.html_blocks import table
 from crmlib.report.spreadsheet import safe_frame
 
 TICKET_COLUMNS = ["ticket_id", "created_at", "responded_at", "completed_at", "category", "subcategory", "channel",
@@ -60,15 +57,6 @@ def most_flagged_unit(flags: pd.DataFrame, tickets: pd.DataFrame) -> str:
     """The unit with the most flags; without flags, the unit with the most tickets."""
     counts = flags["unit"].dropna().value_counts()
     return str(counts.index[0] if len(counts) else tickets["unit"].value_counts().index[0])
-
-
-def interactive(frame: pd.DataFrame) -> HTML:
-    """A sortable, searchable table when itables is installed (offline), else an escaped HTML table."""
-    try:
-        from itables import to_html_datatable
-    except ImportError:
-        return table(frame.head(500), {c: c for c in frame.columns})
-    return HTML(to_html_datatable(frame, connected=False))
 
 
 def export_selection(frame: pd.DataFrame, path: str | Path) -> Path:

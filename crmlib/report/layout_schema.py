@@ -95,9 +95,12 @@ SECTIONS: Mapping[str, SectionSchema] = MappingProxyType({
     "06_unit": _section("the units with the most complaints and the categories of the first",
                         ["chapter", "section"], {"summary": ("n", "bulan", "unit", "jumlah", "persen", "total")}),
     "07_waktu": _section(
-        "response, coordination and completion times",
-        ["chapter", "section", "response", "coordination_by_kelurahan", "completion_by_kelurahan", "completion_spread"],
-        {"completion": ("bulan", "rerata", "total", "pertama", "persen", "rentang")}),
+        "response, coordination and completion times; after the responses, when complaints arrive (a heatmap by "
+        "day and hour) and the share responded within the rule by period of the day and workday, weekend or holiday",
+        ["chapter", "section", "response", "arrival", "coordination_by_kelurahan", "completion_by_kelurahan",
+         "completion_spread"],
+        {"completion": ("bulan", "rerata", "total", "pertama", "persen", "rentang")},
+        {"arrival": Option(bool, True, "the part on when complaints arrive, after the response table")}),
     "08_tindak_lanjut": _section(
         "late follow-ups and follow-ups rejected again and again", ["chapter", "section", "late", "rejected"],
         {"late_intro": ("bulan",)},

@@ -6,6 +6,8 @@ returns an escaped HTML fragment; the wording follows the seed reports.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from html import escape
 from typing import Any
 
@@ -78,6 +80,15 @@ def response_phrases(sla_hours: float, inclusive: bool) -> tuple[str, str]:
     sla = fmt.number(sla_hours, 0)
     within, later = _RESPONSE_PHRASES[inclusive]
     return within.format(sla=sla), later.format(sla=sla)
+
+
+def within_template(inclusive: bool) -> str:
+    """How the group responded within the rule is named, with the rule's hours as the slot ``{sla}``.
+
+    >>> within_template(True), within_template(False)
+    ('dalam {sla} jam', 'kurang dari {sla} jam')
+    """
+    return _RESPONSE_PHRASES[inclusive][0]
 
 
 def capaian_caveat(capaian_assumed: bool, grades_assumed: bool = False) -> str:
@@ -357,6 +368,62 @@ def capaian_summary(city_label: str, month_label: str, capaian: float, grade: st
         kota=city_label, bulan=month_label, capaian=capaian_text(capaian), grade=grade,
         figures={"capaian": "capaian", "grade": "grade"},
     )
+
+
+# The kinds of day of crmlib.metrics.arrivals.response_by_arrival_table (its column prefixes), as the report names them.
+_ARRIVAL_DAYS = {"workday": "hari kerja", "weekend": "akhir pekan", "holiday": "hari libur nasional"}
+
+
+def arrival_summary(table: pd.DataFrame, lowest: int | None, sla_hours: float, inclusive: bool,
+                    figure: str = "response_by_arrival_table") -> str:
+    """The arrival period with the lowest share responded within the rule, then that share on workdays, weekends
+    and public holidays; or that no complaint arrived.
+
+    ``table`` comes from :func:`crmlib.metrics.arrivals.response_by_arrival_table` (recorded as ``figure``, its last
+    row every period), ``lowest`` from :func:`crmlib.metrics.arrivals.lowest_period`.
+
+    >>> arrival_summary(pd.DataFrame(), None, 6, True)
+    'Belum ada aduan yang masuk, sehingga waktu respon menurut waktu masuk belum dapat dihitung.'
+    """
+    if lowest is None:
+        return sentence("Belum ada aduan yang masuk, sehingga waktu respon menurut waktu masuk belum dapat dihitung.")
+    within = within_template(inclusive)
+    sla = {"sla": fmt.number(sla_hours, 0)}
+    row, total, last = table.iloc[lowest], table.iloc[-1], len(table) - 1
+    first = sentence(
+        f"Persentase aduan yang direspon {within} paling rendah pada aduan yang masuk pada periode {{periode}} "
+        "(pukul {jam}), yaitu {persen} dari {n} aduan.",
+        periode=row["period"], jam=row["hours"], persen=fmt.percent(row["all_share"]),
+        n=fmt.integer(row["all_complaints"]), **sla,
+        figures={"jam": f"{figure}.{lowest}.hours", "persen": f"{figure}.{lowest}.all_share",
+                 "n": f"{figure}.{lowest}.all_complaints", "sla": "response_max_hours"})
+    parts = [sentence(f"{{persen}} pada {name} ({{n}} aduan)", persen=fmt.percent(total[f"{key}_share"]),
+                      n=fmt.integer(total[f"{key}_complaints"]),
+                      figures={"persen": f"{figure}.{last}.{key}_share", "n": f"{figure}.{last}.{key}_complaints"})
+             if total[f"{key}_complaints"] else sentence(f"tidak ada aduan yang masuk pada {name}")
+             for key, name in _ARRIVAL_DAYS.items()]
+    second = sentence(f"Menurut jenis hari, persentase aduan yang direspon {within} adalah {{hari}}.",
+                      plain={"hari": join_names(parts)}, **sla, figures={"sla": "response_max_hours"})
+    return f"{first} {second}"
+
+
+def arrival_note(holidays: Mapping[dt.date, str], periods_assumed: bool) -> str:
+    """Which days of the month are public holidays, how a holiday on a weekend and cuti bersama are counted, and
+    whether the periods of the day are assumed.
+
+    >>> arrival_note({dt.date(2022, 6, 1): "Hari Lahir Pancasila"}, False)  # doctest: +NORMALIZE_WHITESPACE
+    'Hari libur nasional bulan ini: <strong>Hari Lahir Pancasila</strong> (1 Juni 2022); hari libur nasional yang
+    jatuh pada akhir pekan dihitung sebagai hari libur, sedangkan cuti bersama dihitung sebagai hari kerja.'
+    """
+    days = join_names([f"{bound(name)} ({text(fmt.date_long(day))})" for day, name in holidays.items()])
+    head = (f"Hari libur nasional bulan ini: {days}; " if holidays
+            else escape("Tidak ada hari libur nasional pada bulan ini; "))
+    note = head + escape("hari libur nasional yang jatuh pada akhir pekan dihitung sebagai hari libur, sedangkan "
+                         "cuti bersama dihitung sebagai hari kerja.")
+    if periods_assumed:
+        note += sentence(" Pembagian periode waktu dalam tabel mengikuti kebiasaan umum, bukan ketentuan resmi; "
+                         "batasnya diatur dalam {file}.", file=RULES_FILE)
+    return note
 
 
 def items(sentences: list[str]) -> HTML:

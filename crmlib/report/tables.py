@@ -10,7 +10,7 @@ from IPython.display import HTML
 
 from crmlib import formatting as fmt
 from crmlib.report.html_blocks import Formatter, caption, nihil, paragraph, table
-from crmlib.report.narrative import response_phrases
+from crmlib.report.narrative import response_phrases, within_template
 
 COUNT_SHARE_FORMATS: dict[str, Formatter] = {"count": fmt.integer, "share": fmt.percent}
 
@@ -108,3 +108,28 @@ def response_groups(split: dict[str, float], sla_hours: float, inclusive: bool) 
     counts = [split["within"], split["later"], split["not_responded"]]
     return pd.DataFrame({"label": [f"Direspon {within}", f"Direspon {later}", "Belum direspon"], "count": counts,
                          "share": [100 * n / split["total"] if split["total"] else float("nan") for n in counts]})
+
+
+# The kinds of day of crmlib.metrics.arrivals.response_by_arrival_table, as its column prefixes, and their headers.
+ARRIVAL_DAY_HEADERS = {"workday": "Hari kerja", "weekend": "Akhir pekan", "holiday": "Hari libur", "all": "Semua hari"}
+
+
+def arrival_table(arrival: pd.DataFrame, sla_hours: float, inclusive: bool, month_label: str, *,
+                  figure: str | None = None) -> list[HTML]:
+    """A caption and the table of the share responded within the rule by arrival period (rows, the last one every
+    period) and kind of day: for each kind of day its complaints and the percent of them responded within the rule.
+
+    ``arrival`` comes from :func:`crmlib.metrics.arrivals.response_by_arrival_table`; ``figure`` is its name in
+    figures.json (the caption's hours print ``response_max_hours``).
+    """
+    within, _ = response_phrases(sla_hours, inclusive)
+    columns = {"period": "Periode", "hours": "Jam masuk (WIB)"}
+    formats: dict[str, Formatter] = {"period": str.capitalize}
+    for key, header in ARRIVAL_DAY_HEADERS.items():
+        columns |= {f"{key}_complaints": f"{header}: aduan", f"{key}_share": f"{header}: {within}"}
+        formats |= {f"{key}_complaints": fmt.integer, f"{key}_share": fmt.percent}
+    shown = arrival.assign(row_type=["" for _ in range(len(arrival) - 1)] + ["total"])
+    return [caption(f"Aduan yang direspon {within_template(inclusive)} menurut waktu masuk dan jenis hari, "
+                    "{bulan}", sla=fmt.number(sla_hours, 0), bulan=month_label,
+                    figures={"sla": "response_max_hours"} if figure else None),
+            table(shown, columns, formats, figure=figure, row_class="row_type")]

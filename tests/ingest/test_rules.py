@@ -107,10 +107,10 @@ def test_missing_section_is_named(tmp_path, section):
 
 
 def test_assumed_is_read_per_section_and_false_when_absent(rules):
-    # DOC marks response false, follow_up/capaian/dates/durations true, and says nothing for the others.
+    # DOC marks response false, follow_up/capaian/dates/durations/arrival_periods true, and says nothing for the others.
     assert dict(rules.assumed) == {"response": False, "follow_up": True, "late_score": False, "rejection": False,
                                    "capaian": True, "grades": False, "dates": True, "durations": True,
-                                   "anomalies": False}
+                                   "anomalies": False, "arrival_periods": True}
     doc = copy.deepcopy(DOC)
     doc["grades"]["assumed"] = True
     assert rules_from_dict(doc).assumed["grades"] is True
@@ -183,3 +183,45 @@ def test_invalid_yaml_names_file_and_line(tmp_path):
 def test_max_hours_for(rules):
     assert rules.max_hours_for("Sampah") == 48.0
     assert rules.max_hours_for("Jalan") == 168.0  # no rule of its own: the default
+
+
+def test_arrival_periods_are_read_as_start_hours_and_names(tmp_path):
+    assert load_rules(write(tmp_path, DOC)).arrival_periods == (
+        (0, "dini hari"), (6, "pagi"), (11, "siang"), (15, "sore"), (18, "malam"))
+
+
+def test_shipped_arrival_periods_are_the_customary_parts_of_the_day_and_marked_assumed():
+    r = load_rules()
+    assert r.arrival_periods == ((0, "dini hari"), (6, "pagi"), (11, "siang"), (15, "sore"), (18, "malam"))
+    assert r.assumed["arrival_periods"] is True  # no official definition of their hours
+
+
+@pytest.mark.parametrize(("periods", "named", "problem"), [
+    (None, "arrival_periods.periods", "non-empty list"),
+    ([], "arrival_periods.periods", "non-empty list"),
+    ([{"start": 0}], r"arrival_periods.periods\[0\]", "expected {start"),
+    ([{"start": 6, "name": "pagi"}], r"arrival_periods.periods\[0\].start", "must start at 0"),
+    ([{"start": 0, "name": "dini hari"}, {"start": 24, "name": "malam"}], r"arrival_periods.periods\[1\].start",
+     "from 0 to 23"),
+    ([{"start": 0, "name": "dini hari"}, {"start": 6.5, "name": "pagi"}], r"arrival_periods.periods\[1\].start",
+     "whole hour"),
+    ([{"start": 0, "name": "dini hari"}, {"start": True, "name": "pagi"}], r"arrival_periods.periods\[1\].start",
+     "whole hour"),
+    ([{"start": 0, "name": "dini hari"}, {"start": 11, "name": "siang"}, {"start": 6, "name": "pagi"}],
+     r"arrival_periods.periods\[2\].start", "increasing"),
+    ([{"start": 0, "name": "dini hari"}, {"start": 6, "name": ""}], r"arrival_periods.periods\[1\].name", "a name"),
+    ([{"start": 0, "name": "malam"}, {"start": 18, "name": "malam"}], r"arrival_periods.periods\[1\].name", "twice"),
+])
+def test_a_bad_arrival_period_is_one_line_naming_its_key(tmp_path, periods, named, problem):
+    doc = copy.deepcopy(DOC)
+    doc["arrival_periods"]["periods"] = periods
+    with pytest.raises(SettingsError, match=f"'{named}'.*{problem}") as caught:
+        load_rules(write(tmp_path, doc))
+    assert "\n" not in str(caught.value)
+
+
+def test_missing_arrival_periods_section_is_named(tmp_path):
+    doc = copy.deepcopy(DOC)
+    del doc["arrival_periods"]
+    with pytest.raises(SettingsError, match="'arrival_periods'"):
+        load_rules(write(tmp_path, doc))

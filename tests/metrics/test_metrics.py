@@ -24,6 +24,7 @@ RULES = rules_from_dict({
     "dates": {"earliest": "2015-01-01", "latest": "2035-12-31"},
     "durations": {"max_days": 90},
     "anomalies": frames.RULES_DOC["anomalies"],
+    "arrival_periods": frames.RULES_DOC["arrival_periods"],
 })
 
 # A made-up city: kecamatan 'Timur' (kelurahan 'Zeta', 'Alfa', 'Timur') then 'Barat' (kelurahan 'Mawar').

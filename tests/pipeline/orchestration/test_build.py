@@ -70,7 +70,7 @@ def test_workbook_holds_seed_002_tables_as_numbers(jaktim):
     assert [c.value for c in units[5]] == ["No", "Nama UKPD", "Total Laporan", "Persentase"]
     assert [(r[1], r[2]) for r in units.iter_rows(min_row=6, values_only=True)] == [
         ("Rawamangun", 25), ("Bidara Cina", 21), ("Pulo Gebang", 21), ("Setu", 19), ("Pondok Kelapa", 19)]
-    late = book["14 late_follow_ups"]
+    late = book["15 late_follow_ups"]  # after 08 response_by_arrival_table
     row = dict(zip([c.value for c in late[5]], next(late.iter_rows(min_row=6, values_only=True))))
     assert (row["No. Laporan"], row["Nama SKPD"], row["Waktu TL (Jam)"], row["Nilai TL"]) == (
         "JK2206030245", "Kebon Manggis", 67, 80)
