@@ -48,8 +48,10 @@ def installed(tmp_path_factory) -> Path:
 
 def test_the_wheel_carries_settings_and_notebooks(installed, tmp_path):
     where = run(installed, "-c", "import crmlib, crmlib.resources as r; print(crmlib.__file__); "
-                "print(r.default_params_dir()); print(len(list(r.notebooks_dir().glob('*.ipynb'))))", cwd=tmp_path)
-    module, params, notebooks = where.stdout.split()
+                "print(r.default_params_dir()); print(len(list(r.notebooks_dir().glob('*.ipynb')))); "
+                "from crmlib.ingest.boundaries import shapes; print(len(shapes('kelurahan')))", cwd=tmp_path)
+    module, params, notebooks, kelurahan = where.stdout.split()
+    assert int(kelurahan) == 267  # the boundaries ship in the wheel
     assert not Path(module).is_relative_to(CHECKOUT) and not Path(module).is_relative_to(installed.parents[2] / "source")
     assert (Path(params) / "rules" / "crm.yaml").read_bytes() == (default_params_dir() / "rules" / "crm.yaml").read_bytes()
     assert int(notebooks) == len(list((CHECKOUT / "notebooks").glob("*.ipynb")))  # every section notebook
