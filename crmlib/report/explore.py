@@ -15,7 +15,7 @@ import pandas as pd
 from crmlib.ingest.rules import Rules
 from crmlib.metrics import flag_kinds
 from crmlib.metrics.history import lookback, monthly_history
-from crmlib.report.spreadsheet import safe_frame
+from crmlib.report.spreadsheet import sheet_frame
 
 TICKET_COLUMNS = ["ticket_id", "created_at", "responded_at", "completed_at", "category", "subcategory", "channel",
                   "status", "max_tl_hours", "rejected_count", "geotagged"]
@@ -63,9 +63,7 @@ def export_selection(frame: pd.DataFrame, path: str | Path) -> Path:
     """Write a selection to .csv or .xlsx; text from data cannot become a spreadsheet formula."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    safe = safe_frame(frame)
-    for column in safe.select_dtypes(include=["datetimetz"]).columns:  # spreadsheets hold no time zone
-        safe[column] = safe[column].dt.tz_localize(None)
+    safe = sheet_frame(frame)
     if path.suffix.lower() == ".xlsx":
         safe.to_excel(path, index=False)
     else:

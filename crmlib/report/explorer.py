@@ -27,8 +27,7 @@ from crmlib.pipeline.context.backlog import CityBacklog, city_backlog
 from crmlib.pipeline.context.city import ReportContext
 from crmlib.report import anomaly_notes, charts, explore, tables
 from crmlib.report import html_blocks as blocks
-from crmlib.report.spreadsheet import safe_frame
-from crmlib.schema import TZ
+from crmlib.report.spreadsheet import sheet_frame
 
 ALL_KINDS = "semua"  # the kind control's value that shows every kind of flag
 # The views, in the notebook's order: Explorer.show(name) displays one, Explorer.render() makes them all.
@@ -244,9 +243,7 @@ def interactive(frame: pd.DataFrame, name: str) -> HTML:
     """A sortable, searchable table with a filter per column when itables is installed (offline, after
     :func:`load_interactive_tables`), else an escaped HTML table of the first 500 rows; text that would read as a
     spreadsheet formula is shown with a leading apostrophe, so a copied or exported table stays text."""
-    safe = safe_frame(frame)
-    for column in safe.select_dtypes(include=["datetimetz"]).columns:  # Jakarta wall time, as the report shows times
-        safe[column] = safe[column].dt.tz_convert(TZ).dt.tz_localize(None)
+    safe = sheet_frame(frame)
     try:
         from itables import to_html_datatable
     except ImportError:

@@ -6,6 +6,8 @@ from typing import Any
 
 import pandas as pd
 
+from crmlib.schema import TZ
+
 # A cell opening with one of these is a formula to a spreadsheet (tab and CR too, in some).
 FORMULA_OPENINGS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -27,4 +29,18 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     for column in out.columns:
         if pd.api.types.is_string_dtype(out[column]) or out[column].dtype == object:
             out[column] = out[column].map(safe_text, na_action="ignore")
+    return out
+
+
+def sheet_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame as a sheet or a table shows it: text made safe (:func:`safe_frame`), times as Jakarta wall time
+    without a zone (spreadsheets hold none).
+
+    >>> t = pd.DataFrame({"at": pd.to_datetime(["2022-06-01 01:00"]).tz_localize("UTC"), "unit": ["=x"]})
+    >>> sheet_frame(t).values.tolist()
+    [[Timestamp('2022-06-01 08:00:00'), "'=x"]]
+    """
+    out = safe_frame(frame)
+    for column in out.select_dtypes(include=["datetimetz"]).columns:
+        out[column] = out[column].dt.tz_convert(TZ).dt.tz_localize(None)
     return out
