@@ -14,7 +14,8 @@ to 3-4 times its average; one with 10 or more cut to 0-20% of its month; in two
 busy kelurahan (12 tickets or more this month where there are such), follow-up
 hours x3-5 and response hours x4-8, drawn from the unit's own earlier months;
 5-10 completions within 0-5 minutes; 3-5 closures of one unit in one minute;
-5 kelurahan geotags moved 4-6 km; 3-5 complaints of one category within 40 m
+6 kelurahan geotags moved across their nearest border to 40 m, 80 m, 150 m, 300 m, 1 km and 5 km
+outside it (the first two within the rules' border band); 3-5 complaints of one category within 40 m
 and 110 minutes; 2-4 tickets of the month's first days left open. time_order
 is not planted here: it passes the loader's flags through, and the sample's
 planted one is checked by tests/sample/test_planted.py.
@@ -34,17 +35,23 @@ from crmlib.ingest.cache import load_cached
 from crmlib.ingest.select import month_bounds, select_city
 from crmlib.ingest.settings import load_settings
 from crmlib.metrics import flag_kinds
-from crmlib.metrics.anomalies import METRES_PER_DEGREE_LON
+from crmlib.geometry import METRES_PER_DEGREE_LON
+from crmlib.ingest.rules import Rules
 from crmlib.metrics.history import export_months, month_of
 from crmlib.pipeline.context.anomaly_scan import scan_export
 from crmlib.pipeline.context.city import sample_inputs
 from crmlib.sample import PLANTED, YEAR
+from crmlib.sample.places import across_border
 from crmlib.schema import Export
 
 # The benchmark's city-months are drawn from these: ordinary months with at least three earlier months, of the
 # cities with enough complaints, none calibrated or with an anomaly planted in the sample itself.
 CITIES = ("jakbar", "jakpus", "jaksel", "jaktim", "jakut")
 EXCLUDED = {("jaktim", "2022-06"), ("jakpus", "2022-07")} | {(p.city, f"{YEAR}-{p.month:02d}") for p in PLANTED}
+# Metres outside the kelurahan a moved geotag lands: within the border band, just across it, a block or two
+# into the neighbour, another part of the city.
+GEOTAG_METRES = (40, 80, 150, 300, 1000, 5000)
+PLACE_KINDS = ("geotag_outside",)
 ELIGIBLE = [(c, f"{YEAR}-{m:02d}") for c in CITIES for m in range(4, 13) if (c, f"{YEAR}-{m:02d}") not in EXCLUDED]
 
 
@@ -52,14 +59,16 @@ def _new_ids(frame: pd.DataFrame, tag: str) -> pd.Series:
     return ("ZZ" + tag + pd.Series(range(len(frame)), index=frame.index).astype(str).str.zfill(6)).astype("string")
 
 
-def plant(tickets: pd.DataFrame, city: str, month: str, cutoff: pd.Timestamp, rng: np.random.Generator,
-          factor: float | None = None) -> tuple[pd.DataFrame, dict[str, set], dict[str, set]]:
+def plant(tickets: pd.DataFrame, city: str, month: str, cutoff: pd.Timestamp, rng: np.random.Generator, rules: Rules,
+          factor: float | None = None) -> tuple[pd.DataFrame, dict[str, set], dict[str, set], dict[str, float]]:
     """A copy of the tickets with one anomaly of each kind planted in the city-month; what was planted, per kind
-    (ticket ids, or the unit for unit-month kinds), and what a plant changed besides (counted neither way).
-    ``factor`` fixes the slower follow-ups' and responses' multiplier."""
+    (ticket ids, or the unit for unit-month kinds), what a plant changed besides (counted neither way), and the
+    moved geotags' metres outside their kelurahan. ``factor`` fixes the slower follow-ups' and responses'
+    multiplier."""
     tickets = tickets.copy()
+    geotag_metres: dict[str, float] = {}
     planted: dict[str, set] = defaultdict(set)
-    also = {"slower_completion": set(), "volume_spike": set()}
+    also = {"slower_completion": set(), "volume_spike": set(), "geotag_outside": set()}
     start, end = month_bounds(month)
     in_month = (tickets["city_code"] == city) & tickets["created_at"].between(start, end, inclusive="left")
     kelurahan = tickets[in_month & (tickets["unit_type"] == "kelurahan")]
@@ -93,6 +102,7 @@ def plant(tickets: pd.DataFrame, city: str, month: str, cutoff: pd.Timestamp, rn
                          latitude=extra["latitude"] + rng.uniform(-300, 300, len(extra)) / 110_574)
     tickets = pd.concat([tickets, extra.astype(tickets.dtypes.to_dict())], ignore_index=True)
     planted["volume_spike"].add(spike_unit)
+    also["geotag_outside"].update(extra["ticket_id"])  # moved a few hundred metres, some leave their kelurahan
 
     # volume_drop: the unit keeps 0-20% of its month
     own = tickets.index[this_month() & (tickets["unit"] == drop_unit)]
@@ -147,13 +157,16 @@ def plant(tickets: pd.DataFrame, city: str, month: str, cutoff: pd.Timestamp, rn
         tickets.at[i, "completed_at"] = moment + pd.Timedelta(seconds=10 * k)
         tickets.at[i, "responded_at"] = min(tickets.at[i, "responded_at"], tickets.at[i, "completed_at"])
         planted["batch_closure"].add(tickets.at[i, "ticket_id"])
-    # geotag_far: 5 geotags of kelurahan moved 4-6 km in any direction (a head unit's complaints come from the
-    # whole city)
-    for i in take(5, lambda i: bool(tickets.at[i, "geotagged"]) and tickets.at[i, "unit_type"] == "kelurahan"):
-        metres, angle = rng.uniform(4000, 6000), rng.uniform(0, 2 * np.pi)
-        tickets.at[i, "longitude"] += metres * np.cos(angle) / METRES_PER_DEGREE_LON
-        tickets.at[i, "latitude"] += metres * np.sin(angle) / 110_574
-        planted["geotag_far"].add(tickets.at[i, "ticket_id"])
+    # geotags: one kelurahan geotag moved across its kelurahan's nearest border to each distance outside it; those
+    # within the rules' border band are no anomaly (a flag on them is a false one)
+    band = rules.places.border_tolerance_metres
+    for metres in GEOTAG_METRES:
+        i = take(1, lambda i: bool(tickets.at[i, "geotagged"]) and tickets.at[i, "unit_type"] == "kelurahan")[0]
+        tickets.at[i, "longitude"], tickets.at[i, "latitude"] = across_border(
+            city, tickets.at[i, "unit"], tickets.at[i, "longitude"], tickets.at[i, "latitude"], metres)
+        geotag_metres[tickets.at[i, "ticket_id"]] = metres
+        if metres > band:
+            planted["geotag_outside"].add(tickets.at[i, "ticket_id"])
     # duplicate_burst: 3-5 complaints of one category within 40 m and 110 minutes, as new tickets at one place
     seed = tickets.loc[take(1, lambda i: bool(tickets.at[i, "geotagged"]))[0]]
     size = int(rng.integers(3, 6))
@@ -176,7 +189,7 @@ def plant(tickets: pd.DataFrame, city: str, month: str, cutoff: pd.Timestamp, rn
         tickets.at[i, "status"] = "In Progres"
         planted["backlog_aged"].add(tickets.at[i, "ticket_id"])
     assert cutoff >= end
-    return tickets, planted, also
+    return tickets, planted, also, geotag_metres
 
 
 def _found(flags: pd.DataFrame, kind: str) -> set:
@@ -185,13 +198,15 @@ def _found(flags: pd.DataFrame, kind: str) -> set:
 
 
 def _measure(export: Export, cases: list[tuple[str, str]], rules, rng: np.random.Generator,
-             factor: float | None = None) -> tuple[dict, dict, dict]:
-    """Plant into each case and count, per kind: planted, found among them, and flags."""
+             factor: float | None = None) -> tuple[dict, dict, dict, dict]:
+    """Plant into each case and count, per kind: planted, found among them, and flags; and per (kind, metres) how
+    many of the geotags moved that far outside their kelurahan the place kinds flag."""
     planted_total, found_total, flagged_total = defaultdict(int), defaultdict(int), defaultdict(int)
+    by_distance: dict[tuple[str, float], int] = defaultdict(int)
     covered = export_months(export.tickets)
     for city, month in cases:
         cutoff = month_bounds(month)[1] + pd.Timedelta(days=10)
-        tickets, planted, also = plant(export.tickets, city, month, cutoff, rng, factor)
+        tickets, planted, also, geotag_metres = plant(export.tickets, city, month, cutoff, rng, rules, factor)
         injected = Export(tickets, export.coordinations, export.exclusions, export.flags, export.accounting)
         flags = scan_export(injected, city, month, cutoff, rules, covered)
         # Flags the clean export already has in this city-month were not caused by the plants.
@@ -201,7 +216,10 @@ def _measure(export: Export, cases: list[tuple[str, str]], rules, rng: np.random
             planted_total[kind] += len(planted[kind])
             found_total[kind] += len(found & planted[kind])
             flagged_total[kind] += len(found)
-    return planted_total, found_total, flagged_total
+        for kind in PLACE_KINDS:
+            for ticket_id in _found(flags, kind) & set(geotag_metres):
+                by_distance[kind, geotag_metres[ticket_id]] += 1
+    return planted_total, found_total, flagged_total, by_distance
 
 
 def main() -> None:
@@ -218,7 +236,7 @@ def main() -> None:
         sample = sample_inputs()
         export = load_cached(sample["tickets"], sample["coordinations"], settings=settings)
     rules = settings.rules
-    planted_total, found_total, flagged_total = _measure(export, cases, rules, rng)
+    planted_total, found_total, flagged_total, by_distance = _measure(export, cases, rules, rng)
     print(f"planted anomalies in {len(cases)} city-months, seed {args.seed}: {cases}")
     print(f"  {'kind':<18} {'planted':>7} {'found':>6} {'recall':>7} {'flags':>6} {'precision':>9}")
     for kind in flag_kinds.names():
@@ -230,11 +248,17 @@ def main() -> None:
         print(f"  {kind:<18} {planted_total[kind]:>7} {found_total[kind]:>6} {recall:>7.2f} {flagged_total[kind]:>6} "
               f"{precision:>9.2f}  {mark}")
 
+    print(f"moved geotags flagged, by metres outside their kelurahan (border band: "
+          f"{rules.places.border_tolerance_metres:g} m; within it a flag is a false one):")
+    print(f"  {'metres':>7} " + " ".join(f"{kind:>15}" for kind in PLACE_KINDS))
+    for metres in GEOTAG_METRES:
+        print(f"  {metres:>7} " + " ".join(f"{by_distance[kind, metres] / len(cases):>15.2f}" for kind in PLACE_KINDS))
+
     if args.power:
         print("recall at fixed multipliers of the planted unit's usual hours:")
         print(f"  {'multiplier':>10} {'slower_completion':>18} {'slower_response':>16}")
         for factor in (2, 3, 4, 6, 8):
-            planted_n, found_n, _ = _measure(export, cases, rules, np.random.default_rng(args.seed), factor)
+            planted_n, found_n, _, _ = _measure(export, cases, rules, np.random.default_rng(args.seed), factor)
             print(f"  {factor:>10} {found_n['slower_completion'] / planted_n['slower_completion']:>18.2f} "
                   f"{found_n['slower_response'] / planted_n['slower_response']:>16.2f}")
 

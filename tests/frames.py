@@ -109,10 +109,11 @@ RULES_DOC: dict[str, Any] = {
     "durations": {"max_days": 90, "source": "s", "assumed": True},
     "anomalies": {"baseline_months": 12, "min_baseline_months": 3, "false_discovery_rate": 0.01, "min_durations": 5,
                   "min_hours_increase": 1,
-                  "fast_closure_minutes": 5, "batch_closure_tickets": 3, "geotag_far_robust_z": 3.5,
-                  "geotag_far_min_metres": 1000, "geotag_min_tickets": 5, "burst_tickets": 3, "burst_metres": 50,
+                  "fast_closure_minutes": 5, "batch_closure_tickets": 3, "burst_tickets": 3, "burst_metres": 50,
                   "burst_hours": 2},
     "arrival_periods": {"periods": [{"start": 0, "name": "dini hari"}, {"start": 6, "name": "pagi"},
                                     {"start": 11, "name": "siang"}, {"start": 15, "name": "sore"},
                                     {"start": 18, "name": "malam"}], "source": "s", "assumed": True},
+    "places": {"border_tolerance_metres": 100, "hotspot_radius_metres": 150, "hotspot_min_complaints": 5,
+               "map_min_complaints": 5, "source": "s", "assumed": True},
 }

@@ -25,7 +25,7 @@ from crmlib.schema import TZ
 CAPAIAN_METHODS = ("mean_follow_up_score",)
 # Sections of the rules file; each may carry `assumed: true` (our reading, not a published rule).
 SECTIONS = ("response", "follow_up", "late_score", "rejection", "capaian", "grades", "dates", "durations", "anomalies",
-            "arrival_periods")
+            "arrival_periods", "places")
 
 
 @dataclass(frozen=True)
@@ -39,12 +39,19 @@ class AnomalyRules:
     min_hours_increase: float
     fast_closure_minutes: float
     batch_closure_tickets: int
-    geotag_far_robust_z: float
-    geotag_far_min_metres: float
-    geotag_min_tickets: int
     burst_tickets: int
     burst_metres: float
     burst_hours: float
+
+
+@dataclass(frozen=True)
+class PlaceRules:
+    """How geotags are judged against the kelurahan map, clustered and drawn (``places`` in the rules file)."""
+
+    border_tolerance_metres: float
+    hotspot_radius_metres: float
+    hotspot_min_complaints: int
+    map_min_complaints: int
 
 
 @dataclass(frozen=True)
@@ -73,6 +80,7 @@ class Rules:
     # The parts of the day by the hour a complaint arrives (Asia/Jakarta): (start hour, name), the starts increasing
     # from 0; each runs until the next one's start, the last until midnight.
     arrival_periods: tuple[tuple[int, str], ...]
+    places: PlaceRules
     # section name -> marked `assumed: true` in the file (False when the mark is absent)
     assumed: Mapping[str, bool]
 
@@ -228,13 +236,22 @@ def _anomaly_rules(section: Mapping[str, Any], path: Path) -> AnomalyRules:
         fast_closure_minutes=_number(section.get("fast_closure_minutes"), "anomalies.fast_closure_minutes", path),
         batch_closure_tickets=_integer(section.get("batch_closure_tickets"), "anomalies.batch_closure_tickets", path,
                                        minimum=2),
-        geotag_far_robust_z=_number(section.get("geotag_far_robust_z"), "anomalies.geotag_far_robust_z", path),
-        geotag_far_min_metres=_number(section.get("geotag_far_min_metres"), "anomalies.geotag_far_min_metres", path),
-        geotag_min_tickets=_integer(section.get("geotag_min_tickets"), "anomalies.geotag_min_tickets", path,
-                                    minimum=3),
         burst_tickets=_integer(section.get("burst_tickets"), "anomalies.burst_tickets", path, minimum=2),
         burst_metres=_number(section.get("burst_metres"), "anomalies.burst_metres", path),
         burst_hours=_number(section.get("burst_hours"), "anomalies.burst_hours", path),
+    )
+
+
+def _place_rules(section: Mapping[str, Any], path: Path) -> PlaceRules:
+    tolerance = _number(section.get("border_tolerance_metres"), "places.border_tolerance_metres", path, positive=False)
+    if tolerance < 0:
+        raise _fail(path, "places.border_tolerance_metres", f"expected metres >= 0, got {tolerance!r}")
+    return PlaceRules(
+        border_tolerance_metres=tolerance,
+        hotspot_radius_metres=_number(section.get("hotspot_radius_metres"), "places.hotspot_radius_metres", path),
+        hotspot_min_complaints=_integer(section.get("hotspot_min_complaints"), "places.hotspot_min_complaints", path,
+                                        minimum=2),
+        map_min_complaints=_integer(section.get("map_min_complaints"), "places.map_min_complaints", path, minimum=1),
     )
 
 
@@ -299,5 +316,6 @@ def rules_from_dict(data: Any, path: Path | str = "crm.yaml") -> Rules:
                                                "durations.max_days", path)),
         anomalies=_anomaly_rules(_section(data, "anomalies", path), path),
         arrival_periods=_arrival_periods(data, path),
+        places=_place_rules(_section(data, "places", path), path),
         assumed=MappingProxyType({name: _assumed(data.get(name), name, path) for name in SECTIONS}),
     )

@@ -1,10 +1,11 @@
 """Anomaly flags: each function returns the rows of one kind of flag, with its evidence as numbers and words.
 
 Rule flags (fast_closure, batch_closure, backlog_aged, time_order) mark
-tickets by a threshold from the rules file. Place flags: geotag_far, a
-geotag whose log distance to its unit's median point has a robust z (median
-and MAD) above the threshold; duplicate_burst, complaints of one category
-close in place and time (a k-d tree over metres on a local plane). Statistical flags compare a
+tickets by a threshold from the rules file. Place flags: geotag_outside, a
+geotag lying outside its unit's kelurahan, kecamatan or city polygon by more
+than the border band (:mod:`crmlib.metrics.places`); duplicate_burst,
+complaints of one category close in place and time (a k-d tree over metres
+on a local plane). Statistical flags compare a
 unit-month with the unit's own previous months: the ``baseline_months``
 calendar months before it that the history covers (at least
 ``min_baseline_months``), a month without the unit's complaints counting as 0:
@@ -46,7 +47,10 @@ from crmlib import formatting as fmt
 from crmlib.ingest.rules import Rules
 from crmlib.metrics import flag_kinds
 from crmlib.metrics.durations import UNIT_KEYS, completion_hours, response_hours, still_open
+from crmlib.geometry import metres_xy
+from crmlib.ingest.areas import reference
 from crmlib.metrics.history import month_of
+from crmlib.metrics.places import geotag_places
 from crmlib.metrics.scores import effective_max_tl_hours
 
 # Added to a unit's baseline count: a unit with no complaint in its baseline still has a small expected rate.
@@ -137,50 +141,43 @@ def time_order(tickets: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:
     return _frame(rows)
 
 
-# Metres per degree near Jakarta (6.2 degrees south): good to well under 1% over a city.
-METRES_PER_DEGREE_LAT = 110_574.0
-METRES_PER_DEGREE_LON = 111_320.0 * float(np.cos(np.radians(6.2)))
-
-
 def _metres(tickets: pd.DataFrame) -> np.ndarray:
-    """Geotags as (x, y) metres on a local plane."""
-    return np.column_stack([tickets["longitude"].astype("float64").to_numpy() * METRES_PER_DEGREE_LON,
-                            tickets["latitude"].astype("float64").to_numpy() * METRES_PER_DEGREE_LAT])
+    return metres_xy(tickets["longitude"], tickets["latitude"])
 
 
 def _geotagged(tickets: pd.DataFrame) -> pd.DataFrame:
     return tickets[tickets["geotagged"].astype("boolean").fillna(False).astype(bool)]
 
 
-def geotags_far(tickets: pd.DataFrame, month: str, rules: Rules) -> pd.DataFrame:
-    """Geotags of the month far from their unit's median point (observed: metres; expected: the unit's median
-    distance), judged by a robust z of the log distance over the unit's geotags of the month and earlier."""
-    config = rules.anomalies
-    geotagged = _geotagged(tickets)
-    # Whole-frame arrays, taken per unit by position: a frame per unit cost more than the statistics.
-    all_points, all_months = _metres(geotagged), month_of(geotagged["created_at"]).to_numpy()
-    ticket_ids = geotagged["ticket_id"].to_numpy()
-    rows = []
-    for (unit_type, unit), at in sorted(geotagged.groupby(list(UNIT_KEYS)).indices.items()):
-        if len(at) < config.geotag_min_tickets:
-            continue
-        points = all_points[at]
-        distance = np.hypot(*(points - np.median(points, axis=0)).T)
-        log_distance = np.log1p(distance)
-        centre = np.median(log_distance)
-        spread = 1.4826 * np.median(np.abs(log_distance - centre))  # MAD, scaled to a normal's sigma
-        if spread == 0:
-            continue
-        z = (log_distance - centre) / spread
-        months = all_months[at]
-        typical = float(np.expm1(centre))
-        for i in np.flatnonzero((z > config.geotag_far_robust_z) & (distance >= config.geotag_far_min_metres)
-                                & (months == month)):
-            rows.append({"kind": "geotag_far", "unit_type": unit_type, "unit": unit, "month": month,
-                         "ticket_id": ticket_ids[at[i]], "observed": distance[i], "expected": typical,
-                         "evidence": f"titik lokasi {fmt.number(distance[i] / 1000, 1)} km dari titik tengah unit "
-                                     f"(biasanya {fmt.number(typical / 1000, 2)} km); z = {fmt.number(z[i], 1)}"})
-    return _frame(rows)
+OWN_AREA_WORDS = {"kelurahan": "kelurahannya", "kecamatan": "kecamatannya", "kota": "wilayah kota/kabupatennya"}
+
+
+def _metres_text(metres: float) -> str:
+    return f"{fmt.integer(metres)} m" if metres < 1000 else f"{fmt.number(metres / 1000, 1)} km"
+
+
+def _place_name(code: str | None) -> str:
+    if code is None or pd.isna(code):
+        return "di luar DKI Jakarta"
+    area = reference().set_index("kelurahan_code").loc[code]
+    return f"di Kelurahan {area['kelurahan']}, Kec. {area['kecamatan']}"
+
+
+def geotags_outside(tickets: pd.DataFrame, rules: Rules) -> pd.DataFrame:
+    """Tickets geotagged more than ``border_tolerance_metres`` outside their unit's area: a kelurahan's polygon,
+    a kecamatan's, the city's for its head unit (observed: metres outside; the evidence names the kelurahan the
+    point lies in)."""
+    tolerance = rules.places.border_tolerance_metres
+    placed = geotag_places(tickets, near_metres=tolerance)
+    far = placed["metres_outside"] > tolerance
+    chosen = tickets.loc[placed.index[far.to_numpy()]]
+    return _frame([{
+        "kind": "geotag_outside", "unit_type": row.unit_type, "unit": row.unit, "month": month,
+        "ticket_id": row.ticket_id, "observed": metres,
+        "evidence": f"titik lokasi {_place_name(at)}, {_metres_text(metres)} di luar batas "
+                    f"{OWN_AREA_WORDS[row.unit_type]}"}
+        for row, month, metres, at in zip(chosen.itertuples(index=False), month_of(chosen["created_at"]),
+                                          placed.loc[far, "metres_outside"], placed.loc[far, "at_code"])])
 
 
 def duplicate_bursts(tickets: pd.DataFrame, rules: Rules) -> pd.DataFrame:

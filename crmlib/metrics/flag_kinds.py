@@ -83,9 +83,9 @@ KINDS: tuple[FlagKind, ...] = (
     FlagKind("time_order", "ticket", False, "Urutan waktu tidak wajar", None, None, (),
              "a ticket's time before the one it follows (the loader emptied it)",
              loader_code=ReasonCode.TIME_BEFORE_PREVIOUS),
-    FlagKind("geotag_far", "ticket", False, "Titik lokasi jauh dari unit", None, None,
-             ("anomalies.geotag_far_robust_z", "anomalies.geotag_far_min_metres", "anomalies.geotag_min_tickets"),
-             "a geotag far from its unit's usual place"),
+    FlagKind("geotag_outside", "ticket", False, "Titik lokasi di luar wilayah unit", None, None,
+             ("places.border_tolerance_metres",), "a geotag outside its unit's kelurahan, kecamatan or city, "
+             "beyond the border band"),
     FlagKind("duplicate_burst", "ticket", False, "Aduan serupa beruntun", None, None,
              ("anomalies.burst_tickets", "anomalies.burst_metres", "anomalies.burst_hours"),
              "complaints of one category close in place and time"),

@@ -11,6 +11,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from crmlib.geometry import METRES_PER_DEGREE_LAT, METRES_PER_DEGREE_LON
+from crmlib.sample.places import across_border
 from crmlib.sample.world import Ticket, World, max_hours, month_bounds, random_times, response_within
 
 
@@ -36,13 +38,14 @@ PLANTED = (
             "it came in"),
     Planted("batch_closure", "jakpus", 10, "Kebon Kelapa", "4 tickets of one day completed in the same minute"),
     Planted("time_order", "jaksel", 3, "Pulo", "the month's first ticket is completed 2 hours before it came in"),
-    Planted("geotag_far", "jakut", 5, "Koja", "the month's first geotagged ticket moved 6 km"),
+    Planted("geotag_outside", "jaksel", 6, "Guntur", "the month's first geotagged ticket moved across the "
+            "nearest border, 300 m into the neighbouring kelurahan"),
     Planted("duplicate_burst", "jakbar", 7, "Keagungan", "4 fallen-tree complaints within 30 m and 80 minutes"),
     Planted("backlog_aged", "jaktim", 8, "Bidara Cina", "the month's first 3 tickets left open (In Progres)"),
 )
 _BY_KIND = {p.kind: p for p in PLANTED}
 BURST_MINUTES = (0, 20, 45, 80)
-FAR_METRES = 6000
+OUTSIDE_METRES = 300
 
 
 def _own(world: World, kind: str) -> list[Ticket]:
@@ -108,11 +111,11 @@ def plant_tickets(rng: np.random.Generator, world: World) -> list[Ticket]:
 
 
 def plant_places(rng: np.random.Generator, world: World, burst: list[Ticket]) -> None:
-    """Move one geotag far from its unit and put the burst's complaints at one spot (after places are given)."""
-    far = next(t for t in _own(world, "geotag_far") if t.lat is not None)
-    metres_per_degree = 111_320.0 * float(np.cos(np.radians(6.2)))
-    # Towards the middle of Jakarta, so the point stays inside the province.
-    far.lon += (-1 if far.lon > 106.8 else 1) * FAR_METRES / metres_per_degree
+    """Move one geotag across its kelurahan's border and put the burst's complaints at one spot (after places are
+    given)."""
+    outside = next(t for t in _own(world, "geotag_outside") if t.lat is not None)
+    p = _BY_KIND["geotag_outside"]
+    outside.lon, outside.lat = across_border(p.city, p.unit, outside.lon, outside.lat, OUTSIDE_METRES)
     for t in burst[1:]:
-        t.lat = burst[0].lat + rng.uniform(-10, 10) / 110_574.0
-        t.lon = burst[0].lon + rng.uniform(-10, 10) / metres_per_degree
+        t.lat = burst[0].lat + rng.uniform(-10, 10) / METRES_PER_DEGREE_LAT
+        t.lon = burst[0].lon + rng.uniform(-10, 10) / METRES_PER_DEGREE_LON

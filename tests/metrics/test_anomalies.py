@@ -6,8 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import shapely
+
+from crmlib.geometry import METRES_PER_DEGREE_LAT, METRES_PER_DEGREE_LON, degrees_xy, metres_shape
+from crmlib.ingest import boundaries
+from crmlib.ingest.areas import reference
 from crmlib.ingest.rules import rules_from_dict
-from crmlib.metrics import anomalies
+from crmlib.metrics import anomalies, places
 from crmlib.report import data_quality
 from crmlib.schema import FLAG_COLUMNS, ReasonCode, row_frame_dtypes
 
@@ -222,21 +227,60 @@ def test_no_completed_ticket_gives_no_duration_flag():
 
 def geotag(lat_metres: float, lon_metres: float, created: str = "2022-05-10 08:00", **extra) -> dict:
     """A geotagged ticket this many metres north and east of a point in Jakarta Timur."""
-    return {"latitude": -6.2 + lat_metres / anomalies.METRES_PER_DEGREE_LAT,
-            "longitude": 106.86 + lon_metres / anomalies.METRES_PER_DEGREE_LON, "geotagged": True,
+    return {"latitude": -6.2 + lat_metres / METRES_PER_DEGREE_LAT,
+            "longitude": 106.86 + lon_metres / METRES_PER_DEGREE_LON, "geotagged": True,
             "created_at": created, **extra}
 
 
-def test_geotag_far_from_the_unit():
-    # Nine geotags 100-300 m around the unit's centre, one 5 km east: robust z of its log distance is far above 3.5.
-    near = [geotag(100 * ((i % 3) + 1), 50 * (i - 4)) for i in range(9)]
-    tickets = frames.tickets(*near, geotag(0, 5000))
-    flags = anomalies.geotags_far(tickets, "2022-05", RULES)
-    assert flags["ticket_id"].tolist() == ["JK2206010010"]
-    assert flags["observed"].iloc[0] == pytest.approx(5000, abs=300)
-    assert flags["evidence"].iloc[0].startswith("titik lokasi 5,0 km dari titik tengah unit")
-    # Too few geotags to judge a unit: nothing.
-    assert anomalies.geotags_far(frames.tickets(*near[:3], geotag(0, 5000)), "2022-05", RULES).empty
+def _east_of(level: str, code: str, metres: float) -> dict:
+    """A point this many metres due east of an area's easternmost vertex: every other point of the area lies
+    west of that vertex, so the point is exactly ``metres`` from the area."""
+    shape = boundaries.shapes(level).set_index("code").at[code, "geometry"]
+    x, y = max(shapely.get_coordinates(metres_shape(shape)).tolist())
+    longitude, latitude = degrees_xy(np.array([x + metres, y]))
+    return {"longitude": float(longitude[0]), "latitude": float(latitude[0]), "geotagged": True}
+
+
+GAMBIR = {"city_code": "jakpus", "kecamatan": "Gambir", "unit_type": "kelurahan", "unit": "Gambir"}
+
+
+def test_geotag_outside_its_kelurahan_beyond_the_border_band():
+    # The band is 100 m: 60 m east of Gambir's easternmost point is within it, 300 m is not; inside is 0 m.
+    inside = boundaries.shapes("kelurahan").set_index("code").at["31.71.01.1001", "geometry"].representative_point()
+    tickets = frames.tickets({**GAMBIR, "longitude": inside.x, "latitude": inside.y, "geotagged": True},
+                             {**GAMBIR, **_east_of("kelurahan", "31.71.01.1001", 60)},
+                             {**GAMBIR, **_east_of("kelurahan", "31.71.01.1001", 300)},
+                             {**GAMBIR, **_east_of("kelurahan", "31.71.01.1001", 300), "geotagged": False})
+    flags = anomalies.geotags_outside(tickets, RULES)
+    assert flags["ticket_id"].tolist() == ["JK2206010003"]
+    assert flags["observed"].iloc[0] == pytest.approx(300, abs=0.5)
+    assert flags["evidence"].iloc[0].endswith("300 m di luar batas kelurahannya")
+
+
+def test_geotag_outside_names_the_kelurahan_it_lies_in_or_says_it_is_outside_dki():
+    # 300 m east of Gambir lies in its neighbour to the east; 30 km east of Jakarta Timur is in Bekasi.
+    placed = frames.tickets({**GAMBIR, **_east_of("kelurahan", "31.71.01.1001", 300)},
+                            {"city_code": "jaktim", "kecamatan": None, "unit_type": "kota",
+                             "unit": "Walikota Jakarta Timur", **_east_of("kota", "31.75", 30_000)})
+    flags = anomalies.geotags_outside(placed, RULES)
+    neighbour = places.geotag_places(placed)["at_code"].iloc[0]
+    name = reference().set_index("kelurahan_code").at[neighbour, "kelurahan"]
+    assert neighbour.startswith("31.71.") and neighbour != "31.71.01.1001"
+    assert flags["evidence"].tolist() == [
+        f"titik lokasi di Kelurahan {name}, Kec. {reference().set_index('kelurahan_code').at[neighbour, 'kecamatan']}"
+        ", 300 m di luar batas kelurahannya",
+        "titik lokasi di luar DKI Jakarta, 30,0 km di luar batas wilayah kota/kabupatennya"]
+
+
+def test_a_kecamatan_unit_is_judged_by_its_kecamatan():
+    # 300 m east of kelurahan Gambir's easternmost point may still lie in kecamatan Gambir; 300 m east of the
+    # kecamatan's own easternmost point does not.
+    kecamatan = {"city_code": "jakpus", "kecamatan": "Gambir", "unit_type": "kecamatan", "unit": "Kecamatan Gambir"}
+    tickets = frames.tickets({**kecamatan, **_east_of("kecamatan", "31.71.01", 50)},
+                             {**kecamatan, **_east_of("kecamatan", "31.71.01", 250)})
+    flags = anomalies.geotags_outside(tickets, RULES)
+    assert flags["ticket_id"].tolist() == ["JK2206010002"]
+    assert flags["evidence"].iloc[0].endswith("250 m di luar batas kecamatannya")
 
 
 def test_duplicate_burst_needs_the_same_category_place_and_time():

@@ -25,6 +25,7 @@ RULES = rules_from_dict({
     "durations": {"max_days": 90},
     "anomalies": frames.RULES_DOC["anomalies"],
     "arrival_periods": frames.RULES_DOC["arrival_periods"],
+    "places": frames.RULES_DOC["places"],
 })
 
 # A made-up city: kecamatan 'Timur' (kelurahan 'Zeta', 'Alfa', 'Timur') then 'Barat' (kelurahan 'Mawar').

@@ -11,12 +11,12 @@ import frames
 
 def test_unit_tickets_carry_their_flag_kinds_and_no_free_text():
     tickets = frames.tickets({}, {}, {"unit": "Utan Kayu"})
-    flags = pd.DataFrame({"kind": ["fast_closure", "geotag_far", "fast_closure", "volume_spike"],
+    flags = pd.DataFrame({"kind": ["fast_closure", "geotag_outside", "fast_closure", "volume_spike"],
                           "unit": ["Kayu Manis", "Kayu Manis", "Kayu Manis", "Kayu Manis"],
                           "ticket_id": ["JK2206010002", "JK2206010002", "JK2206010002", None]})
     table = explore.unit_tickets(tickets, "Kayu Manis", flags)
     assert table["ticket_id"].tolist() == ["JK2206010001", "JK2206010002"]
-    assert table["flags"].tolist() == ["", "fast_closure, geotag_far"]
+    assert table["flags"].tolist() == ["", "fast_closure, geotag_outside"]
     assert list(table.columns) == [*explore.TICKET_COLUMNS, "flags"]
     assert explore.most_flagged_unit(flags, tickets) == "Kayu Manis"
 

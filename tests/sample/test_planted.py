@@ -5,7 +5,7 @@ import pytest
 
 from crmlib.ingest.cache import load_cached
 from crmlib.ingest.select import month_bounds
-from crmlib.metrics import flag_kinds
+from crmlib.metrics import flag_kinds, places
 from crmlib.metrics.history import export_months
 from crmlib.pipeline.context.anomaly_scan import scan_export
 from crmlib.pipeline.context.city import sample_inputs
@@ -34,7 +34,7 @@ def test_one_planted_anomaly_of_each_kind():
 def test_the_scan_finds_each_planted_anomaly(export, rules, planted):
     flags = _scan(export, rules, planted.city, f"2022-{planted.month:02d}")
     mine = flags[(flags["kind"] == planted.kind) & (flags["unit"] == planted.unit)]
-    expected = {"fast_closure": 1, "time_order": 1, "geotag_far": 1, "batch_closure": 4, "duplicate_burst": 4,
+    expected = {"fast_closure": 1, "time_order": 1, "geotag_outside": 1, "batch_closure": 4, "duplicate_burst": 4,
                 "backlog_aged": 3}
     assert len(mine) == expected.get(planted.kind, 1)
     if planted.kind not in STATISTICAL:  # rule flags have no chance hits: the planted ones are all there is
@@ -56,6 +56,17 @@ def test_the_calibrated_months_do_not_stand_out_from_their_history(export, rules
     flags = _scan(export, rules, city, month)
     assert flags["kind"].isin(STATISTICAL).sum() == 0
     assert month_bounds(month)[0] > export.tickets["created_at"].min()
+
+
+def test_the_sample_geotags_lie_in_their_units_area_but_the_planted_one(export, rules):
+    """Each geotag lies in its unit's kelurahan, kecamatan or city, or within the border band of it (a phone's fix
+    error): only the planted geotag_outside lies farther."""
+    placed = places.geotag_places(export.tickets)
+    beyond = placed["metres_outside"] > rules.places.border_tolerance_metres
+    planted = next(p for p in PLANTED if p.kind == "geotag_outside")
+    assert export.tickets.loc[beyond[beyond].index, "unit"].tolist() == [planted.unit]
+    assert placed["own_code"].notna().all()
+    assert (placed["metres_outside"] == 0).mean() > 0.95
 
 
 def test_the_sample_readme_lists_each_planted_anomaly():

@@ -150,9 +150,6 @@ def test_geotag_only_for_jaki_and_qlue(frames):
     tickets, _ = frames
     has_point = (tickets["Latitude"] != "") & (tickets["Longitude"] != "")
     assert (has_point == tickets["Kanal"].isin(sample.GEOTAGGED_CHANNELS)).all()
-    lat = tickets.loc[has_point, "Latitude"].str.replace(",", ".").astype(float)
-    lon = tickets.loc[has_point, "Longitude"].str.replace(",", ".").astype(float)
-    assert lat.between(-6.37, -5.19).all() and lon.between(106.39, 106.98).all()
 
 
 def test_open_tickets_only_near_year_end(frames):

@@ -56,8 +56,7 @@ FINDERS: Mapping[str, Callable[[ScanInputs], pd.DataFrame]] = {
     "fast_closure": lambda s: anomalies.fast_closures(s.tickets, s.rules),
     "batch_closure": lambda s: anomalies.batch_closures(s.tickets, s.rules),
     "time_order": lambda s: anomalies.time_order(s.tickets, s.loader_flags),
-    # A unit's usual place: its geotags of this month and of the baseline months.
-    "geotag_far": lambda s: anomalies.geotags_far(s.city_tickets, s.month, s.rules),
+    "geotag_outside": lambda s: anomalies.geotags_outside(s.tickets, s.rules),
     "duplicate_burst": lambda s: anomalies.duplicate_bursts(s.tickets, s.rules),
     "backlog_aged": lambda s: anomalies.backlog_aged(s.tickets, s.cutoff, s.rules),
 }

@@ -1,0 +1,224 @@
+"""Maps of the report: kelurahan choropleths in a few classes and the density of geotags, drawn from the shipped
+boundaries with matplotlib on a plane in metres. No basemap tiles: builds are offline and must be reproducible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib.patheffects as effects
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import shapely
+from matplotlib.collections import PathCollection
+from matplotlib.patches import Patch
+from matplotlib.path import Path as MplPath
+
+from crmlib import formatting as fmt
+from crmlib.geometry import degrees_xy, metres_shape, metres_xy
+from crmlib.ingest import boundaries
+from crmlib.report import charts
+
+NO_DATA = "#c8c8c8"
+COUNT_COLORS = ("#f7f4f0", "#fde0a6", "#fdae61", "#f46d43", "#d73027", "#a50026")  # 0, then 5 classes
+SHARE_COLORS = ("#d73027", "#fc8d59", "#fee08b", "#91cf60", "#1a9850")
+# Shares responded within the rule, in percent: the lower edge of each class.
+SHARE_EDGES = (0.0, 50.0, 70.0, 85.0, 95.0)
+COUNT_CLASSES = 5
+# An area whose polygons fill less than this share of its map's frame is islands: drawn with a wide border in
+# their own colour, so that each reads as a spot at the map's scale.
+ISLANDS_SHARE = 0.02
+MAP_WIDTH = 7.0  # inches, the report's text column
+
+
+def count_classes(counts: pd.Series, classes: int = COUNT_CLASSES) -> list[tuple[int, int]]:
+    """Up to ``classes`` whole-number classes (low, high) for the positive counts, by quantiles, so each holds
+    about as many kelurahan; 0 is a class of its own (see :func:`class_labels`).
+
+    >>> count_classes(pd.Series([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]))
+    [(1, 2), (3, 4), (5, 6), (7, 8), (9, 10)]
+    >>> count_classes(pd.Series([0, 4, 4, 4]))
+    [(4, 4)]
+    """
+    positive = np.sort(counts[counts > 0].to_numpy())
+    if positive.size == 0:
+        return []
+    # Upper edges at the quantiles, as whole numbers that split the sorted counts; repeated edges merge.
+    uppers = sorted({int(np.quantile(positive, q, method="inverted_cdf")) for q in np.linspace(0, 1, classes + 1)[1:]})
+    lows = [int(positive[0])] + [u + 1 for u in uppers[:-1]]
+    return list(zip(lows, uppers))
+
+
+def classify_counts(counts: pd.Series, classes: Sequence[tuple[int, int]]) -> pd.Series:
+    """Each count's class: 0 for none, then 1.. for the classes of :func:`count_classes`."""
+    index = np.zeros(len(counts), dtype=int)
+    for i, (low, high) in enumerate(classes, start=1):
+        index[((counts >= low) & (counts <= high)).to_numpy()] = i
+    return pd.Series(index, index=counts.index)
+
+
+def count_labels(classes: Sequence[tuple[int, int]]) -> list[str]:
+    """Legend words of the count classes, 0 first: ``['0', '1-4', '5']``."""
+    return ["0"] + [fmt.integer(low) if low == high else f"{fmt.integer(low)}-{fmt.integer(high)}"
+                    for low, high in classes]
+
+
+def classify_shares(shares: pd.Series) -> pd.Series:
+    """Each share's class by :data:`SHARE_EDGES` (0 for below 50%), -1 where it is missing (too few)."""
+    index = np.searchsorted(SHARE_EDGES, shares.fillna(0).to_numpy(), side="right") - 1
+    return pd.Series(np.where(shares.isna(), -1, index), index=shares.index)
+
+
+def share_labels() -> list[str]:
+    """Legend words of the share classes: ``['< 50%', '50-70%', ...]``."""
+    edges = [fmt.number(e, 0) for e in SHARE_EDGES]
+    return [f"< {edges[1]}%"] + [f"{low}-{high}%" for low, high in zip(edges[1:-1], edges[2:])] + [f"≥ {edges[-1]}%"]
+
+
+def _path(geometry: shapely.Geometry) -> MplPath:
+    """A polygon or multipolygon (with holes) as one matplotlib path."""
+    vertices, codes = [], []
+    for polygon in getattr(geometry, "geoms", [geometry]):
+        for ring in (polygon.exterior, *polygon.interiors):
+            xy = np.asarray(ring.coords)
+            vertices.append(xy)
+            codes.append(np.r_[MplPath.MOVETO, np.full(len(xy) - 2, MplPath.LINETO), MplPath.CLOSEPOLY])
+    return MplPath(np.concatenate(vertices), np.concatenate(codes).astype(np.uint8))
+
+
+def area_shapes(level: boundaries.Level, prefix: str) -> pd.DataFrame:
+    """The level's areas whose code starts with ``prefix`` (a city's '31.75', or '31' for all), in metres."""
+    shapes = boundaries.shapes(level)
+    shapes = shapes[shapes["code"].str.startswith(prefix)].reset_index(drop=True)
+    shapes["geometry"] = metres_shape(shapes["geometry"].to_numpy())
+    return shapes
+
+
+def _islands(shapes: pd.DataFrame) -> bool:
+    x0, y0, x1, y1 = shapely.total_bounds(shapes["geometry"].to_numpy())
+    return shapely.area(shapes["geometry"].to_numpy()).sum() < ISLANDS_SHARE * (x1 - x0) * (y1 - y0)
+
+
+def _draw_areas(ax: plt.Axes, shapes: pd.DataFrame, colors: Sequence[str], *, edge: str = "white",
+                width: float = 0.4) -> None:
+    paths = [_path(g) for g in shapes["geometry"]]
+    if _islands(shapes):  # a wide border in their own colour, then a thin dark one around it
+        ax.add_collection(PathCollection(paths, facecolors=colors, edgecolors=colors, linewidths=5))
+        ax.add_collection(PathCollection(paths, facecolors="none", edgecolors="#555555", linewidths=0.3))
+    else:
+        ax.add_collection(PathCollection(paths, facecolors=colors, edgecolors=edge, linewidths=width))
+
+
+def _draw_borders(ax: plt.Axes, borders: pd.DataFrame, *, width: float, names: bool, size: float = 6.5) -> None:
+    ax.add_collection(PathCollection([_path(g) for g in borders["geometry"]], facecolors="none",
+                                     edgecolors="#333333", linewidths=width))
+    if names:
+        halo = [effects.withStroke(linewidth=2, foreground="white")]
+        for name, geometry in zip(borders["name"], borders["geometry"]):
+            point = max(getattr(geometry, "geoms", [geometry]), key=lambda g: g.area).representative_point()
+            ax.annotate(name, (point.x, point.y), ha="center", va="center", fontsize=size, color="#222222",
+                        path_effects=halo)
+
+
+def _frame(ax: plt.Axes, shapes: pd.DataFrame, margin: float = 0.03) -> None:
+    x0, y0, x1, y1 = shapely.total_bounds(shapes["geometry"].to_numpy())
+    pad = margin * max(x1 - x0, y1 - y0)
+    ax.set_xlim(x0 - pad, x1 + pad)
+    ax.set_ylim(y0 - pad, y1 + pad)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+
+
+def _figure(shapes: pd.DataFrame) -> tuple[plt.Figure, plt.Axes]:
+    x0, y0, x1, y1 = shapely.total_bounds(shapes["geometry"].to_numpy())
+    height = float(np.clip(MAP_WIDTH * (y1 - y0) / (x1 - x0), 4.0, 8.5))
+    fig, ax = plt.subplots(figsize=(MAP_WIDTH, height), dpi=100)
+    return fig, ax
+
+
+def _legend(ax: plt.Axes, colors: Sequence[str], labels: Sequence[str], title: str) -> None:
+    ax.legend(handles=[Patch(facecolor=c, edgecolor="#777777", linewidth=0.4, label=l) for c, l in zip(colors, labels)],
+              title=title, loc="lower left", fontsize=7.5, title_fontsize=8, frameon=True, framealpha=0.9)
+
+
+def choropleth(kelurahan: pd.DataFrame, colors: Sequence[str], kecamatan: pd.DataFrame, legend_colors: Sequence[str],
+               legend_labels: Sequence[str], legend_title: str, title: str) -> plt.Figure:
+    """A city's kelurahan in their class colours (``colors`` in the order of ``kelurahan``'s rows), kecamatan
+    borders and names over them, and the legend."""
+    fig, ax = _figure(kelurahan)
+    _draw_areas(ax, kelurahan, colors)
+    _draw_borders(ax, kecamatan, width=0.9, names=True)
+    _frame(ax, kelurahan)
+    _legend(ax, legend_colors, legend_labels, legend_title)
+    ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def province_choropleth(kelurahan: pd.DataFrame, colors: Sequence[str], cities: pd.DataFrame,
+                        legend_colors: Sequence[str], legend_labels: Sequence[str], legend_title: str,
+                        title: str) -> plt.Figure:
+    """All of DKI Jakarta's kelurahan with the city borders: the mainland, and Kepulauan Seribu in an inset at
+    its own scale (its islands lie up to 80 km north, too small to read at the mainland's)."""
+    islands = kelurahan["code"].str.startswith("31.01.").to_numpy()
+    mainland = kelurahan[~islands]
+    fig, ax = _figure(mainland)
+    colors = np.asarray(colors, dtype=object)
+    _draw_areas(ax, mainland, colors[~islands])
+    _draw_borders(ax, cities[~cities["code"].eq("31.01")].assign(
+        name=lambda c: c["name"].str.replace(r"^(Kota|Kabupaten) Administrasi ", "", regex=True)), width=1.2,
+        names=True, size=8)
+    _frame(ax, mainland)
+    inset = ax.inset_axes((0.0, 0.62, 0.3, 0.38))
+    _draw_areas(inset, kelurahan[islands], colors[islands])
+    _frame(inset, kelurahan[islands], margin=0.08)
+    inset.set_axis_on()
+    inset.set(xticks=[], yticks=[])
+    inset.set_title("Kepulauan Seribu (skala sendiri)", fontsize=7)
+    _legend(ax, legend_colors, legend_labels, legend_title)
+    ax.legend_.set_loc("lower right")
+    ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def hex_grid(shapes: pd.DataFrame, cell_metres: float) -> tuple[int, int]:
+    """Hexagons across and up for cells ``cell_metres`` wide over the map's frame, near regular on the plane."""
+    x0, y0, x1, y1 = shapely.total_bounds(shapes["geometry"].to_numpy())
+    across = max(1, int(np.ceil((x1 - x0) / cell_metres)))
+    return across, max(1, int(round(across * (y1 - y0) / (x1 - x0) / np.sqrt(3))))
+
+
+def geotag_cells(longitude: pd.Series, latitude: pd.Series, shapes: pd.DataFrame,
+                 cell_metres: float) -> pd.DataFrame:
+    """Geotags counted in hexagonal cells ``cell_metres`` wide over the map's frame (:func:`hex_grid`): the
+    ``longitude`` and ``latitude`` of each non-empty cell's centre and its ``complaints``, in a fixed order."""
+    x0, y0, x1, y1 = shapely.total_bounds(shapes["geometry"].to_numpy())
+    xy = metres_xy(longitude, latitude)
+    fig, ax = plt.subplots()
+    cells = ax.hexbin(xy[:, 0], xy[:, 1], gridsize=hex_grid(shapes, cell_metres), extent=(x0, x1, y0, y1), mincnt=1)
+    centres, counts = cells.get_offsets(), cells.get_array()
+    plt.close(fig)
+    lon, lat = degrees_xy(np.asarray(centres))
+    frame = pd.DataFrame({"longitude": lon.round(5), "latitude": lat.round(5), "complaints": np.asarray(counts, int)})
+    return frame.sort_values(["latitude", "longitude"], ignore_index=True)
+
+
+def density(kelurahan: pd.DataFrame, kecamatan: pd.DataFrame, longitude: pd.Series, latitude: pd.Series,
+            cell_metres: float, title: str) -> plt.Figure:
+    """The month's geotags as counts in hexagonal cells over the grey kelurahan, with kecamatan borders."""
+    fig, ax = _figure(kelurahan)
+    _draw_areas(ax, kelurahan, ["#eeeeee"] * len(kelurahan), edge="#bbbbbb", width=0.3)
+    x0, y0, x1, y1 = shapely.total_bounds(kelurahan["geometry"].to_numpy())
+    xy = metres_xy(longitude, latitude)
+    if len(xy):
+        cells = ax.hexbin(xy[:, 0], xy[:, 1], gridsize=hex_grid(kelurahan, cell_metres), extent=(x0, x1, y0, y1),
+                          mincnt=1, cmap="magma_r",
+                          linewidths=0.2, edgecolors="white", zorder=3)
+        fig.colorbar(cells, ax=ax, fraction=0.03, pad=0.01, label="Aduan per sel")
+    _draw_borders(ax, kecamatan, width=0.8, names=True)
+    _frame(ax, kelurahan)
+    ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    return fig
