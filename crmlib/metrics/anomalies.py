@@ -50,7 +50,7 @@ from crmlib.metrics.durations import UNIT_KEYS, completion_hours, response_hours
 from crmlib.geometry import metres_xy
 from crmlib.ingest.areas import reference
 from crmlib.metrics.history import month_of
-from crmlib.metrics.places import geotag_places
+from crmlib.metrics.places import geotag_places, geotagged
 from crmlib.metrics.scores import effective_max_tl_hours
 
 # Added to a unit's baseline count: a unit with no complaint in its baseline still has a small expected rate.
@@ -145,10 +145,6 @@ def _metres(tickets: pd.DataFrame) -> np.ndarray:
     return metres_xy(tickets["longitude"], tickets["latitude"])
 
 
-def _geotagged(tickets: pd.DataFrame) -> pd.DataFrame:
-    return tickets[tickets["geotagged"].astype("boolean").fillna(False).astype(bool)]
-
-
 OWN_AREA_WORDS = {"kelurahan": "kelurahannya", "kecamatan": "kecamatannya", "kota": "wilayah kota/kabupatennya"}
 
 
@@ -187,7 +183,7 @@ def duplicate_bursts(tickets: pd.DataFrame, rules: Rules) -> pd.DataFrame:
 
     config = rules.anomalies
     rows = []
-    for _, part in _geotagged(tickets).groupby("category", sort=True):
+    for _, part in geotagged(tickets).groupby("category", sort=True):
         if len(part) < config.burst_tickets:
             continue
         tree = cKDTree(_metres(part))

@@ -28,6 +28,11 @@ def _areas(level: boundaries.Level) -> tuple[np.ndarray, np.ndarray, shapely.STR
     return shapes["code"].to_numpy(), polygons, shapely.STRtree(polygons)
 
 
+def geotagged(tickets: pd.DataFrame) -> pd.DataFrame:
+    """The tickets that carry a geotag."""
+    return tickets[tickets["geotagged"].astype("boolean").fillna(False).to_numpy(dtype=bool)]
+
+
 def unit_area_codes(tickets: pd.DataFrame) -> pd.Series:
     """The code of each ticket's unit's area: its kelurahan, its kecamatan, or its city for the head unit
     (missing for a unit outside the official list).
@@ -56,8 +61,7 @@ def geotag_places(tickets: pd.DataFrame, near_metres: float = 0) -> pd.DataFrame
     Each distinct (unit type, area, point) is placed once: an export whose tickets share a point (an office's
     coordinates) costs one lookup for all of them.
     """
-    geotagged = tickets["geotagged"].astype("boolean").fillna(False).to_numpy(dtype=bool)
-    chosen = tickets[geotagged]
+    chosen = geotagged(tickets)
     frame = pd.DataFrame({"unit_type": chosen["unit_type"].astype("string"), "own_code": unit_area_codes(chosen),
                           "longitude": chosen["longitude"].astype("float64"),
                           "latitude": chosen["latitude"].astype("float64")})
@@ -137,3 +141,20 @@ def kelurahan_measures(tickets: pd.DataFrame, city: str, rules: Rules) -> pd.Dat
     enough = areas["complaints"] >= rules.places.map_min_complaints
     areas["share"] = (100 * areas["within"] / areas["complaints"]).where(enough)
     return areas
+
+
+def map_summary(measures: pd.DataFrame, tickets: pd.DataFrame) -> dict[str, object]:
+    """What the maps' sentences say, from :func:`kelurahan_measures` and the month's tickets: the kelurahan
+    with the most complaints (the first in code order on a tie) and its count, the kelurahan without any, the
+    complaints of kecamatan and city units (not on a kelurahan map), the kelurahan too few to colour, and the
+    lowest share coloured with its kelurahan (None when none is coloured)."""
+    top = measures.loc[measures["complaints"].idxmax()] if len(measures) else None
+    shares = measures.dropna(subset=["share"])
+    low = shares.loc[shares["share"].idxmin()] if len(shares) else None
+    return {"top_kelurahan": None if top is None else str(top["kelurahan"]),
+            "top_complaints": 0 if top is None else int(top["complaints"]),
+            "without_complaints": int((measures["complaints"] == 0).sum()),
+            "not_on_kelurahan": int((tickets["unit_type"] != "kelurahan").sum()),
+            "grey": int(measures["share"].isna().sum()),
+            "lowest_kelurahan": None if low is None else str(low["kelurahan"]),
+            "lowest_share": None if low is None else float(low["share"])}

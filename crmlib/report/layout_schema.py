@@ -121,6 +121,8 @@ SECTIONS: Mapping[str, SectionSchema] = MappingProxyType({
     "13_kualitas_data": _section("the annex on data quality: rows read, used and excluded, and the capaian rule",
                                  ["chapter", "excluded", "flagged", "capaian_rule"]),
     "14_lampiran_anomali": _section("the annex listing every ticket-level anomaly flag", ["chapter"]),
+    "15_peta": _section("maps of the month per kelurahan: complaints in a few classes, the share responded within the "
+                        "rule (too few complaints in grey), and the density of geotags", ["chapter", "section"]),
 })
 
 

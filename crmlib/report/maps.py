@@ -18,6 +18,7 @@ from matplotlib.path import Path as MplPath
 from crmlib import formatting as fmt
 from crmlib.geometry import degrees_xy, metres_shape, metres_xy
 from crmlib.ingest import boundaries
+from crmlib.ingest.areas import CITY_CODES
 from crmlib.report import charts
 
 NO_DATA = "#c8c8c8"
@@ -30,6 +31,12 @@ COUNT_CLASSES = 5
 # their own colour, so that each reads as a spot at the map's scale.
 ISLANDS_SHARE = 0.02
 MAP_WIDTH = 7.0  # inches, the report's text column
+# Density cells: 500 m, a few blocks, on a city's mainland; wider on a map that spans the islands.
+CELL_METRES = 500.0
+MAX_CELLS_ACROSS = 60
+# Cells by how many geotags they hold: light to dark, the lightest still clear on the grey kelurahan.
+DENSITY_CLASSES = 4
+DENSITY_COLORS = ("#fdd49e", "#fc8d59", "#d7301f", "#7f0000")
 
 
 def count_classes(counts: pd.Series, classes: int = COUNT_CLASSES) -> list[tuple[int, int]]:
@@ -45,7 +52,8 @@ def count_classes(counts: pd.Series, classes: int = COUNT_CLASSES) -> list[tuple
     if positive.size == 0:
         return []
     # Upper edges at the quantiles, as whole numbers that split the sorted counts; repeated edges merge.
-    uppers = sorted({int(np.quantile(positive, q, method="inverted_cdf")) for q in np.linspace(0, 1, classes + 1)[1:]})
+    n = len(positive)
+    uppers = sorted({int(positive[-(-n * i // classes) - 1]) for i in range(1, classes + 1)})
     lows = [int(positive[0])] + [u + 1 for u in uppers[:-1]]
     return list(zip(lows, uppers))
 
@@ -111,14 +119,22 @@ def _draw_areas(ax: plt.Axes, shapes: pd.DataFrame, colors: Sequence[str], *, ed
 
 
 def _draw_borders(ax: plt.Axes, borders: pd.DataFrame, *, width: float, names: bool, size: float = 6.5) -> None:
-    ax.add_collection(PathCollection([_path(g) for g in borders["geometry"]], facecolors="none",
-                                     edgecolors="#333333", linewidths=width))
+    if width:
+        ax.add_collection(PathCollection([_path(g) for g in borders["geometry"]], facecolors="none",
+                                         edgecolors="#333333", linewidths=width))
     if names:
         halo = [effects.withStroke(linewidth=2, foreground="white")]
         for name, geometry in zip(borders["name"], borders["geometry"]):
             point = max(getattr(geometry, "geoms", [geometry]), key=lambda g: g.area).representative_point()
             ax.annotate(name, (point.x, point.y), ha="center", va="center", fontsize=size, color="#222222",
                         path_effects=halo)
+
+
+def _draw_names_and_borders(ax: plt.Axes, kelurahan: pd.DataFrame, kecamatan: pd.DataFrame) -> None:
+    if _islands(kelurahan):
+        _draw_borders(ax, kelurahan, width=0, names=True, size=7)
+    else:
+        _draw_borders(ax, kecamatan, width=0.9, names=True)
 
 
 def _frame(ax: plt.Axes, shapes: pd.DataFrame, margin: float = 0.03) -> None:
@@ -132,7 +148,7 @@ def _frame(ax: plt.Axes, shapes: pd.DataFrame, margin: float = 0.03) -> None:
 
 def _figure(shapes: pd.DataFrame) -> tuple[plt.Figure, plt.Axes]:
     x0, y0, x1, y1 = shapely.total_bounds(shapes["geometry"].to_numpy())
-    height = float(np.clip(MAP_WIDTH * (y1 - y0) / (x1 - x0), 4.0, 8.5))
+    height = float(np.clip(MAP_WIDTH * (y1 - y0) / (x1 - x0), 4.0, 6.5))
     fig, ax = plt.subplots(figsize=(MAP_WIDTH, height), dpi=100)
     return fig, ax
 
@@ -145,10 +161,10 @@ def _legend(ax: plt.Axes, colors: Sequence[str], labels: Sequence[str], title: s
 def choropleth(kelurahan: pd.DataFrame, colors: Sequence[str], kecamatan: pd.DataFrame, legend_colors: Sequence[str],
                legend_labels: Sequence[str], legend_title: str, title: str) -> plt.Figure:
     """A city's kelurahan in their class colours (``colors`` in the order of ``kelurahan``'s rows), kecamatan
-    borders and names over them, and the legend."""
+    borders and names over them (islands: the kelurahan's names, their borders being the sea), and the legend."""
     fig, ax = _figure(kelurahan)
     _draw_areas(ax, kelurahan, colors)
-    _draw_borders(ax, kecamatan, width=0.9, names=True)
+    _draw_names_and_borders(ax, kelurahan, kecamatan)
     _frame(ax, kelurahan)
     _legend(ax, legend_colors, legend_labels, legend_title)
     ax.set_title(title, fontsize=10)
@@ -183,42 +199,102 @@ def province_choropleth(kelurahan: pd.DataFrame, colors: Sequence[str], cities: 
     return fig
 
 
-def hex_grid(shapes: pd.DataFrame, cell_metres: float) -> tuple[int, int]:
-    """Hexagons across and up for cells ``cell_metres`` wide over the map's frame, near regular on the plane."""
+def cell_metres(shapes: pd.DataFrame) -> float:
+    """The width of a density cell: :data:`CELL_METRES`, or a :data:`MAX_CELLS_ACROSS`-th of a wide map (the
+    islands), whole hundreds of metres."""
+    x0, _, x1, _ = shapely.total_bounds(shapes["geometry"].to_numpy())
+    return float(max(CELL_METRES, 100 * np.ceil((x1 - x0) / MAX_CELLS_ACROSS / 100)))
+
+
+def hex_grid(shapes: pd.DataFrame, width: float) -> tuple[int, int]:
+    """Hexagons across and up for cells ``width`` metres wide over the map's frame, near regular on the plane."""
     x0, y0, x1, y1 = shapely.total_bounds(shapes["geometry"].to_numpy())
-    across = max(1, int(np.ceil((x1 - x0) / cell_metres)))
+    across = max(1, int(np.ceil((x1 - x0) / width)))
     return across, max(1, int(round(across * (y1 - y0) / (x1 - x0) / np.sqrt(3))))
 
 
-def geotag_cells(longitude: pd.Series, latitude: pd.Series, shapes: pd.DataFrame,
-                 cell_metres: float) -> pd.DataFrame:
-    """Geotags counted in hexagonal cells ``cell_metres`` wide over the map's frame (:func:`hex_grid`): the
-    ``longitude`` and ``latitude`` of each non-empty cell's centre and its ``complaints``, in a fixed order."""
-    x0, y0, x1, y1 = shapely.total_bounds(shapes["geometry"].to_numpy())
-    xy = metres_xy(longitude, latitude)
-    fig, ax = plt.subplots()
-    cells = ax.hexbin(xy[:, 0], xy[:, 1], gridsize=hex_grid(shapes, cell_metres), extent=(x0, x1, y0, y1), mincnt=1)
-    centres, counts = cells.get_offsets(), cells.get_array()
-    plt.close(fig)
-    lon, lat = degrees_xy(np.asarray(centres))
-    frame = pd.DataFrame({"longitude": lon.round(5), "latitude": lat.round(5), "complaints": np.asarray(counts, int)})
-    return frame.sort_values(["latitude", "longitude"], ignore_index=True)
+def cell_summary(cells: pd.DataFrame) -> dict[str, int]:
+    """The geotags on the density map and the count of its densest cell.
+
+    >>> cell_summary(pd.DataFrame({"complaints": [3, 1, 5]}))
+    {'geotagged': 9, 'densest': 5}
+    """
+    return {"geotagged": int(cells["complaints"].sum()), "densest": int(cells["complaints"].max()) if len(cells) else 0}
 
 
 def density(kelurahan: pd.DataFrame, kecamatan: pd.DataFrame, longitude: pd.Series, latitude: pd.Series,
-            cell_metres: float, title: str) -> plt.Figure:
-    """The month's geotags as counts in hexagonal cells over the grey kelurahan, with kecamatan borders."""
+            width: float, title: str) -> tuple[plt.Figure, pd.DataFrame, pd.DataFrame]:
+    """The geotags counted in hexagonal cells ``width`` metres wide (:func:`hex_grid`) over the grey kelurahan,
+    coloured in count classes, with kecamatan borders; and the numbers drawn: each non-empty cell's centre
+    (``longitude``, ``latitude``) and ``complaints``, and the classes (as :func:`complaint_classes`, without 0)."""
     fig, ax = _figure(kelurahan)
-    _draw_areas(ax, kelurahan, ["#eeeeee"] * len(kelurahan), edge="#bbbbbb", width=0.3)
+    _draw_areas(ax, kelurahan, ["#e6e6e6"] * len(kelurahan), edge="#bbbbbb", width=0.3)
     x0, y0, x1, y1 = shapely.total_bounds(kelurahan["geometry"].to_numpy())
-    xy = metres_xy(longitude, latitude)
-    if len(xy):
-        cells = ax.hexbin(xy[:, 0], xy[:, 1], gridsize=hex_grid(kelurahan, cell_metres), extent=(x0, x1, y0, y1),
-                          mincnt=1, cmap="magma_r",
-                          linewidths=0.2, edgecolors="white", zorder=3)
-        fig.colorbar(cells, ax=ax, fraction=0.03, pad=0.01, label="Aduan per sel")
-    _draw_borders(ax, kecamatan, width=0.8, names=True)
+    # An empty month draws an empty grid: the map still shows the city.
+    xy = metres_xy(longitude, latitude) if len(longitude) else np.full((1, 2), np.nan)
+    drawn = ax.hexbin(xy[:, 0], xy[:, 1], gridsize=hex_grid(kelurahan, width), extent=(x0, x1, y0, y1), mincnt=1,
+                      linewidths=0.2, edgecolors="white", zorder=3)
+    counts = pd.Series(np.asarray(drawn.get_array(), dtype=int))
+    bins = count_classes(counts, DENSITY_CLASSES)
+    index = classify_counts(counts, bins).to_numpy()
+    drawn.set_array(None)
+    drawn.set_facecolor([DENSITY_COLORS[i - 1] for i in index])
+    classes = pd.DataFrame({"label": count_labels(bins)[1:], "low": [b[0] for b in bins], "high": [b[1] for b in bins],
+                            "cells": [int((index == i).sum()) for i in range(1, len(bins) + 1)]})
+    _draw_names_and_borders(ax, kelurahan, kecamatan)
     _frame(ax, kelurahan)
+    if len(classes):
+        _legend(ax, DENSITY_COLORS[:len(classes)], classes["label"].tolist(), "Aduan per sel")
     ax.set_title(title, fontsize=10)
     fig.tight_layout()
-    return fig
+    longitude, latitude = degrees_xy(np.asarray(drawn.get_offsets()).reshape(-1, 2))
+    cells = pd.DataFrame({"longitude": longitude.round(5), "latitude": latitude.round(5), "complaints": counts})
+    return fig, cells.sort_values(["latitude", "longitude"], ignore_index=True), classes
+
+
+def city_shapes(city: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A city's kelurahan and kecamatan (code order, in metres): what its maps draw."""
+    prefix = CITY_CODES[city] + "."
+    return area_shapes("kelurahan", prefix), area_shapes("kecamatan", prefix)
+
+
+def complaint_classes(measures: pd.DataFrame) -> pd.DataFrame:
+    """The count classes of the kelurahan's complaints (:func:`count_classes`, 0 first): ``label``, ``low``,
+    ``high`` and how many ``kelurahan`` fall in each."""
+    classes = [(0, 0), *count_classes(measures["complaints"])]
+    index = classify_counts(measures["complaints"], classes[1:])
+    return pd.DataFrame({"label": count_labels(classes[1:]), "low": [c[0] for c in classes],
+                         "high": [c[1] for c in classes],
+                         "kelurahan": [int((index == i).sum()) for i in range(len(classes))]})
+
+
+def complaint_map(measures: pd.DataFrame, kelurahan: pd.DataFrame, kecamatan: pd.DataFrame,
+                  classes: pd.DataFrame, title: str) -> plt.Figure:
+    """The choropleth of complaints per kelurahan in the classes of :func:`complaint_classes`."""
+    index = classify_counts(measures["complaints"], list(zip(classes["low"][1:], classes["high"][1:])))
+    colors = COUNT_COLORS[:len(classes)]
+    return choropleth(kelurahan, [colors[i] for i in _aligned(index, measures, kelurahan)], kecamatan, colors,
+                      classes["label"].tolist(), "Jumlah aduan", title)
+
+
+def share_classes(measures: pd.DataFrame, min_complaints: int) -> pd.DataFrame:
+    """The share classes (:data:`SHARE_EDGES`) and the grey one of kelurahan with fewer than ``min_complaints``
+    complaints: ``label`` and how many ``kelurahan`` fall in each."""
+    index = classify_shares(measures["share"])
+    labels = [*share_labels(), f"< {fmt.integer(min_complaints)} aduan"]
+    return pd.DataFrame({"label": labels, "kelurahan": [int((index == i).sum()) for i in range(len(SHARE_EDGES))]
+                         + [int((index < 0).sum())]})
+
+
+def response_map(measures: pd.DataFrame, kelurahan: pd.DataFrame, kecamatan: pd.DataFrame, classes: pd.DataFrame,
+                 legend_title: str, title: str) -> plt.Figure:
+    """The choropleth of the share responded within the rule per kelurahan; too few complaints in grey."""
+    colors = [*SHARE_COLORS, NO_DATA]
+    index = classify_shares(measures["share"])  # -1, the grey class, is the list's last colour
+    return choropleth(kelurahan, [colors[i] for i in _aligned(index, measures, kelurahan)], kecamatan, colors,
+                      classes["label"].tolist(), legend_title, title)
+
+
+def _aligned(index: pd.Series, measures: pd.DataFrame, shapes: pd.DataFrame) -> np.ndarray:
+    """Class indices in the order of the shapes' rows (both frames are keyed by ``code``)."""
+    return index.set_axis(measures["code"]).reindex(shapes["code"]).fillna(0).astype(int).to_numpy()

@@ -103,8 +103,8 @@ def thin_problems(notebook, name: str) -> list[str]:
 def test_every_report_section_has_a_notebook():
     names = [nb.stem for nb in NOTEBOOKS]
     assert names == sorted(names)
-    assert len(names) == 15
-    assert names[0] == "00_sampul" and names[-1] == "14_lampiran_anomali"
+    assert len(names) == 16
+    assert names[0] == "00_sampul" and names[-1] == "15_peta"
 
 
 def test_every_notebook_is_checked():

@@ -21,7 +21,7 @@ def test_a_request_gives_the_sections_their_inputs_as_absolute_paths_and_knows_w
     assert request.out_dir == settings.outputs_dir / "jaktim" / "2022-06"
     # The shipped layout's fifteen sections, in report order; tests may give their own.
     assert [p.stem for p in request.section_notebooks()][:3] == ["00_sampul", "01_pengantar", "02_pendahuluan"]
-    assert len(request.section_notebooks()) == 15
+    assert len(request.section_notebooks()) == 16
     assert BuildRequest("jaktim", "2022-06", settings, notebooks=[Path("a.ipynb")]).section_notebooks() == [
         Path("a.ipynb")]
 
