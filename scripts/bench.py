@@ -27,6 +27,8 @@ from statistics import median
 from crmlib.pipeline.execution.sections import skip_iri_grammar
 from crmlib.resources import section_notebooks
 
+MAPS_SECTION = "15_peta"
+
 skip_iri_grammar()
 # The other scripts of this folder (bench_load, big_export) import as modules.
 sys.path.insert(0, str(Path(__file__).parent))
@@ -252,10 +254,20 @@ def main() -> None:
         def sample() -> dict[str, float]:
             return build_report(BuildRequest(args.city, args.month, settings), progress=None).timings
 
+        def without_maps() -> float:
+            notebooks = [path for path in section_notebooks() if path.stem != MAPS_SECTION]
+            request = BuildRequest(args.city, args.month, settings, notebooks=notebooks)
+            return build_report(request, progress=None).timings["total"]
+
         sample()  # warms the cache
         # A shared machine's speed can drift by a fifth within minutes: a report and its floor are measured in
-        # turn, and each ratio is taken within its round, as the median of the rounds' ratios.
-        rounds = [(sample(), floor_seconds(args.city, args.month, settings.cache_dir)) for _ in range(args.repeat)]
+        # turn, and each ratio is taken within its round, as the median of the rounds' ratios. The report without
+        # its maps comes first, so that the report left in the folder is the whole one.
+        unmapped = []
+        rounds = []
+        for _ in range(args.repeat):
+            unmapped.append(without_maps())
+            rounds.append((sample(), floor_seconds(args.city, args.month, settings.cache_dir)))
         pages = len(PdfReader(report_dir(settings, args.city, args.month) / "report.pdf").pages)
         year = args.month[:4]
         months = [f"{year}-{m:02d}" for m in range(1, args.batch_months + 1)]
@@ -272,7 +284,11 @@ def main() -> None:
     print(f"  floor    {floor:6.2f} s  (section code once in a fresh Python process "
           f"{median([code for _, code in rounds]):.2f} s, plus the same round's HTML and PDF)")
     ratio = median([build["total"] / own for (build, _), own in zip(rounds, floors, strict=True)])
+    maps_added = median([build["total"] - bare for (build, _), bare in zip(rounds, unmapped, strict=True)])
+    maps_ratio = median([build["total"] / bare for (build, _), bare in zip(rounds, unmapped, strict=True)])
     print(f"  report / floor  {ratio:5.2f} x  (target <= 1.5): {'ok' if ratio <= 1.5 else 'OVER'}")
+    print(f"  maps     {maps_added:+6.2f} s: the report / the same report without {MAPS_SECTION} {maps_ratio:5.2f} x "
+          f"(target: at most 0.3 s added): {'ok' if maps_added <= 0.3 else 'OVER'}")
     pdf = times["pdf"]
     print(f"  PDF      {pdf:6.2f} s for {pages} pages (target <= 1.5 s, set for a 16-page report): "
           f"{'ok' if pdf <= 1.5 else 'OVER'}; {pdf / pages:.3f} s a page, {16 * pdf / pages:.2f} s for 16 pages "

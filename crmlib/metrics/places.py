@@ -112,8 +112,8 @@ def geotags_outside_city(tickets: pd.DataFrame, city: str, near_metres: float) -
     return {"geotagged": len(at_code), "other_city": int(elsewhere.sum()), "outside_dki": int(at_code.isna().sum())}
 
 
-def kelurahan_measures(tickets: pd.DataFrame, city: str, rules: Rules) -> pd.DataFrame:
-    """One row per official kelurahan of the city, in code order: ``code``, ``kecamatan``, ``kelurahan``,
+def kelurahan_measures(tickets: pd.DataFrame, city: str | None, rules: Rules) -> pd.DataFrame:
+    """One row per official kelurahan of the city (of DKI Jakarta for None), in code order: ``code``, ``kecamatan``, ``kelurahan``,
     ``complaints`` (its unit's tickets), ``within`` (responded within the rule) and ``share`` of them (percent;
     missing below ``places.map_min_complaints`` complaints, too few to colour).
 
@@ -128,8 +128,9 @@ def kelurahan_measures(tickets: pd.DataFrame, city: str, rules: Rules) -> pd.Dat
     1    Cideng           1       1    NaN
     """
     ref = reference()
-    areas = ref[ref["city_code"] == city][["kelurahan_code", "kecamatan", "kelurahan"]].rename(
-        columns={"kelurahan_code": "code"}).reset_index(drop=True)
+    chosen = ref if city is None else ref[ref["city_code"] == city]
+    areas = chosen[["kelurahan_code", "kecamatan", "kelurahan"]].rename(columns={"kelurahan_code": "code"})
+    areas = areas.reset_index(drop=True)
     own = unit_area_codes(tickets)
     hours = response_hours(tickets)
     limit = rules.response_max_hours

@@ -13,11 +13,13 @@ from crmlib import formatting as fmt
 from crmlib.metrics import flag_kinds
 from crmlib.report.narrative import RULES_FILE, bold_names, sentence
 
-__all__ = ["RULES_FILE", "TICKET_FLAGS_SHOWN", "counts_table", "coverage_summary", "funnel_summary", "hours_text",
-           "kinds_by_city", "labelled", "slowest_medians", "unit_month_flags"]
+__all__ = ["HOTSPOTS_SHOWN", "RULES_FILE", "TICKET_FLAGS_SHOWN", "counts_table", "coverage_summary", "funnel_summary",
+           "hotspot_table", "hours_text", "kinds_by_city", "labelled", "slowest_medians", "unit_month_flags"]
 
 # The report lists this many ticket flags; the annex lists them all.
 TICKET_FLAGS_SHOWN = 20
+# The report lists the largest hotspots; figures.json and the explorer hold them all.
+HOTSPOTS_SHOWN = 5
 
 
 def counts_table(counts: Mapping[str, int]) -> pd.DataFrame:
@@ -139,3 +141,19 @@ def hours_text(hours: float) -> str:
     ('3,46', 'belum tercapai')
     """
     return "belum tercapai" if pd.isna(hours) else fmt.number(hours, 2)
+
+
+def hotspot_table(hotspots: pd.DataFrame) -> pd.DataFrame:
+    """Hotspots as the report lists them: numbered, the place in words and the categories by frequency (names
+    only; their counts are in figures.json), keeping the rows' index for the figure marks.
+
+    >>> spots = pd.DataFrame({"hotspot": [1], "kelurahan": ["Galur"], "kecamatan": ["Johar Baru"], "complaints": [9],
+    ...                       "categories": [[{"category": "Sampah", "complaints": 4}, {"category": "Jalan",
+    ...                                       "complaints": 2}]], "first": [None], "last": [None], "metres": [237.9]})
+    >>> hotspot_table(spots)[["no", "place", "categories"]].values.tolist()
+    [[1, 'Galur, Kec. Johar Baru', 'Sampah; Jalan']]
+    """
+    place = [fmt.MISSING if pd.isna(kel) else f"{kel}, Kec. {kec}"
+             for kel, kec in zip(hotspots["kelurahan"], hotspots["kecamatan"])]
+    names = ["; ".join(c["category"] for c in mix) for mix in hotspots["categories"]]
+    return hotspots.assign(no=hotspots["hotspot"], place=place, categories=names)

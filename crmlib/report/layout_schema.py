@@ -112,8 +112,9 @@ SECTIONS: Mapping[str, SectionSchema] = MappingProxyType({
     "10_capaian": _section("capaian and its grade", ["chapter", "section"],
                            {"summary": ("kepala", "bulan", "capaian", "peringkat")},
                            {"capaian_caveat": Option(bool, False, "say here how capaian is computed")}),
-    "11_anomali": _section("the month's anomaly flags, funnel plots and completion medians per kelurahan",
-                           ["chapter", "section", "unit_flags", "fair_comparison", "ticket_flags"]),
+    "11_anomali": _section("the month's anomaly flags, funnel plots and completion medians per kelurahan, and the "
+                           "largest hotspots of geotagged complaints",
+                           ["chapter", "section", "unit_flags", "fair_comparison", "hotspots", "ticket_flags"]),
     "12_penutup": _section(
         "the conclusions and the advice", ["chapter", "kesimpulan", "saran"],
         {"kesimpulan": ("kota", "penilaian", "capaian", "peringkat", "cepat", "batas", "total", "tepat_waktu")},

@@ -105,7 +105,7 @@ def area_shapes(level: boundaries.Level, prefix: str) -> pd.DataFrame:
 
 def _islands(shapes: pd.DataFrame) -> bool:
     x0, y0, x1, y1 = shapely.total_bounds(shapes["geometry"].to_numpy())
-    return shapely.area(shapes["geometry"].to_numpy()).sum() < ISLANDS_SHARE * (x1 - x0) * (y1 - y0)
+    return bool(shapely.area(shapes["geometry"].to_numpy()).sum() < ISLANDS_SHARE * (x1 - x0) * (y1 - y0))
 
 
 def _draw_areas(ax: plt.Axes, shapes: pd.DataFrame, colors: Sequence[str], *, edge: str = "white",
@@ -175,26 +175,24 @@ def choropleth(kelurahan: pd.DataFrame, colors: Sequence[str], kecamatan: pd.Dat
 def province_choropleth(kelurahan: pd.DataFrame, colors: Sequence[str], cities: pd.DataFrame,
                         legend_colors: Sequence[str], legend_labels: Sequence[str], legend_title: str,
                         title: str) -> plt.Figure:
-    """All of DKI Jakarta's kelurahan with the city borders: the mainland, and Kepulauan Seribu in an inset at
-    its own scale (its islands lie up to 80 km north, too small to read at the mainland's)."""
+    """All of DKI Jakarta's kelurahan with the city borders: the mainland, and beside it Kepulauan Seribu at its
+    own scale (its islands lie up to 80 km north, too small to read at the mainland's)."""
     islands = kelurahan["code"].str.startswith("31.01.").to_numpy()
-    mainland = kelurahan[~islands]
-    fig, ax = _figure(mainland)
+    fig, (left, ax) = plt.subplots(1, 2, figsize=(MAP_WIDTH, 5.6), dpi=100, width_ratios=(1, 3.2))
     colors = np.asarray(colors, dtype=object)
-    _draw_areas(ax, mainland, colors[~islands])
-    _draw_borders(ax, cities[~cities["code"].eq("31.01")].assign(
-        name=lambda c: c["name"].str.replace(r"^(Kota|Kabupaten) Administrasi ", "", regex=True)), width=1.2,
-        names=True, size=8)
-    _frame(ax, mainland)
-    inset = ax.inset_axes((0.0, 0.62, 0.3, 0.38))
-    _draw_areas(inset, kelurahan[islands], colors[islands])
-    _frame(inset, kelurahan[islands], margin=0.08)
-    inset.set_axis_on()
-    inset.set(xticks=[], yticks=[])
-    inset.set_title("Kepulauan Seribu (skala sendiri)", fontsize=7)
+    _draw_areas(ax, kelurahan[~islands], colors[~islands])
+    mainland = cities[~cities["code"].eq("31.01")]
+    _draw_borders(ax, mainland.assign(name=mainland["name"].str.replace(r"^Kota Administrasi ", "", regex=True)),
+                  width=1.2, names=True, size=8)
+    _frame(ax, kelurahan[~islands])
+    _draw_areas(left, kelurahan[islands], colors[islands])
+    _frame(left, kelurahan[islands], margin=0.08)
+    left.set_axis_on()
+    left.set(xticks=[], yticks=[])
+    left.set_title("Kepulauan Seribu\n(skala sendiri)", fontsize=8)
     _legend(ax, legend_colors, legend_labels, legend_title)
     ax.legend_.set_loc("lower right")
-    ax.set_title(title, fontsize=10)
+    fig.suptitle(title, fontsize=10, fontweight="bold")
     fig.tight_layout()
     return fig
 
@@ -258,6 +256,11 @@ def city_shapes(city: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     return area_shapes("kelurahan", prefix), area_shapes("kecamatan", prefix)
 
 
+def province_shapes() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """DKI Jakarta's kelurahan and cities (code order, in metres): what the province's maps draw."""
+    return area_shapes("kelurahan", "31."), area_shapes("kota", "31.")
+
+
 def complaint_classes(measures: pd.DataFrame) -> pd.DataFrame:
     """The count classes of the kelurahan's complaints (:func:`count_classes`, 0 first): ``label``, ``low``,
     ``high`` and how many ``kelurahan`` fall in each."""
@@ -268,13 +271,15 @@ def complaint_classes(measures: pd.DataFrame) -> pd.DataFrame:
                          "kelurahan": [int((index == i).sum()) for i in range(len(classes))]})
 
 
-def complaint_map(measures: pd.DataFrame, kelurahan: pd.DataFrame, kecamatan: pd.DataFrame,
-                  classes: pd.DataFrame, title: str) -> plt.Figure:
-    """The choropleth of complaints per kelurahan in the classes of :func:`complaint_classes`."""
+def complaint_map(measures: pd.DataFrame, kelurahan: pd.DataFrame, borders: pd.DataFrame,
+                  classes: pd.DataFrame, title: str, *, province: bool = False) -> plt.Figure:
+    """The choropleth of complaints per kelurahan in the classes of :func:`complaint_classes`; ``borders`` are the
+    kecamatan of a city, or the cities for the ``province``'s map (:func:`province_choropleth`)."""
     index = classify_counts(measures["complaints"], list(zip(classes["low"][1:], classes["high"][1:])))
     colors = COUNT_COLORS[:len(classes)]
-    return choropleth(kelurahan, [colors[i] for i in _aligned(index, measures, kelurahan)], kecamatan, colors,
-                      classes["label"].tolist(), "Jumlah aduan", title)
+    draw = province_choropleth if province else choropleth
+    return draw(kelurahan, [colors[i] for i in _aligned(index, measures, kelurahan)], borders, colors,
+                classes["label"].tolist(), "Jumlah aduan", title)
 
 
 def share_classes(measures: pd.DataFrame, min_complaints: int) -> pd.DataFrame:
@@ -286,13 +291,14 @@ def share_classes(measures: pd.DataFrame, min_complaints: int) -> pd.DataFrame:
                          + [int((index < 0).sum())]})
 
 
-def response_map(measures: pd.DataFrame, kelurahan: pd.DataFrame, kecamatan: pd.DataFrame, classes: pd.DataFrame,
-                 legend_title: str, title: str) -> plt.Figure:
+def response_map(measures: pd.DataFrame, kelurahan: pd.DataFrame, borders: pd.DataFrame, classes: pd.DataFrame,
+                 legend_title: str, title: str, *, province: bool = False) -> plt.Figure:
     """The choropleth of the share responded within the rule per kelurahan; too few complaints in grey."""
     colors = [*SHARE_COLORS, NO_DATA]
     index = classify_shares(measures["share"])  # -1, the grey class, is the list's last colour
-    return choropleth(kelurahan, [colors[i] for i in _aligned(index, measures, kelurahan)], kecamatan, colors,
-                      classes["label"].tolist(), legend_title, title)
+    draw = province_choropleth if province else choropleth
+    return draw(kelurahan, [colors[i] for i in _aligned(index, measures, kelurahan)], borders, colors,
+                classes["label"].tolist(), legend_title, title)
 
 
 def _aligned(index: pd.Series, measures: pd.DataFrame, shapes: pd.DataFrame) -> np.ndarray:

@@ -50,9 +50,14 @@ def test_the_province_report_builds_and_verifies(settings):
     counted = raw.loc[month == "2022-06", "Wilayah"].map(REGIONS).value_counts().to_dict()
     assert {code: row["complaints"] for code, row in side.items()} == counted
     assert len(figures["city_trends"]) == 6 * 6  # January to June for six cities
+    # The map: every official kelurahan once, and its complaints with those of kecamatan and city units are all.
+    assert len(figures["map_kelurahan"]) == 267 == len({row["code"] for row in figures["map_kelurahan"]})
+    on_map = sum(row["complaints"] for row in figures["map_kelurahan"])
+    assert on_map + figures["map_summary"]["not_on_kelurahan"] == sum(counted.values())
     html = unmarked((result.out_dir / "report.html").read_text())
     for heading in ("Ikhtisar Pengaduan Masyarakat", "Provinsi DKI Jakarta Juni 2022", "A. Kota Berdampingan",
-                    "B. Tren 12 Bulan", "C. Kelurahan se-Provinsi", "D. Catatan Anomali Utama"):
+                    "B. Tren 12 Bulan", "C. Kelurahan se-Provinsi", "D. Peta Kelurahan se-Provinsi",
+                    "E. Catatan Anomali Utama"):
         assert heading in html
     # The audit re-runs the sections and compares with figures.json: one figure edited there is named, and only it.
     figures_path = result.out_dir / "figures.json"
