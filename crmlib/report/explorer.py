@@ -21,18 +21,21 @@ from IPython.display import HTML, DisplayHandle, display
 from crmlib import formatting as fmt
 from crmlib.ingest.areas import CITY_CODES, short_city_label
 from crmlib.ingest.select import select_city
-from crmlib.metrics import arrivals, fair_comparison, flag_kinds
+from crmlib.metrics import arrivals, fair_comparison, flag_kinds, hotspots, places
 from crmlib.pipeline.context import anomaly_scan
 from crmlib.pipeline.context.backlog import CityBacklog, city_backlog
 from crmlib.pipeline.context.city import ReportContext
-from crmlib.report import anomaly_notes, charts, explore, tables
+from crmlib.report import anomaly_notes, charts, explore, maps, tables
 from crmlib.report import html_blocks as blocks
 from crmlib.report.spreadsheet import sheet_frame
 
 ALL_KINDS = "semua"  # the kind control's value that shows every kind of flag
 # The views, in the notebook's order: Explorer.show(name) displays one, Explorer.render() makes them all.
-VIEWS = ("flags", "funnel", "history", "tickets", "arrivals", "backlog")
+VIEWS = ("flags", "funnel", "history", "tickets", "map", "arrivals", "backlog")
 ARRIVALS_ALT = "Peta panas waktu masuk aduan"
+MAP_ALT = "Peta aduan per kelurahan dengan unit terpilih, catatan dan titik rawan"
+HOTSPOT_HEADERS = {"no": "No", "place": "Kelurahan", "complaints": "Aduan", "categories": "Kategori terbanyak",
+                   "first": "Aduan pertama", "last": "Aduan terakhir", "metres": "Radius (m)"}
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,26 @@ class Explorer:
         tickets = explore.unit_tickets(self.context().tickets, unit, self.flags())
         return [blocks.caption(f"Aduan {unit}, {self.context().month_label}: {fmt.integer(len(tickets))}"),
                 interactive(tickets, "aduan")]
+
+    def map_view(self) -> list[Any]:
+        """The month's complaints per kelurahan with the selected unit's area outlined, its flagged geotags crossed
+        and the city's hotspots ringed and numbered; the hotspots as a table."""
+        context, unit = self.context(), self.unit()
+        tickets = context.tickets
+        own = tickets[tickets["unit"] == unit]
+        measures = places.kelurahan_measures(tickets, context.city, context.rules)
+        kelurahan, kecamatan = maps.city_shapes(context.city)
+        spots = hotspots.hotspots(tickets, context.rules)
+        code = places.unit_area_codes(own.head(1)).iloc[0] if len(own) else None
+        flagged = places.geotagged(own[own["ticket_id"].isin(self.flags()["ticket_id"])])
+        chart = maps.explorer_map(measures, kelurahan, kecamatan, maps.complaint_classes(measures),
+                                  None if pd.isna(code) else maps.area_outline(code), flagged, spots,
+                                  f"Aduan per kelurahan, {context.month_label}")
+        words = (f"Garis biru: wilayah {unit}; silang biru: {fmt.integer(len(flagged))} aduannya yang bercatatan dan "
+                 f"bergeotag; lingkaran bernomor: {fmt.integer(len(spots))} titik rawan bulan ini.")
+        listed = anomaly_notes.hotspot_table(spots).assign(metres=spots["metres"].round().astype("Int64"))
+        return [charts.to_html(chart, MAP_ALT), blocks.caption(words),
+                interactive(listed[list(HOTSPOT_HEADERS)].rename(columns=HOTSPOT_HEADERS), "titik-rawan")]
 
     def arrivals_view(self) -> list[Any]:
         """When the month's complaints arrived (day of week by hour), and the share responded within the rule by

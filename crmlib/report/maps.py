@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from matplotlib.collections import PathCollection
-from matplotlib.patches import Patch
+from matplotlib.patches import Circle, Patch
 from matplotlib.path import Path as MplPath
 
 from crmlib import formatting as fmt
@@ -31,6 +31,10 @@ COUNT_CLASSES = 5
 # their own colour, so that each reads as a spot at the map's scale.
 ISLANDS_SHARE = 0.02
 MAP_WIDTH = 7.0  # inches, the report's text column
+# The explorer's map: the selected unit's outline and flagged geotags in one colour; a hotspot's ring at least
+# this wide, so that a tight one stays visible.
+UNIT_COLOR = "#1f5f8b"
+MIN_RING_METRES = 120.0
 # Density cells: 500 m, a few blocks, on a city's mainland; wider on a map that spans the islands.
 CELL_METRES = 500.0
 MAX_CELLS_ACROSS = 60
@@ -304,3 +308,34 @@ def response_map(measures: pd.DataFrame, kelurahan: pd.DataFrame, borders: pd.Da
 def _aligned(index: pd.Series, measures: pd.DataFrame, shapes: pd.DataFrame) -> np.ndarray:
     """Class indices in the order of the shapes' rows (both frames are keyed by ``code``)."""
     return index.set_axis(measures["code"]).reindex(shapes["code"]).fillna(0).astype(int).to_numpy()
+
+
+def area_outline(code: str) -> shapely.Geometry:
+    """The area of a kelurahan, kecamatan or city code (13, 8 or 5 characters), in metres."""
+    level = {13: "kelurahan", 8: "kecamatan", 5: "kota"}[len(code)]
+    shapes = boundaries.shapes(level)
+    return metres_shape(shapes.loc[shapes["code"] == code, "geometry"].item())
+
+
+def explorer_map(measures: pd.DataFrame, kelurahan: pd.DataFrame, kecamatan: pd.DataFrame, classes: pd.DataFrame,
+                 outline: shapely.Geometry | None, flagged: pd.DataFrame, spots: pd.DataFrame,
+                 title: str) -> plt.Figure:
+    """The month's complaints per kelurahan (:func:`complaint_map`) with the selected unit's area outlined, its
+    flagged geotags (``flagged``: ``longitude``, ``latitude``) crossed, and the hotspots (:func:`crmlib.metrics.
+    hotspots.hotspots`) ringed at their radius and numbered."""
+    figure = complaint_map(measures, kelurahan, kecamatan, classes, title)
+    ax = figure.axes[0]
+    if outline is not None:
+        ax.add_collection(PathCollection([_path(outline)], facecolors="none", edgecolors=UNIT_COLOR, linewidths=2.5,
+                                         zorder=4))
+    if len(spots):
+        xy = metres_xy(spots["longitude"], spots["latitude"])
+        for (x, y), radius, number in zip(xy, spots["metres"], spots["hotspot"]):
+            ax.add_patch(Circle((x, y), max(float(radius), MIN_RING_METRES), facecolor="none", edgecolor="#222222",
+                                linewidth=1.2, linestyle="--", zorder=5))
+            ax.annotate(str(number), (x, y), ha="center", va="center", fontsize=7, fontweight="bold", zorder=6,
+                        path_effects=[effects.withStroke(linewidth=2, foreground="white")])
+    if len(flagged):
+        xy = metres_xy(flagged["longitude"], flagged["latitude"])
+        ax.scatter(xy[:, 0], xy[:, 1], marker="x", s=36, linewidths=1.6, color=UNIT_COLOR, zorder=7)
+    return figure

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from crmlib import resources
-from crmlib.report.explorer import ARRIVALS_ALT
+from crmlib.report.explorer import ARRIVALS_ALT, MAP_ALT
 
 pytestmark = pytest.mark.e2e
 
@@ -29,7 +29,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 # the closed network, many at a time.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
-TABLES = ("tabel-catatan", "tabel-riwayat", "tabel-aduan", "tabel-belum-selesai")
+TABLES = ("tabel-catatan", "tabel-riwayat", "tabel-aduan", "tabel-titik-rawan", "tabel-belum-selesai")
 
 
 def _free_port() -> int:
@@ -100,8 +100,9 @@ def test_the_explorer_renders_its_tables_and_its_controls_change_the_views(lab, 
             assert "Loading ITables" not in page.text_content(".jp-Notebook"), f"a table did not load; see {shot}"
             for table in TABLES:
                 assert page.locator(f"#{table} tbody tr").count() > 0, f"{table} has no rows; see {shot}"
-            heatmap = page.locator(f"img[alt='{ARRIVALS_ALT}']")
-            assert heatmap.count() == 1 and heatmap.evaluate("img => img.naturalWidth") > 0, f"no heatmap; see {shot}"
+            for alt in (ARRIVALS_ALT, MAP_ALT):
+                image = page.locator(f"img[alt='{alt}']")
+                assert image.count() == 1 and image.evaluate("img => img.naturalWidth") > 0, f"no {alt}; see {shot}"
             # The planted spike of Jakarta Barat, October 2022, is the default view's first unit-month flag.
             assert "Lonjakan jumlah aduan" in page.text_content("#tabel-catatan"), f"no spike flag; see {shot}"
             before = page.text_content("#tabel-aduan tbody")
@@ -118,6 +119,8 @@ def test_the_explorer_renders_its_tables_and_its_controls_change_the_views(lab, 
                 " return b && b.textContent !== text && b.querySelectorAll('tr').length > 0; }",
                 arg=[before], timeout=60_000)
             assert other in page.text_content(".jp-Notebook"), f"the views do not name {other}; see {shot}"
+            page.wait_for_function("([name]) => document.querySelector('.jp-Notebook').textContent"
+                                   ".includes('wilayah ' + name)", arg=[other], timeout=60_000)
             page.screenshot(path=str(shot), full_page=True)
         except Exception:
             page.screenshot(path=str(shot), full_page=True)
