@@ -31,6 +31,8 @@ COUNT_CLASSES = 5
 # their own colour, so that each reads as a spot at the map's scale.
 ISLANDS_SHARE = 0.02
 MAP_WIDTH = 7.0  # inches, the report's text column
+TITLE_INCHES = 0.35  # the band above the map that holds its title
+LEGEND_INCHES = 1.3  # the band right of a city's map that holds its legend, so that it covers no kelurahan
 # The explorer's map: the selected unit's outline and flagged geotags in one colour; a hotspot's ring at least
 # this wide, so that a tight one stays visible.
 UNIT_COLOR = "#1f5f8b"
@@ -38,9 +40,9 @@ MIN_RING_METRES = 120.0
 # Density cells: 500 m, a few blocks, on a city's mainland; wider on a map that spans the islands.
 CELL_METRES = 500.0
 MAX_CELLS_ACROSS = 60
-# Cells by how many geotags they hold: light to dark, the lightest still clear on the grey kelurahan.
-DENSITY_CLASSES = 4
-DENSITY_COLORS = ("#fdd49e", "#fc8d59", "#d7301f", "#7f0000")
+# Cells by how many geotags they hold, in classes that double (most cells hold one or two geotags, a few many):
+# light to dark, the lightest still clear on the grey kelurahan.
+DENSITY_COLORS = ("#fdd49e", "#fdbb84", "#fc8d59", "#d7301f", "#7f0000")
 
 
 def count_classes(counts: pd.Series, classes: int = COUNT_CLASSES) -> list[tuple[int, int]]:
@@ -60,6 +62,17 @@ def count_classes(counts: pd.Series, classes: int = COUNT_CLASSES) -> list[tuple
     uppers = sorted({int(positive[-(-n * i // classes) - 1]) for i in range(1, classes + 1)})
     lows = [int(positive[0])] + [u + 1 for u in uppers[:-1]]
     return list(zip(lows, uppers))
+
+
+def doubling_classes(counts: pd.Series, classes: int = len(DENSITY_COLORS)) -> list[tuple[int, int]]:
+    """Classes 1, 2-3, 4-7, ... (each twice the last), the last open up to the largest count.
+
+    >>> doubling_classes(pd.Series([1, 1, 2, 9])), doubling_classes(pd.Series([1, 40]), 3)
+    ([(1, 1), (2, 3), (4, 7), (8, 9)], [(1, 1), (2, 3), (4, 40)])
+    """
+    largest = int(counts.max()) if len(counts) else 0
+    lows = [low for low in (2 ** i for i in range(classes)) if low <= largest]
+    return [(low, 2 * low - 1) for low in lows[:-1]] + ([(lows[-1], largest)] if lows else [])
 
 
 def classify_counts(counts: pd.Series, classes: Sequence[tuple[int, int]]) -> pd.Series:
@@ -152,14 +165,23 @@ def _frame(ax: plt.Axes, shapes: pd.DataFrame, margin: float = 0.03) -> None:
 
 def _figure(shapes: pd.DataFrame) -> tuple[plt.Figure, plt.Axes]:
     x0, y0, x1, y1 = shapely.total_bounds(shapes["geometry"].to_numpy())
-    height = float(np.clip(MAP_WIDTH * (y1 - y0) / (x1 - x0), 4.0, 6.5))
-    fig, ax = plt.subplots(figsize=(MAP_WIDTH, height), dpi=100)
+    height = float(np.clip(MAP_WIDTH * (y1 - y0) / (x1 - x0), 3.5, 5.5))
+    fig = plt.figure(figsize=(MAP_WIDTH, height), dpi=100)
+    # A fixed frame, not a measured layout: the map has no axis labels to make room for, and measuring text is
+    # most of what a layout engine would cost here.
+    ax = fig.add_axes((0.01, 0.01, 1 - LEGEND_INCHES / MAP_WIDTH - 0.01, 1 - TITLE_INCHES / height - 0.01))
     return fig, ax
 
 
-def _legend(ax: plt.Axes, colors: Sequence[str], labels: Sequence[str], title: str) -> None:
+def _title(fig: plt.Figure, title: str) -> None:
+    fig.text(0.5, 1 - 0.08 / fig.get_figheight(), title, ha="center", va="top", fontsize=10, fontweight="bold")
+
+
+def _legend(ax: plt.Axes, colors: Sequence[str], labels: Sequence[str], title: str, *, inside: bool = False) -> None:
+    """The classes' legend: right of the map (in the band :func:`_figure` leaves), or inside its lower right."""
+    where = {"loc": "lower right"} if inside else {"loc": "lower left", "bbox_to_anchor": (1.0, 0.0)}
     ax.legend(handles=[Patch(facecolor=c, edgecolor="#777777", linewidth=0.4, label=l) for c, l in zip(colors, labels)],
-              title=title, loc="lower left", fontsize=7.5, title_fontsize=8, frameon=True, framealpha=0.9)
+              title=title, fontsize=7.5, title_fontsize=8, frameon=True, framealpha=0.9, **where)
 
 
 def choropleth(kelurahan: pd.DataFrame, colors: Sequence[str], kecamatan: pd.DataFrame, legend_colors: Sequence[str],
@@ -171,8 +193,7 @@ def choropleth(kelurahan: pd.DataFrame, colors: Sequence[str], kecamatan: pd.Dat
     _draw_names_and_borders(ax, kelurahan, kecamatan)
     _frame(ax, kelurahan)
     _legend(ax, legend_colors, legend_labels, legend_title)
-    ax.set_title(title, fontsize=10)
-    fig.tight_layout()
+    _title(fig, title)
     return fig
 
 
@@ -194,10 +215,10 @@ def province_choropleth(kelurahan: pd.DataFrame, colors: Sequence[str], cities: 
     left.set_axis_on()
     left.set(xticks=[], yticks=[])
     left.set_title("Kepulauan Seribu\n(skala sendiri)", fontsize=8)
-    _legend(ax, legend_colors, legend_labels, legend_title)
-    ax.legend_.set_loc("lower right")
-    fig.suptitle(title, fontsize=10, fontweight="bold")
-    fig.tight_layout()
+    _legend(ax, legend_colors, legend_labels, legend_title, inside=True)
+    _title(fig, title)
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=1 - TITLE_INCHES / fig.get_figheight() - 0.01,
+                        wspace=0.03)
     return fig
 
 
@@ -228,7 +249,7 @@ def density(kelurahan: pd.DataFrame, kecamatan: pd.DataFrame, longitude: pd.Seri
             width: float, title: str) -> tuple[plt.Figure, pd.DataFrame, pd.DataFrame]:
     """The geotags counted in hexagonal cells ``width`` metres wide (:func:`hex_grid`) over the grey kelurahan,
     coloured in count classes, with kecamatan borders; and the numbers drawn: each non-empty cell's centre
-    (``longitude``, ``latitude``) and ``complaints``, and the classes (as :func:`complaint_classes`, without 0)."""
+    (``longitude``, ``latitude``) and ``complaints``, and the classes (:func:`doubling_classes`) with their cells."""
     fig, ax = _figure(kelurahan)
     _draw_areas(ax, kelurahan, ["#e6e6e6"] * len(kelurahan), edge="#bbbbbb", width=0.3)
     x0, y0, x1, y1 = shapely.total_bounds(kelurahan["geometry"].to_numpy())
@@ -237,7 +258,7 @@ def density(kelurahan: pd.DataFrame, kecamatan: pd.DataFrame, longitude: pd.Seri
     drawn = ax.hexbin(xy[:, 0], xy[:, 1], gridsize=hex_grid(kelurahan, width), extent=(x0, x1, y0, y1), mincnt=1,
                       linewidths=0.2, edgecolors="white", zorder=3)
     counts = pd.Series(np.asarray(drawn.get_array(), dtype=int))
-    bins = count_classes(counts, DENSITY_CLASSES)
+    bins = doubling_classes(counts)
     index = classify_counts(counts, bins).to_numpy()
     drawn.set_array(None)
     drawn.set_facecolor([DENSITY_COLORS[i - 1] for i in index])
@@ -247,8 +268,7 @@ def density(kelurahan: pd.DataFrame, kecamatan: pd.DataFrame, longitude: pd.Seri
     _frame(ax, kelurahan)
     if len(classes):
         _legend(ax, DENSITY_COLORS[:len(classes)], classes["label"].tolist(), "Aduan per sel")
-    ax.set_title(title, fontsize=10)
-    fig.tight_layout()
+    _title(fig, title)
     longitude, latitude = degrees_xy(np.asarray(drawn.get_offsets()).reshape(-1, 2))
     cells = pd.DataFrame({"longitude": longitude.round(5), "latitude": latitude.round(5), "complaints": counts})
     return fig, cells.sort_values(["latitude", "longitude"], ignore_index=True), classes

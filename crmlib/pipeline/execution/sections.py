@@ -95,10 +95,13 @@ def _start_worker(parent: int) -> None:
     import crmlib.pipeline.execution.engine  # noqa: F401 - registers the engine, imports IPython and papermill
     import crmlib.report.charts  # noqa: F401
     import crmlib.report.html_blocks  # noqa: F401
-    from crmlib.ingest import areas
+    import crmlib.report.maps  # noqa: F401
+    from crmlib.ingest import areas, boundaries
     from crmlib.pipeline.context import anomaly_scan  # noqa: F401
 
     areas.reference()  # the official kelurahan list, read once per process
+    for level in ("kelurahan", "kecamatan", "kota"):
+        boundaries.shapes(level)  # and the shipped boundaries, which the maps and the geotag checks draw on
     # What is loaded now lives as long as the worker: kept out of the cycle collector's full passes,
     # which would otherwise walk every imported module's objects again and again.
     gc.freeze()
