@@ -173,13 +173,15 @@ def similar_official_name(raw: str) -> str | None:
     return names[match[0]] if match else None
 
 
-def has_non_latin_letters(raw: str) -> bool:
-    """True when a name holds letters of another script, such as a Cyrillic 'е' that looks like a Latin 'e'.
+def non_latin_letters(raw: str) -> list[str]:
+    """The letters of another script in a name, such as a Cyrillic 'Е' that looks like a Latin 'E', each as its
+    code point, Unicode name and place (1 for the first character), so that it can be found in the export.
 
-    >>> has_non_latin_letters("Pulo G\u0435bang"), has_non_latin_letters("Pulo Gebang")
-    (True, False)
+    >>> non_latin_letters("PULO G\u0415BANG"), non_latin_letters("Pulo Gebang")
+    (['U+0415 CYRILLIC CAPITAL LETTER IE (huruf ke-7)'], [])
     """
-    return any(ch.isalpha() and not unicodedata.name(ch, "").startswith("LATIN") for ch in str(raw))
+    return [f"U+{ord(ch):04X} {unicodedata.name(ch, 'UNKNOWN')} (huruf ke-{i})" for i, ch in enumerate(str(raw), 1)
+            if ch.isalpha() and not unicodedata.name(ch, "").startswith("LATIN")]
 
 
 def _starts_with_any(upper: str, prefixes: list[str]) -> str | None:

@@ -356,9 +356,10 @@ def _unknown_unit_reasons(names: pd.Series) -> pd.Series:
         similar = areas.similar_official_name(name)
         safe = similar or _UNIT_OPENING.match(name)
         text = quote_name(pd.Series([name])).iloc[0] if safe else HIDDEN
-        if areas.has_non_latin_letters(name):
-            reasons[name] = (f"unit tidak dikenal: {text} memuat huruf bukan Latin yang mirip huruf Latin"
-                             + (f" (mirip {similar})" if similar else "") + "; perbaiki ejaannya di ekspor")
+        if odd := areas.non_latin_letters(name):
+            reasons[name] = (f"unit tidak dikenal: {text} memuat huruf bukan Latin yang mirip huruf Latin: "
+                             f"{', '.join(odd)}" + (f" (mirip {similar})" if similar else "")
+                             + "; perbaiki ejaannya di ekspor")
         else:
             reasons[name] = (f"unit tidak dikenal: {text}" + (f" (mirip {similar})" if similar else "")
                              + "; tambahkan ejaannya di params/areas/aliases.yaml")
