@@ -13,12 +13,15 @@ Planted per city-month: a kelurahan with 5 or more complaints a month brought
 to 3-4 times its average; one with 10 or more cut to 0-20% of its month; in two
 busy kelurahan (12 tickets or more this month where there are such), follow-up
 hours x3-5 and response hours x4-8, drawn from the unit's own earlier months;
-5-10 completions within 0-5 minutes; 3-5 closures of one unit in one minute;
-6 kelurahan geotags moved across their nearest border to 40 m, 80 m, 150 m, 300 m, 1 km and 5 km
-outside it (the first two within the rules' border band); 3-5 complaints of one category within 40 m
-and 110 minutes; 2-4 tickets of the month's first days left open. time_order
-is not planted here: it passes the loader's flags through, and the sample's
-planted one is checked by tests/sample/test_planted.py.
+5-10 completions within 1 minute to the fast-closure threshold, and 2 just past
+it; 3-5 closures of one unit in one minute; 6 kelurahan geotags moved across
+their nearest border to 40 m, 80 m, 150 m, 300 m, 1 km and 5 km outside it (the
+first two within the rules' border band); 3-5 complaints of one category each
+within the burst radius and window of the first, and a near miss of 3 that is
+no burst; 2-4 tickets of the month's first days left open. Plants just past a
+threshold are no anomaly: a flag on them counts against precision. time_order
+is not planted here: it passes the loader's flags on tickets and coordinations
+through, and the sample's planted ones are checked by tests/sample/test_planted.py.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from crmlib.ingest.cache import load_cached
 from crmlib.ingest.select import month_bounds, select_city
 from crmlib.ingest.settings import load_settings
 from crmlib.metrics import flag_kinds
-from crmlib.geometry import METRES_PER_DEGREE_LON
+from crmlib.geometry import METRES_PER_DEGREE_LAT, METRES_PER_DEGREE_LON
 from crmlib.ingest.rules import Rules
 from crmlib.metrics.history import export_months, month_of
 from crmlib.pipeline.context.anomaly_scan import scan_export
@@ -68,7 +71,7 @@ def plant(tickets: pd.DataFrame, city: str, month: str, cutoff: pd.Timestamp, rn
     tickets = tickets.copy()
     geotag_metres: dict[str, float] = {}
     planted: dict[str, set] = defaultdict(set)
-    also = {"slower_completion": set(), "volume_spike": set(), "geotag_outside": set()}
+    also = {"slower_completion": set(), "volume_spike": set(), "geotag_outside": set(), "fast_closure": set()}
     start, end = month_bounds(month)
     in_month = (tickets["city_code"] == city) & tickets["created_at"].between(start, end, inclusive="left")
     kelurahan = tickets[in_month & (tickets["unit_type"] == "kelurahan")]
@@ -102,7 +105,9 @@ def plant(tickets: pd.DataFrame, city: str, month: str, cutoff: pd.Timestamp, rn
                          latitude=extra["latitude"] + rng.uniform(-300, 300, len(extra)) / 110_574)
     tickets = pd.concat([tickets, extra.astype(tickets.dtypes.to_dict())], ignore_index=True)
     planted["volume_spike"].add(spike_unit)
-    also["geotag_outside"].update(extra["ticket_id"])  # moved a few hundred metres, some leave their kelurahan
+    # The copies keep their tickets' times and places, moved: some were quick closures, some leave their kelurahan.
+    also["fast_closure"].update(extra["ticket_id"])
+    also["geotag_outside"].update(extra["ticket_id"])
 
     # volume_drop: the unit keeps 0-20% of its month
     own = tickets.index[this_month() & (tickets["unit"] == drop_unit)]
@@ -136,12 +141,17 @@ def plant(tickets: pd.DataFrame, city: str, month: str, cutoff: pd.Timestamp, rn
         return chosen
 
     completed = lambda i: pd.notna(tickets.at[i, "completed_at"])  # noqa: E731
-    # fast_closure: 5-10 completions within 0-5 minutes
-    for i in take(int(rng.integers(5, 11)), completed):
-        minutes = pd.Timedelta(minutes=int(rng.integers(0, 6)))
-        tickets.at[i, "completed_at"] = tickets.at[i, "created_at"] + minutes
+    minutes_taken = lambda i: (tickets.at[i, "completed_at"] - tickets.at[i, "created_at"]).total_seconds() / 60  # noqa: E731
+    # fast_closure: 5-10 completions within 1 minute to the rules' threshold, and 2 just past it (no anomaly: a
+    # flag on them is a false one), on tickets that took longer than that
+    limit = rules.anomalies.fast_closure_minutes
+    slow_enough = lambda i: completed(i) and minutes_taken(i) > limit + 5  # noqa: E731
+    for k, i in enumerate(take(int(rng.integers(5, 11)) + 2, slow_enough)):
+        minutes = int(rng.integers(1, limit + 1)) if k >= 2 else int(rng.integers(limit + 1, limit + 6))
+        tickets.at[i, "completed_at"] = tickets.at[i, "created_at"] + pd.Timedelta(minutes=minutes)
         tickets.at[i, "responded_at"] = min(tickets.at[i, "responded_at"], tickets.at[i, "completed_at"])
-        planted["fast_closure"].add(tickets.at[i, "ticket_id"])
+        if minutes <= limit:
+            planted["fast_closure"].add(tickets.at[i, "ticket_id"])
     # batch_closure: 3-5 tickets of one unit created close together, closed within one minute 2 hours after the
     # last; the earlier ones wait longer, so the unit may also be slower
     size = int(rng.integers(3, 6))
@@ -167,21 +177,35 @@ def plant(tickets: pd.DataFrame, city: str, month: str, cutoff: pd.Timestamp, rn
         geotag_metres[tickets.at[i, "ticket_id"]] = metres
         if metres > band:
             planted["geotag_outside"].add(tickets.at[i, "ticket_id"])
-    # duplicate_burst: 3-5 complaints of one category within 40 m and 110 minutes, as new tickets at one place
+    # duplicate_burst: 3-5 complaints of one category, each within the rules' radius and window of the first
+    # (up to 97% of each); and 3 of another category that each miss one of them by a fifth to a half (no burst:
+    # a flag on them is a false one). New tickets at a geotagged ticket's place.
+    radius, window = rules.anomalies.burst_metres, rules.anomalies.burst_hours
     seed = tickets.loc[take(1, lambda i: bool(tickets.at[i, "geotagged"]))[0]]
+
+    def group(size: int, category: str, tag: str, reach: np.ndarray, later: np.ndarray) -> pd.DataFrame:
+        rows = pd.DataFrame([seed] * size)
+        rows["ticket_id"] = _new_ids(rows, tag)
+        rows["category"] = category
+        angle = rng.uniform(0, 2 * np.pi, size)
+        rows["latitude"] = rows["latitude"] + reach * np.sin(angle) / METRES_PER_DEGREE_LAT
+        rows["longitude"] = rows["longitude"] + reach * np.cos(angle) / METRES_PER_DEGREE_LON
+        rows["created_at"] = seed["created_at"] + pd.to_timedelta(later, unit="h")
+        rows["responded_at"] = rows["created_at"] + pd.Timedelta(minutes=30)
+        rows["completed_at"] = rows["created_at"] + pd.Timedelta(hours=5)
+        return rows
+
     size = int(rng.integers(3, 6))
-    burst = pd.DataFrame([seed] * size)
-    burst["ticket_id"] = _new_ids(burst, "B")
-    burst["category"] = "Uji Kerumunan"
-    burst["latitude"] = burst["latitude"] + rng.uniform(-14, 14, size) / 110_574
-    burst["longitude"] = burst["longitude"] + rng.uniform(-14, 14, size) / METRES_PER_DEGREE_LON
-    burst["created_at"] = seed["created_at"] + pd.to_timedelta(rng.uniform(0, 110, size), unit="min")
-    burst["responded_at"] = burst["created_at"] + pd.Timedelta(minutes=30)
-    burst["completed_at"] = burst["created_at"] + pd.Timedelta(hours=5)
-    burst.index = pd.RangeIndex(tickets.index.max() + 1, tickets.index.max() + 1 + size)  # the free rows keep theirs
-    tickets = pd.concat([tickets, burst.astype(tickets.dtypes.to_dict())])
+    reach, later = np.r_[0, rng.uniform(0.1, 0.97, size - 1)] * radius, np.r_[0, rng.uniform(0, 0.97, size - 1)] * window
+    burst = group(size, "Uji Kerumunan", "B", reach, later)
+    # The near miss: its second complaint too far, its third too late, so no three are within both of a first.
+    miss = group(3, "Uji Kerumunan Lain", "M", np.array([0, rng.uniform(1.2, 1.5) * radius, 0.5 * radius]),
+                 np.array([0, 0.5 * window, rng.uniform(1.2, 1.5) * window]))
+    added = pd.concat([burst, miss])
+    added.index = pd.RangeIndex(tickets.index.max() + 1, tickets.index.max() + 1 + len(added))  # the free rows keep theirs
+    tickets = pd.concat([tickets, added.astype(tickets.dtypes.to_dict())])
     planted["duplicate_burst"].update(burst["ticket_id"])
-    also["volume_spike"].add(seed["unit"])  # the burst's complaints add to its unit's month
+    also["volume_spike"].add(seed["unit"])  # the added complaints add to its unit's month
     # backlog_aged: 2-4 tickets of the month's first days left open
     early = lambda i: tickets.at[i, "created_at"] < start + pd.Timedelta(days=5) and completed(i)  # noqa: E731
     for i in take(int(rng.integers(2, 5)), early):

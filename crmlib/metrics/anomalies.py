@@ -115,29 +115,38 @@ def backlog_aged(tickets: pd.DataFrame, cutoff: pd.Timestamp, rules: Rules) -> p
 
 
 def time_order_mask(flags: pd.DataFrame) -> pd.Series:
-    """The loader's flags on a ticket row for a time before the one it follows, by their reason code (the
-    wording of the reason may change)."""
+    """The loader's flags on a ticket or coordination row for a time before the one it follows, by their reason
+    code (the wording of the reason may change)."""
     code = flag_kinds.by_name("time_order").loader_code
     return ((flags["code"] == code).fillna(False) & flags["source_row"].notna()
-            & (flags["table"] == "tickets")).astype(bool)
+            & flags["table"].isin(list(TIME_ORDER_TABLES))).astype(bool)
 
 
-def time_order(tickets: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:
-    """The tickets of ``tickets`` that the loader flagged for a time before the one it follows (the time
-    was emptied there).
+# Where a time_order flag comes from: the table, its rows' time that names the month, and how the appendix
+# names the table.
+TIME_ORDER_TABLES = {"tickets": ("created_at", "laporan"), "coordinations": ("coordinated_at", "koordinasi")}
 
-    The evidence points at the data-quality appendix, which lists the same rows.
+
+def time_order(tickets: pd.DataFrame, coordinations: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the month that the loader flagged for a time before the one it follows (the time was emptied
+    there): each ticket of ``tickets``, and each coordination of ``coordinations``, whether or not its ticket is
+    in the tickets file (most are a provincial agency's ticket coordinated to a kelurahan).
+
+    The evidence names the data-quality appendix's row, and the appendix says these rows are flags here.
     """
-    before = flags[time_order_mask(flags) & flags["ticket_id"].isin(tickets["ticket_id"])]
-    owners = tickets.drop_duplicates("ticket_id").set_index("ticket_id")
+    early = flags[time_order_mask(flags)]
     rows = []
-    for flag in before.itertuples(index=False):
-        owner = owners.loc[flag.ticket_id]
-        rows.append({
-            "kind": "time_order", "unit_type": owner["unit_type"], "unit": owner["unit"],
-            "month": month_of(pd.Series([owner["created_at"]])).iloc[0], "ticket_id": flag.ticket_id,
-            "evidence": f"{flag.reason} (Lampiran Kualitas Data: {flag.table} baris {flag.source_row})",
-        })
+    # A ticket is one row, found by its id whatever file it came from; a coordination by its ticket and row.
+    for table, frame, keys in (("tickets", tickets, ["ticket_id"]),
+                               ("coordinations", coordinations, ["ticket_id", "source_row"])):
+        when, label = TIME_ORDER_TABLES[table]
+        owners = frame[[*keys, "unit_type", "unit", when]].drop_duplicates(keys)
+        found = early[early["table"] == table].drop(columns=["unit_type", "unit"], errors="ignore").merge(
+            owners, on=keys, how="inner", suffixes=("", "_owner"))
+        rows += [{"kind": "time_order", "unit_type": flag["unit_type"], "unit": flag["unit"], "month": month,
+                  "ticket_id": flag["ticket_id"],
+                  "evidence": f"{flag['reason']} (Lampiran Kualitas Data: {label} baris {flag['source_row']})"}
+                 for (_, flag), month in zip(found.iterrows(), month_of(found[when]))]
     return _frame(rows)
 
 
@@ -176,28 +185,77 @@ def geotags_outside(tickets: pd.DataFrame, rules: Rules) -> pd.DataFrame:
                                           placed.loc[far, "metres_outside"], placed.loc[far, "at_code"])])
 
 
+def _range_max(values: np.ndarray, first: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """``max(values[first[j]:last[j] + 1])`` for each j (first <= last), by a sparse table: O(n log n) for all.
+
+    >>> _range_max(np.array([3, 1, 4, 1, 5]), np.array([0, 1, 3]), np.array([1, 3, 3])).tolist()
+    [3, 4, 1]
+    """
+    table = [values]
+    while 2 ** len(table) <= len(values):
+        half = 2 ** (len(table) - 1)
+        table.append(np.maximum(table[-1][:-half], table[-1][half:]))
+    level = np.floor(np.log2(last - first + 1)).astype(int)
+    out = np.empty(len(first), dtype=values.dtype)
+    for lv in np.unique(level):
+        at = level == lv
+        out[at] = np.maximum(table[lv][first[at]], table[lv][last[at] - 2 ** lv + 1])
+    return out
+
+
 def duplicate_bursts(tickets: pd.DataFrame, rules: Rules) -> pd.DataFrame:
-    """Complaints with at least ``burst_tickets`` - 1 others of the same category within ``burst_metres``
-    and ``burst_hours`` of them (observed: complaints in the burst)."""
+    """Complaints of one category that lie within ``burst_metres`` of a first one and within ``burst_hours``
+    after it, at least ``burst_tickets`` with the first: every complaint of such a burst is flagged (observed: the
+    complaints of the largest burst it belongs to).
+
+    Within r metres means within r of the burst's first complaint (each to the first, not every pair): what an
+    administrator checks from the first report of a spot. Complaints at one point are one spot whose times are
+    searched, so thousands sharing a coordinate cost no pairwise work.
+    """
     from scipy.spatial import cKDTree
 
     config = rules.anomalies
-    rows = []
-    for _, part in geotagged(tickets).groupby("category", sort=True):
+    window = np.timedelta64(int(round(config.burst_hours * 3600)), "s")
+    chosen = geotagged(tickets)
+    xy = metres_xy(chosen["longitude"], chosen["latitude"])
+    frame = pd.DataFrame({"category": chosen["category"].astype("string").to_numpy(), "x": xy[:, 0], "y": xy[:, 1],
+                          "at": chosen["created_at"].dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(),
+                          "row": np.arange(len(chosen))})
+    largest = np.zeros(len(frame), dtype=int)  # the largest burst each complaint belongs to; 0: none
+    for _, part in frame.dropna(subset=["category"]).groupby("category", sort=True):
         if len(part) < config.burst_tickets:
             continue
-        tree = cKDTree(_metres(part))
-        hours = (part["created_at"] - part["created_at"].min()).dt.total_seconds().to_numpy() / 3600
-        for i, near in enumerate(tree.query_ball_point(_metres(part), r=config.burst_metres)):
-            close = [j for j in near if abs(hours[j] - hours[i]) <= config.burst_hours]
-            if len(close) >= config.burst_tickets:
-                row = part.iloc[i]
-                rows.append({"kind": "duplicate_burst", "unit_type": row["unit_type"], "unit": row["unit"],
-                             "month": month_of(part["created_at"].iloc[[i]]).iloc[0], "ticket_id": row["ticket_id"],
-                             "observed": len(close),
-                             "evidence": f"{fmt.integer(len(close))} aduan kategori yang sama dalam "
-                                         f"{fmt.compact(config.burst_metres)} m dan {fmt.compact(config.burst_hours)} jam"})
-    return _frame(rows)
+        spots = [spot.sort_values("at", kind="stable") for _, spot in part.groupby(["x", "y"], sort=True)]
+        times = [spot["at"].to_numpy() for spot in spots]
+        rows = [spot["row"].to_numpy() for spot in spots]
+        centres = np.array([[spot["x"].iloc[0], spot["y"].iloc[0]] for spot in spots])
+        for first, reach in enumerate(cKDTree(centres).query_ball_point(centres, r=config.burst_metres)):
+            # Each complaint at this spot opens a window: of every spot in reach, the complaints from its time
+            # until the window closes (a contiguous run of that spot's sorted times).
+            opens = times[first]
+            runs = {q: (np.searchsorted(times[q], opens, "left"), np.searchsorted(times[q], opens + window, "right"))
+                    for q in reach}
+            size = sum(hi - lo for lo, hi in runs.values())
+            size = np.where(size >= config.burst_tickets, size, 0)
+            if not size.any():
+                continue
+            for q, (lo, hi) in runs.items():
+                # The windows holding a complaint of spot q form a contiguous run of windows, as both ends only
+                # move forward: the largest burst it belongs to is a maximum over that run.
+                at = np.arange(len(times[q]))
+                earliest, latest = np.searchsorted(hi, at, "right"), np.searchsorted(lo, at, "right") - 1
+                held = earliest <= latest
+                best = _range_max(size, earliest[held], latest[held])
+                members = rows[q][held]
+                largest[members] = np.maximum(largest[members], best)
+    flagged = np.flatnonzero(largest)
+    found = chosen.iloc[flagged]
+    return _frame([{"kind": "duplicate_burst", "unit_type": row.unit_type, "unit": row.unit, "month": month,
+                    "ticket_id": row.ticket_id, "observed": float(n),
+                    "evidence": f"{fmt.integer(n)} aduan kategori yang sama dalam {fmt.compact(config.burst_metres)} m "
+                                f"dan {fmt.compact(config.burst_hours)} jam dari aduan pertamanya"}
+                   for row, month, n in zip(found.itertuples(index=False), month_of(found["created_at"]),
+                                            largest[flagged])])
 
 
 def _baseline_months(months: list[str], month: str, rules: Rules) -> list[str]:

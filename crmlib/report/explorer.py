@@ -57,6 +57,7 @@ class Explorer:
         self._contexts: dict[tuple[str, str], ReportContext] = {(context.city, context.month): context}
         self._flags: dict[tuple[str, str], pd.DataFrame] = {}
         self._backlogs: dict[str, CityBacklog] = {}
+        self._places: dict[tuple[str, str], tuple[pd.DataFrame, pd.DataFrame]] = {}
         self._handles: dict[str, tuple[DisplayHandle, Callable[[], list[Any]]]] = {}
         self._controls: Any = None
 
@@ -97,6 +98,16 @@ class Explorer:
     def flagged_months(self, unit: str, months: list[str]) -> list[str]:
         """Those of ``months`` in which ``unit`` has a flag (each month scanned once, then kept)."""
         return [m for m in months if (self.flags(month=m)["unit"] == unit).any()]
+
+    def places(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The selection's city-month per kelurahan (:func:`crmlib.metrics.places.kelurahan_measures`) and its
+        hotspots; computed once per city-month, since a change of unit or kind does not change them."""
+        key = (self.selection.city, self.selection.month)
+        if key not in self._places:
+            context = self.context()
+            self._places[key] = (places.kelurahan_measures(context.tickets, context.city, context.rules),
+                                 hotspots.hotspots(context.tickets, context.rules))
+        return self._places[key]
 
     def backlog(self) -> CityBacklog:
         """The selected city's complaints open at the export's latest time (read once per city)."""
@@ -153,9 +164,8 @@ class Explorer:
         context, unit = self.context(), self.unit()
         tickets = context.tickets
         own = tickets[tickets["unit"] == unit]
-        measures = places.kelurahan_measures(tickets, context.city, context.rules)
+        measures, spots = self.places()
         kelurahan, kecamatan = maps.city_shapes(context.city)
-        spots = hotspots.hotspots(tickets, context.rules)
         code = places.unit_area_codes(own.head(1)).iloc[0] if len(own) else None
         flagged = places.geotagged(own[own["ticket_id"].isin(self.flags()["ticket_id"])])
         chart = maps.explorer_map(measures, kelurahan, kecamatan, maps.complaint_classes(measures),

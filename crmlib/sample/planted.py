@@ -13,7 +13,7 @@ import numpy as np
 
 from crmlib.geometry import METRES_PER_DEGREE_LAT, METRES_PER_DEGREE_LON
 from crmlib.sample.places import across_border
-from crmlib.sample.world import Ticket, World, max_hours, month_bounds, random_times, response_within
+from crmlib.sample.world import Coordination, Ticket, World, max_hours, month_bounds, random_times, response_within
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,9 @@ PLANTED = (
     Planted("fast_closure", "jaktim", 9, "Rawamangun", "the month's first ticket is completed 2 minutes after "
             "it came in"),
     Planted("batch_closure", "jakpus", 10, "Kebon Kelapa", "4 tickets of one day completed in the same minute"),
-    Planted("time_order", "jaksel", 3, "Pulo", "the month's first ticket is completed 2 hours before it came in"),
+    Planted("time_order", "jaksel", 3, "Pulo", "the month's first ticket is completed 2 hours before it came in, "
+            "and a provincial ticket (not in the export) coordinated to Pulo a day later is processed an hour "
+            "before it was coordinated"),
     Planted("geotag_outside", "jaksel", 6, "Guntur", "the month's first geotagged ticket moved across the "
             "nearest border, 300 m into the neighbouring kelurahan"),
     Planted("duplicate_burst", "jakbar", 7, "Keagungan", "4 fallen-tree complaints within 30 m and 80 minutes"),
@@ -91,7 +93,10 @@ def plant_tickets(rng: np.random.Generator, world: World) -> list[Ticket]:
         if t.completion > max_hours(t.category) * 60:
             raise AssertionError(f"the planted batch would be late: {t}")
 
-    _own(world, "time_order")[0].completion = -120
+    early = _own(world, "time_order")[0]
+    early.completion = -120
+    world.coordinations.append(Coordination(early.city, str(early.kecamatan), str(early.unit),
+                                            early.created + dt.timedelta(days=1), -60))
 
     for t in _own(world, "backlog_aged")[:3]:
         t.status, t.completion = "In Progres", None

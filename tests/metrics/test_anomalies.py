@@ -19,16 +19,17 @@ from crmlib.schema import FLAG_COLUMNS, ReasonCode, row_frame_dtypes
 import frames
 from frames import at
 
-RULES = rules_from_dict(frames.RULES_DOC)  # fast closure <= 5 min, batch >= 3 a minute, 3+ baseline months, q <= 0.01
+RULES = rules_from_dict(frames.RULES_DOC)  # fast closure <= 10 min, batch >= 3 a minute, 3+ baseline months, q <= 0.01
 T0 = "2022-06-01 08:00"
 
 
 def test_fast_closures_include_the_boundary():
-    tickets = frames.tickets({"completed_at": at(3 / 60)}, {"completed_at": at(5 / 60)},
-                             {"completed_at": at(6 / 60)}, {"completed_at": None})
+    # The rules: 10 minutes or less.
+    tickets = frames.tickets({"completed_at": at(3 / 60)}, {"completed_at": at(10 / 60)},
+                             {"completed_at": at(11 / 60)}, {"completed_at": None})
     flags = anomalies.fast_closures(tickets, RULES)
     assert flags["ticket_id"].tolist() == ["JK2206010001", "JK2206010002"]
-    assert flags["evidence"].tolist() == ["selesai 3 menit setelah masuk", "selesai 5 menit setelah masuk"]
+    assert flags["evidence"].tolist() == ["selesai 3 menit setelah masuk", "selesai 10 menit setelah masuk"]
     assert flags["month"].tolist() == ["2022-06", "2022-06"]
 
 
@@ -75,10 +76,10 @@ def test_time_order_points_at_the_data_quality_appendix():
         ("tickets", 2, "JK2206010001", ReasonCode.TIME_BEFORE_PREVIOUS,
          "Tanggal TL sebelum Tanggal Laporan Masuk; Tanggal TL dikosongkan"),
         ("tickets", pd.NA, pd.NA, ReasonCode.COLUMN_MISSING, "kolom tidak ada di file; nilainya dianggap kosong"))
-    found = anomalies.time_order(tickets, flags)
+    found = anomalies.time_order(tickets, frames.coordinations(), flags)
     assert found["ticket_id"].tolist() == ["JK2206010001"]
     assert found["evidence"].iloc[0] == ("Tanggal TL sebelum Tanggal Laporan Masuk; Tanggal TL dikosongkan "
-                                         "(Lampiran Kualitas Data: tickets baris 2)")
+                                         "(Lampiran Kualitas Data: laporan baris 2)")
 
 
 def test_time_order_follows_the_reason_code_not_its_wording():
@@ -87,13 +88,25 @@ def test_time_order_follows_the_reason_code_not_its_wording():
     tickets = frames.tickets({}, {})
     flags = loader_flags(
         ("tickets", 2, "JK2206010001", ReasonCode.TIME_BEFORE_PREVIOUS, "Tanggal TL mendahului Tanggal Laporan Masuk"),
-        ("tickets", 3, "JK2206010002", ReasonCode.TIME_UNREADABLE, "Tanggal TL sebelum pukul berapa tidak terbaca"),
-        # The same code on a coordination: not a ticket's time, so no ticket flag.
-        ("coordinations", 4, "JK2206010002", ReasonCode.TIME_BEFORE_PREVIOUS, "Tanggal Proses mendahului"))
-    found = anomalies.time_order(tickets, flags)
+        ("tickets", 3, "JK2206010002", ReasonCode.TIME_UNREADABLE, "Tanggal TL sebelum pukul berapa tidak terbaca"))
+    found = anomalies.time_order(tickets, frames.coordinations(), flags)
     assert found["ticket_id"].tolist() == ["JK2206010001"]
     assert found["evidence"].iloc[0] == ("Tanggal TL mendahului Tanggal Laporan Masuk "
-                                         "(Lampiran Kualitas Data: tickets baris 2)")
+                                         "(Lampiran Kualitas Data: laporan baris 2)")
+    assert data_quality.time_order_rows(flags) == 1
+
+
+def test_time_order_flags_a_coordination_whose_ticket_is_not_in_the_tickets_file():
+    # A provincial agency's ticket coordinated to Kayu Manis, processed before it was coordinated: the loader
+    # emptied the processing time and flagged coordination row 4. No ticket JK2206099999 exists here.
+    coordinations = frames.coordinations({"ticket_id": "JK2206099999", "source_row": 4},
+                                         {"ticket_id": "JK2206099999", "source_row": 5, "unit": "Pal Meriam"})
+    flags = loader_flags(("coordinations", 4, "JK2206099999", ReasonCode.TIME_BEFORE_PREVIOUS,
+                          "Tanggal Proses sebelum Tanggal Koordinasi; Tanggal Proses dikosongkan"))
+    found = anomalies.time_order(frames.tickets(), coordinations, flags)
+    assert found[["unit", "ticket_id", "month"]].values.tolist() == [["Kayu Manis", "JK2206099999", "2022-06"]]
+    assert found["evidence"].iloc[0] == ("Tanggal Proses sebelum Tanggal Koordinasi; Tanggal Proses dikosongkan "
+                                         "(Lampiran Kualitas Data: koordinasi baris 4)")
     assert data_quality.time_order_rows(flags) == 1
 
 
@@ -283,18 +296,29 @@ def test_a_kecamatan_unit_is_judged_by_its_kecamatan():
     assert flags["evidence"].iloc[0].endswith("250 m di luar batas kecamatannya")
 
 
-def test_duplicate_burst_needs_the_same_category_place_and_time():
+def test_duplicate_burst_is_each_complaint_within_reach_of_the_first():
+    # The rules: 3 complaints, 100 m, 3 hours. The second is 60 m east of the first 45 minutes later, the third
+    # 60 m west 90 minutes later: 120 m from each other, but each within 100 m of the first, so a burst of 3.
     t0 = "2022-05-10 08:00"
     tickets = frames.tickets(
-        geotag(0, 0, t0), geotag(20, 0, "2022-05-10 09:00"), geotag(0, 30, "2022-05-10 09:30"),  # a burst of 3
-        geotag(0, 0, "2022-05-10 12:00"),                                           # same place, 4 h later
-        geotag(0, 200, t0),                                                         # same time, 200 m away
-        geotag(10, 10, t0, category="Sampah"),                                      # another category
+        geotag(0, 0, t0), geotag(0, 60, "2022-05-10 08:45"), geotag(0, -60, "2022-05-10 09:30"),
+        geotag(0, 0, "2022-05-10 11:30"),          # the first's place 3.5 h later: only the second reaches it
+        geotag(0, 150, t0),                         # the first's time, 150 m away
+        geotag(10, 10, t0, category="Sampah"),     # another category
     )
     flags = anomalies.duplicate_bursts(tickets, RULES)
     assert flags["ticket_id"].tolist() == ["JK2206010001", "JK2206010002", "JK2206010003"]
     assert set(flags["observed"]) == {3}
-    assert flags["evidence"].iloc[0] == "3 aduan kategori yang sama dalam 50 m dan 2 jam"
+    assert flags["evidence"].iloc[0] == "3 aduan kategori yang sama dalam 100 m dan 3 jam dari aduan pertamanya"
+
+
+def test_duplicate_burst_at_one_point_counts_the_largest_window_without_pairwise_work():
+    # 2,000 complaints at one point a minute apart: each window of 3 hours holds 181 of them (both ends
+    # included), and every complaint lies in such a window.
+    tickets = frames.tickets(*[geotag(0, 0, str(pd.Timestamp("2022-05-10") + pd.Timedelta(minutes=m)))
+                               for m in range(2000)])
+    flags = anomalies.duplicate_bursts(tickets, RULES)
+    assert len(flags) == 2000 and set(flags["observed"]) == {181}
 
 
 def test_statistical_coverage_counts_the_units_each_test_could_judge():

@@ -44,7 +44,8 @@ def test_each_finder_returns_flags_of_its_own_kind_only():
     tickets = frames.tickets(*history, {"completed_at": "2022-06-01 08:02"}, {"status": "In Progres"})
     month = tickets[tickets["created_at"] >= pd.Timestamp("2022-06-01", tz="Asia/Jakarta")]
     inputs = ScanInputs(tickets, month, months, "2022-06", pd.Timestamp("2022-06-30 08:00", tz="Asia/Jakarta"), rules,
-                        pd.DataFrame({c: pd.Series(dtype=t) for c, t in row_frame_dtypes(FLAG_COLUMNS).items()}))
+                        pd.DataFrame({c: pd.Series(dtype=t) for c, t in row_frame_dtypes(FLAG_COLUMNS).items()}),
+                        frames.coordinations())
     found = {name: finder(inputs) for name, finder in FINDERS.items()}
     for name, flags in found.items():
         assert list(flags.columns) == flag_kinds.FLAG_COLUMNS, name

@@ -34,10 +34,12 @@ def test_one_planted_anomaly_of_each_kind():
 def test_the_scan_finds_each_planted_anomaly(export, rules, planted):
     flags = _scan(export, rules, planted.city, f"2022-{planted.month:02d}")
     mine = flags[(flags["kind"] == planted.kind) & (flags["unit"] == planted.unit)]
-    expected = {"fast_closure": 1, "time_order": 1, "geotag_outside": 1, "batch_closure": 4, "duplicate_burst": 4,
+    expected = {"fast_closure": 1, "time_order": 2, "geotag_outside": 1, "batch_closure": 4, "duplicate_burst": 4,
                 "backlog_aged": 3}
     assert len(mine) == expected.get(planted.kind, 1)
-    if planted.kind not in STATISTICAL:  # rule flags have no chance hits: the planted ones are all there is
+    # Rule flags have no chance hits, the planted ones are all there is; but an ordinary month holds a few quick
+    # closures, as real ones do (crmlib.sample.ordinary.SHORTEST_FOLLOW_UP), and the flag lists them too.
+    if planted.kind not in STATISTICAL and planted.kind != "fast_closure":
         assert (flags["kind"] == planted.kind).sum() == len(mine)
 
 

@@ -32,7 +32,8 @@ class ScanInputs:
     month: str
     cutoff: pd.Timestamp
     rules: Rules
-    loader_flags: pd.DataFrame  # the loader's flags on ticket rows
+    loader_flags: pd.DataFrame  # the loader's flags on ticket and coordination rows
+    coordinations: pd.DataFrame  # the city's coordinations of the month
 
     @cached_property
     def volume_changes(self) -> pd.DataFrame:
@@ -55,7 +56,7 @@ FINDERS: Mapping[str, Callable[[ScanInputs], pd.DataFrame]] = {
     "slower_response": lambda s: anomalies.slower_durations(s.city_tickets, s.months, s.month, s.rules, "response"),
     "fast_closure": lambda s: anomalies.fast_closures(s.tickets, s.rules),
     "batch_closure": lambda s: anomalies.batch_closures(s.tickets, s.rules),
-    "time_order": lambda s: anomalies.time_order(s.tickets, s.loader_flags),
+    "time_order": lambda s: anomalies.time_order(s.tickets, s.coordinations, s.loader_flags),
     "geotag_outside": lambda s: anomalies.geotags_outside(s.tickets, s.rules),
     "duplicate_burst": lambda s: anomalies.duplicate_bursts(s.tickets, s.rules),
     "backlog_aged": lambda s: anomalies.backlog_aged(s.tickets, s.cutoff, s.rules),
@@ -66,23 +67,28 @@ def scan(context: ReportContext, *, statistical: bool = True) -> pd.DataFrame:
     """The flags of a report context's city and month (see :func:`scan_export`)."""
     cutoff = context.cutoff.stamp if context.cutoff else context.tickets["created_at"].max()
     return scan_export(context.city_export, context.city, context.month, cutoff, context.rules,
-                       context.covered_months, statistical=statistical)
+                       context.covered_months, statistical=statistical, coordinations=context.coordinations)
 
 
 def scan_export(export: Export, city: str, month: str, cutoff: pd.Timestamp, rules: Rules, covered: Sequence[str], *,
-                statistical: bool = True) -> pd.DataFrame:
+                statistical: bool = True, coordinations: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every flag of one city-month: unit-month flags against each unit's baseline months, ticket flags on the
     month's tickets, geotags against the unit's recent ones.
 
     ``covered`` are the months the export covers (:func:`crmlib.metrics.history.export_months` of all its
     tickets): the baseline is those of the ``baseline_months`` months before ``month``, so the export needs the
     city's tickets of those months and of ``month`` only. ``statistical=False`` leaves out the statistical kinds
-    (:func:`crmlib.metrics.flag_kinds.statistical_names`): the rule flags alone. Flags are in the kinds' order,
-    then by unit and ticket.
+    (:func:`crmlib.metrics.flag_kinds.statistical_names`): the rule flags alone. ``coordinations`` are the
+    city's coordinations of the month when the caller has them (else they are taken from the export). Flags are
+    in the kinds' order, then by unit and ticket.
     """
     city_tickets, months_of, months = _history(export, city, month, covered, rules)
+    if coordinations is None:
+        coordinations = export.coordinations[((export.coordinations["city_code"] == city)
+                                              & (month_of(export.coordinations["coordinated_at"]) == month))
+                                             .fillna(False).to_numpy(dtype=bool)]
     inputs = ScanInputs(city_tickets, city_tickets[months_of == month], months, month, cutoff, rules,
-                        export.flags[export.flags["table"] == "tickets"])
+                        export.flags, coordinations)
     parts = [FINDERS[kind.name](inputs) for kind in flag_kinds.KINDS if statistical or not kind.statistical]
     found = [p for p in parts if len(p)]
     flags = pd.concat(found, ignore_index=True) if found else anomalies.empty_flags()
