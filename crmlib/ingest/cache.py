@@ -1,7 +1,7 @@
 """Parquet cache of a loaded export, keyed by everything that shapes its content.
 
 The key is the SHA-256 of the input files, the settings values the loading
-uses (column mapping, channel spellings, area aliases, rules: taken from the
+uses (column mapping, channel spellings, area and category aliases, rules: taken from the
 same :class:`~crmlib.ingest.settings.Settings` the load then uses), the source
 of the loading code and the input file names. Any change to one of them reads
 the export again. Only the canonical frames are written: free text never
@@ -59,6 +59,7 @@ def settings_digest(settings: Settings) -> str:
         "mapping": plain(settings.mapping),
         "channels": plain(settings.channels),
         "aliases": plain(settings.aliases),
+        "category_aliases": plain(settings.category_aliases),
         "rules": repr(settings.rules),
     }
     return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode("utf-8")).hexdigest()

@@ -32,6 +32,7 @@ from crmlib.ingest.parse import (
     unify_spellings,
 )
 from crmlib.ingest.rules import Rules
+from crmlib.ingest.settings import CATEGORY_ALIASES_FILE
 from crmlib.schema import (
     ACCOUNTING_COLUMNS,
     COORDINATION_DTYPES,
@@ -66,6 +67,9 @@ _QUOTABLE = re.compile(r"(?i)(?=.{1,30}$)(?:[0-9:/\-.,+ ]|(?<![a-z])(?:" + "|".j
 # content (an '@' or a run of digits), so a misplaced cell cannot leak identity.
 _NAME_LIKE = re.compile(r"^(?!.*@)(?!.*\d{5}).{1,60}$")
 HIDDEN = "(isi tidak ditampilkan)"
+# A spelling merged into a label is that label (or an alias from the settings) up to case, spaces and a short
+# bracketed abbreviation: nothing a reader does not see in the report's tables, so a long one may be quoted too.
+_LABEL_LIKE = re.compile(r"^(?!.*@)(?!.*\d{5}).{1,100}$")
 # How the names of units open in exports: such a name is a unit's, not a person's.
 _UNIT_OPENING = re.compile(r"(?i)^(KELURAHAN|KEL\.?|KECAMATAN|KEC\.?|WALI ?KOTA|SUKU DINAS|SUDIN|DINAS|BADAN|UPT)\b")
 
@@ -397,13 +401,17 @@ def _exclude_duplicates(rows: _Rows, values: pd.DataFrame) -> None:
     rows.exclude(reasons.notna(), "ticket_id", ReasonCode.DUPLICATE_CONFLICTING, reasons)
 
 
-def _unified(rows: _Rows, values: pd.Series, column: str) -> pd.Series:
-    """A grouping column with one spelling per label that differs only in case, each merge noted once."""
-    unified, merged = unify_spellings(values.where(rows.used))
-    for kept, others in merged.items():
-        shown = ", ".join(quote_name(pd.Series(others)))
-        rows.note(column, ReasonCode.SPELLINGS_MERGED,
-                  f"{rows.label(column)}: ejaan {shown} digabung dengan {quote_name(pd.Series([kept])).iloc[0]}")
+def _unified(rows: _Rows, values: pd.Series, column: str, aliases: Mapping[str, str] | None = None) -> pd.Series:
+    """A grouping column with one spelling per label (:func:`crmlib.ingest.parse.unify_spellings`), each merge
+    noted once with both spellings."""
+    unified, aliased, merged = unify_spellings(values.where(rows.used), aliases)
+    label = rows.label(column)
+    notes = [(kept, others, f" (params/{CATEGORY_ALIASES_FILE})") for kept, others in aliased.items()]
+    notes += [(kept, others, "") for kept, others in merged.items()]
+    for kept, others, source in notes:
+        shown = ", ".join(_quote_matching(pd.Series(others), _LABEL_LIKE))
+        rows.note(column, ReasonCode.SPELLINGS_MERGED, f"{label}: ejaan {shown} digabung dengan "
+                  f"{_quote_matching(pd.Series([kept]), _LABEL_LIKE).iloc[0]}{source}")
     return unified.where(rows.used, values)
 
 
@@ -509,8 +517,10 @@ def clean_tickets(
     rules: Rules,
     resolver: areas.UnitResolver,
     missing: Sequence[str] = (),
+    category_aliases: Mapping[str, str] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Turn raw ticket rows into (tickets, exclusions, flags); rows in = used + excluded."""
+    """Turn raw ticket rows into (tickets, exclusions, flags); rows in = used + excluded. ``category_aliases``
+    maps export spellings of a category to its label (params/categories/aliases.yaml)."""
     rows, created, units, orders = _open("tickets", raw, "created_at", source_file, headers, mapping, missing,
                                          rules, resolver)
     raw = rows.raw
@@ -527,7 +537,7 @@ def clean_tickets(
     rows.flag(channel_unknown, "channel", ReasonCode.UNKNOWN_CHANNEL,
               "kanal tidak dikenal: " + quote_name(channel, channel_unknown) + "; label dipakai apa adanya")
     channel = _blank_as_label(rows, _unified(rows, channel, "channel"), "channel")
-    category = _blank_as_label(rows, _unified(rows, _column(raw, "category"), "category"), "category")
+    category = _blank_as_label(rows, _unified(rows, _column(raw, "category"), "category", category_aliases), "category")
     subcategory = _blank_as_label(rows, _unified(rows, _column(raw, "subcategory"), "subcategory"), "subcategory")
 
     responded = _optional_datetime(rows, "responded_at", rules, orders["responded_at"], created, "created_at")

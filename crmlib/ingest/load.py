@@ -59,6 +59,7 @@ def load_export(
     tickets, excl_t, flags_t = clean_tickets(
         raw_t.frame, source_file=raw_t.file, headers=raw_t.headers, mapping=settings.mapping,
         channels=settings.channels, rules=settings.rules, resolver=resolver, missing=raw_t.missing,
+        category_aliases=settings.category_aliases,
     )
     sources = [_source("tickets", raw_t)]
     accounts = [accounting_frame("tickets", raw_t.file, len(raw_t.frame), tickets, excl_t, flags_t)]

@@ -303,26 +303,52 @@ def normalise_channels(series: pd.Series, channels: Mapping[str, Sequence[str]])
     return _normalise(series, channels, keep_unknown=True)
 
 
-def unify_spellings(series: pd.Series) -> tuple[pd.Series, dict[str, list[str]]]:
-    """One spelling per label that differs only in case: the most frequent one (ties: the first in sort order).
+def label_key(text: str) -> str:
+    """Comparison key for a label such as a category: case folded, spaces collapsed, and a trailing abbreviation
+    in brackets dropped, as exports append one to some rows of a category and not to others.
 
-    Returns the values and, per kept spelling, the others it replaced.
+    >>> label_key("Pekerja Penanganan Prasarana dan Sarana Umum Kelurahan (PPSU) "), label_key("Parkir  LIAR")
+    ('pekerja penanganan prasarana dan sarana umum kelurahan', 'parkir liar')
+    """
+    return " ".join(_ABBREVIATION.sub("", str(text)).split()).casefold()
 
-    >>> values, merged = unify_spellings(pd.Series(["Sampah", "SAMPAH", "Sampah", "Jalan", None]))
-    >>> values.tolist(), merged
-    (['Sampah', 'Sampah', 'Sampah', 'Jalan', <NA>], {'Sampah': ['SAMPAH']})
+
+# '(PPSU)', '(P3S)', '(Satpol PP)': a short bracketed abbreviation at the end of a label.
+_ABBREVIATION = re.compile(r"\s*\((?=[^)]*[A-Z])[A-Za-z0-9 .&/-]{1,12}\)\s*$")
+
+
+def unify_spellings(series: pd.Series, aliases: Mapping[str, str] | None = None
+                    ) -> tuple[pd.Series, dict[str, list[str]], dict[str, list[str]]]:
+    """One spelling per label: first each alias replaced by its label (keys compared by :func:`label_key`), then
+    spellings with one :func:`label_key` (case, spaces, a trailing abbreviation) merged into the most frequent
+    one (ties: the first in sort order).
+
+    Returns the values and, per kept spelling, the spellings an alias replaced and the others merged into it.
+
+    >>> values, aliased, merged = unify_spellings(
+    ...     pd.Series(["Sampah", "SAMPAH", "Sampah (DKI)", "Sampah", "Jalan", "Jln", None]), {"Jln": "Jalan"})
+    >>> values.tolist(), aliased, merged
+    (['Sampah', 'Sampah', 'Sampah', 'Sampah', 'Jalan', 'Jalan', <NA>], {'Jalan': ['Jln']}, {'Sampah': ['SAMPAH', 'Sampah (DKI)']})
     """
     text = series.astype("string")
+    targets = {label_key(k): str(v) for k, v in (aliases or {}).items()}
+    aliased: dict[str, list[str]] = {}
+    if targets:
+        found = {v: targets[label_key(v)] for v in text.dropna().unique() if label_key(v) in targets}
+        found = {v: t for v, t in found.items() if v != t}
+        for spelling, target in sorted(found.items()):
+            aliased.setdefault(target, []).append(spelling)
+        text = text.replace(found) if found else text
     counts = text.value_counts()
     if counts.empty:
-        return text, {}
+        return text, aliased, {}
     spellings = pd.DataFrame({"spelling": counts.index.astype(str), "count": counts.to_numpy()})
-    spellings["key"] = spellings["spelling"].str.casefold()
+    spellings["key"] = spellings["spelling"].map(label_key)
     spellings = spellings.sort_values(["key", "count", "spelling"], ascending=[True, False, True], kind="stable")
     kept = spellings.groupby("key", sort=False)["spelling"].transform("first")
     replace = dict(zip(spellings["spelling"], kept))
     merged = {k: sorted(spellings.loc[(kept == k) & (spellings["spelling"] != k), "spelling"])
               for k in sorted(set(kept[kept != spellings["spelling"]]))}
     if not merged:
-        return text, {}
-    return text.map(replace).astype("string"), merged
+        return text, aliased, {}
+    return text.map(replace).astype("string"), aliased, merged

@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from crmlib.errors import SettingsError
+from crmlib.ingest.parse import label_key
 from crmlib.schema import TZ
 
 CAPAIAN_METHODS = ("mean_follow_up_score",)
@@ -84,9 +85,15 @@ class Rules:
     # section name -> marked `assumed: true` in the file (False when the mark is absent)
     assumed: Mapping[str, bool]
 
+    def has_own_rule(self, category: str) -> bool:
+        """Whether a category has a maximum of its own, its name compared as labels are
+        (:func:`crmlib.ingest.parse.label_key`: case, spaces, a trailing abbreviation)."""
+        return any(label_key(name) == label_key(category) for name in self.max_hours_by_category)
+
     def max_hours_for(self, category: str) -> float:
         """Maximum follow-up hours for a category: its own rule, else the default."""
-        return self.max_hours_by_category.get(category, self.default_max_hours)
+        return next((hours for name, hours in self.max_hours_by_category.items()
+                     if label_key(name) == label_key(category)), self.default_max_hours)
 
     def max_hours_of(self, categories: pd.Series) -> pd.Series:
         """Each row's maximum follow-up hours from its category (Float64); no category gets the default."""

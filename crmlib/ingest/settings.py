@@ -33,6 +33,7 @@ OUTPUTS_ENV = "CRM_OUTPUTS"
 MAPPING_FILE = "columns/crm_v2.yaml"
 CHANNELS_FILE = "channels.yaml"
 ALIASES_FILE = "areas/aliases.yaml"
+CATEGORY_ALIASES_FILE = "categories/aliases.yaml"
 RULES_FILE = "rules/crm.yaml"
 COMMON_CITY_FILE = "cities/_common.yaml"
 TABLES = ("tickets", "coordinations")
@@ -58,6 +59,8 @@ class Settings:
     rules: Rules
     # city code -> its settings merged over cities/_common.yaml, placeholders not yet filled
     cities: Mapping[str, Mapping[str, Any]]
+    # export spelling of a category -> the category's label (params/categories/aliases.yaml)
+    category_aliases: Mapping[str, str] = field(default_factory=dict)
     # name relative to the params folder ('rules/crm.yaml') -> the file it was read from
     files: Mapping[str, SettingsFile] = field(default_factory=dict)
     # layout name -> the report format it describes (params/layouts/<name>.yaml)
@@ -123,6 +126,16 @@ def check_channels(data: Any, name: str = "channels") -> dict[str, list[str]]:
     if not isinstance(data, Mapping):
         raise SettingsError(name, "expected a mapping 'label: [spellings]'", fix="see params/channels.yaml")
     return {str(k): list(v or []) for k, v in data.items()}
+
+
+def check_category_aliases(data: Any, name: str = CATEGORY_ALIASES_FILE) -> dict[str, str]:
+    """Check the category aliases: a mapping 'export spelling: category' of texts under ``aliases``."""
+    aliases = (data or {}).get("aliases") if isinstance(data, Mapping) else None
+    if not isinstance(aliases, Mapping | None) or not all(
+            isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in (aliases or {}).items()):
+        raise SettingsError(name, "expected a mapping 'export spelling: category' of texts", key="aliases",
+                            fix="see params/categories/aliases.yaml")
+    return {str(k): str(v) for k, v in (aliases or {}).items()}
 
 
 def check_aliases(data: Any, name: str = "area aliases") -> dict[str, Any]:
@@ -208,6 +221,7 @@ def load_settings(
     mapping = check_mapping(reader.read(MAPPING_FILE), MAPPING_FILE)
     channels = check_channels(reader.read(CHANNELS_FILE), CHANNELS_FILE)
     aliases = check_aliases(reader.read(ALIASES_FILE), ALIASES_FILE)
+    category_aliases = check_category_aliases(reader.read(CATEGORY_ALIASES_FILE))
     rules = rules_from_dict(reader.read(RULES_FILE), RULES_FILE)
     common = reader.read(COMMON_CITY_FILE) or {}
     cities = {}
@@ -232,6 +246,7 @@ def load_settings(
         channels=MappingProxyType(channels),
         aliases=_frozen(aliases),
         rules=rules,
+        category_aliases=MappingProxyType(category_aliases),
         cities=MappingProxyType(cities),
         files=MappingProxyType(dict(sorted(reader.files.items()))),
         layouts=MappingProxyType(layouts),

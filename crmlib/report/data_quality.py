@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from crmlib.ingest.rules import Rules
 from crmlib.metrics.anomalies import time_order_mask
 from crmlib.schema import Export
 
@@ -87,3 +88,20 @@ def coordinations_without_ticket(coordinations: pd.DataFrame, ticket_ids: pd.Ser
     2
     """
     return int((~coordinations["ticket_id"].isin(ticket_ids.dropna())).sum())
+
+
+def categories_without_rule(tickets: pd.DataFrame, rules: Rules) -> pd.DataFrame:
+    """The categories of these tickets with no maximum follow-up time of their own in the rules: ``category``, its
+    ``complaints`` and the default ``max_hours`` a ticket of it gets when the export gives no usable maximum (the
+    loader flags each such row); most complaints first.
+
+    >>> from crmlib.ingest.settings import load_settings
+    >>> tickets = pd.DataFrame({"category": ["Sampah", "Jalan", "Jalan", "Pohon"]})
+    >>> categories_without_rule(tickets, load_settings().rules).values.tolist()
+    [['Jalan', 2, 168.0], ['Pohon', 1, 168.0]]
+    """
+    own = tickets["category"].map({c: rules.has_own_rule(c) for c in tickets["category"].dropna().unique()})
+    counts = tickets.loc[~own.fillna(False).astype(bool), "category"].value_counts()
+    table = pd.DataFrame({"category": counts.index.astype(str), "complaints": counts.to_numpy().astype(int)})
+    table["max_hours"] = float(rules.default_max_hours)
+    return table.sort_values(["complaints", "category"], ascending=[False, True], kind="stable", ignore_index=True)

@@ -277,6 +277,18 @@ CASES = [
                   "Kategori: ejaan 'SAMPAH', 'sampah' digabung dengan 'Sampah'": 1,
                   "Rincian Masalah: ejaan 'SAMPAH LINGKUNGAN' digabung dengan 'Sampah Lingkungan'": 1},
          check=check_column("category", ["Sampah"] * 4)),
+    Case("a category with a bracketed abbreviation, a known misspelling and a case", "category_suffixes_and_aliases.csv",
+         read=6, used=6,
+         flagged={"Kategori: ejaan 'Pekerja Penanganan Prasarana dan Sarana Umum Kelurahan' digabung dengan "
+                  "'Pekerjaan Penanganan Prasarana dan Sarana Umum Kelurahan' (params/categories/aliases.yaml)": 1,
+                  "Kategori: ejaan 'Pekerjaan Penanganan Prasarana dan Sarana Umum Kelurahan (PPSU)' digabung dengan "
+                  "'Pekerjaan Penanganan Prasarana dan Sarana Umum Kelurahan'": 1,
+                  # The two spellings of rubbish are one each: the tie goes to the first in sort order.
+                  "Kategori: ejaan 'Sampah' digabung dengan 'SAMPAH (DKI)'": 1},
+         # Its rule follows the label whatever the spelling: rubbish without a maximum in the export gets 48 h.
+         check=lambda e: (check_column("category", ["Pekerjaan Penanganan Prasarana dan Sarana Umum Kelurahan"] * 4
+                                       + ["SAMPAH (DKI)"] * 2)(e),
+                          check_column("max_tl_hours", [168.0] * 4 + [48.0] * 2)(e))),
     Case("control, bidi and zero-width characters", "control_and_bidi_characters.csv", read=2, used=2,
          check=lambda e: (check_column("category", ["Sampah", "Sampah"])(e),
                           check_column("subcategory", ["Sampah Lingkungan"] * 2)(e),

@@ -6,6 +6,7 @@ import pytest
 
 from crmlib.errors import SettingsError, UsageError
 from crmlib.ingest.select import check_month
+from crmlib.ingest.cache import settings_digest
 from crmlib.ingest.settings import PARAMS_ENV, city_settings, load_settings, manifest_entry, unfilled
 from crmlib.resources import default_params_dir
 
@@ -83,6 +84,18 @@ def test_aliases_need_their_prefix_lists(tmp_path):
     (tmp_path / "areas" / "aliases.yaml").write_text("kelurahan: {}\nskpd_prefixes: [DINAS]\n", encoding="utf-8")
     with pytest.raises(SettingsError, match="key 'head_unit_prefixes'"):
         load_settings(tmp_path)
+
+
+def test_category_aliases_are_texts_and_an_edit_changes_the_cache_key(tmp_path):
+    (tmp_path / "categories").mkdir()
+    aliases = tmp_path / "categories" / "aliases.yaml"
+    aliases.write_text("aliases:\n  Jln: 12\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match="aliases.yaml, key 'aliases': expected a mapping 'export spelling: category'"):
+        load_settings(tmp_path)
+    aliases.write_text("aliases:\n  Jln: Jalan\n", encoding="utf-8")
+    settings = load_settings(tmp_path)
+    assert dict(settings.category_aliases) == {"Jln": "Jalan"}
+    assert settings_digest(settings) != settings_digest(load_settings())
 
 
 def test_settings_are_read_once_as_values(tmp_path):
