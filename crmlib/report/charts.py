@@ -153,7 +153,7 @@ def trend_chart(history: pd.DataFrame, column: str, title: str, ylabel: str,
     flagged = months.isin(list(marked)).to_numpy()
     if flagged.any():
         ax.scatter(months[flagged], history.loc[flagged, column], color="#b00020", s=60, zorder=3,
-                   label="bulan dengan catatan anomali")
+                   label="bulan dengan catatan tingkat unit")
         ax.legend(frameon=False, loc="upper left")
     ax.set(title=title, xlabel="", ylabel=ylabel)
     ax.tick_params(axis="x", rotation=45)

@@ -96,8 +96,11 @@ class Explorer:
         return flags if kind in (None, ALL_KINDS) else flags[flags["kind"] == kind].reset_index(drop=True)
 
     def flagged_months(self, unit: str, months: list[str]) -> list[str]:
-        """Those of ``months`` in which ``unit`` has a flag (each month scanned once, then kept)."""
-        return [m for m in months if (self.flags(month=m)["unit"] == unit).any()]
+        """Those of ``months`` in which ``unit`` has a unit-month flag, the ones about its complaints as a whole
+        (each month scanned once, then kept); its tickets' flags are in the tickets view."""
+        unit_month = set(flag_kinds.names("unit_month"))
+        return [m for m in months
+                if ((self.flags(month=m)["unit"] == unit) & self.flags(month=m)["kind"].isin(unit_month)).any()]
 
     def places(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The selection's city-month per kelurahan (:func:`crmlib.metrics.places.kelurahan_measures`) and its
@@ -148,7 +151,7 @@ class Explorer:
         marked = self.flagged_months(unit, history["month"].astype(str).tolist())
         chart = charts.trend_chart(history, "complaints", f"Aduan {unit} per bulan", "Jumlah aduan", marked)
         words = ", ".join(fmt.month_label(m) for m in marked) or "tidak ada"
-        return [blocks.caption(f"Riwayat {unit}; bulan dengan catatan anomali: {words}"),
+        return [blocks.caption(f"Riwayat {unit}; bulan dengan catatan tingkat unit: {words}"),
                 charts.to_html(chart, f"Tren aduan {unit}"), interactive(history, "riwayat")]
 
     def tickets_view(self) -> list[Any]:

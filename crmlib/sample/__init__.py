@@ -34,7 +34,14 @@ from crmlib.sample.export import (
     tickets_frame,
 )  # fmt: skip
 from crmlib.sample.ids import assign_ids
-from crmlib.sample.ordinary import BASE_VOLUME, VOLUME_RANGE, city_profiles, ordinary_month, profile_from_month
+from crmlib.sample.ordinary import (
+    BASE_VOLUME,
+    VOLUME_RANGE,
+    city_profiles,
+    ordinary_month,
+    profile_from_month,
+    quick_closures,
+)  # fmt: skip
 from crmlib.sample.places import place_and_spell
 from crmlib.sample.planted import PLANTED, plant_places, plant_tickets
 from crmlib.sample.world import GEOTAGGED_CHANNELS, YEAR, World
@@ -68,6 +75,7 @@ def generate(seed: int = 2022) -> tuple[pd.DataFrame, pd.DataFrame]:
     # Places have a stream of their own, so that drawing them differently leaves every other column as it was.
     place_and_spell(rng, world, np.random.default_rng([seed, 1]))
     plant_places(rng, world, burst)
+    quick_closures(np.random.default_rng([seed, 2]), world, {(p.city, p.month, p.unit) for p in PLANTED})
     return tickets_frame(world), coordinations_frame(world)
 
 

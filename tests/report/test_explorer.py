@@ -24,7 +24,7 @@ def test_the_default_view_is_the_planted_spike_and_its_unit(app):
     views = app.render()
     assert list(views) == list(VIEWS)
     history = "".join(part.data for part in views["history"])
-    assert "bulan dengan catatan anomali: Oktober 2022" in history
+    assert "bulan dengan catatan tingkat unit: Oktober 2022" in history
     # The map: Tangki outlined, its spike's copies crowd into the month's largest hotspot, listed first.
     caption, table = views["map"][1].data, views["map"][2].data
     assert "wilayah Tangki" in caption and f'alt="{explorer.MAP_ALT}"' in views["map"][0].data
