@@ -34,12 +34,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from crmlib.geometry import METRES_PER_DEGREE_LAT, METRES_PER_DEGREE_LON
 from crmlib.ingest.cache import load_cached
+from crmlib.ingest.rules import Rules
 from crmlib.ingest.select import month_bounds, select_city
 from crmlib.ingest.settings import load_settings
 from crmlib.metrics import flag_kinds
-from crmlib.geometry import METRES_PER_DEGREE_LAT, METRES_PER_DEGREE_LON
-from crmlib.ingest.rules import Rules
 from crmlib.metrics.history import export_months, month_of
 from crmlib.pipeline.context.anomaly_scan import scan_export
 from crmlib.pipeline.context.city import sample_inputs

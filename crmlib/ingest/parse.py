@@ -327,8 +327,10 @@ def unify_spellings(series: pd.Series, aliases: Mapping[str, str] | None = None
 
     >>> values, aliased, merged = unify_spellings(
     ...     pd.Series(["Sampah", "SAMPAH", "Sampah (DKI)", "Sampah", "Jalan", "Jln", None]), {"Jln": "Jalan"})
-    >>> values.tolist(), aliased, merged
-    (['Sampah', 'Sampah', 'Sampah', 'Sampah', 'Jalan', 'Jalan', <NA>], {'Jalan': ['Jln']}, {'Sampah': ['SAMPAH', 'Sampah (DKI)']})
+    >>> values.tolist()
+    ['Sampah', 'Sampah', 'Sampah', 'Sampah', 'Jalan', 'Jalan', <NA>]
+    >>> aliased, merged
+    ({'Jalan': ['Jln']}, {'Sampah': ['SAMPAH', 'Sampah (DKI)']})
     """
     text = series.astype("string")
     targets = {label_key(k): str(v) for k, v in (aliases or {}).items()}

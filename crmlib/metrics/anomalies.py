@@ -44,11 +44,11 @@ import pandas as pd
 from scipy import stats
 
 from crmlib import formatting as fmt
+from crmlib.geometry import metres_xy
+from crmlib.ingest.areas import reference
 from crmlib.ingest.rules import Rules
 from crmlib.metrics import flag_kinds
 from crmlib.metrics.durations import UNIT_KEYS, completion_hours, response_hours, still_open
-from crmlib.geometry import metres_xy
-from crmlib.ingest.areas import reference
 from crmlib.metrics.history import month_of
 from crmlib.metrics.places import geotag_places, geotagged
 from crmlib.metrics.scores import effective_max_tl_hours

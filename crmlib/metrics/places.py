@@ -113,16 +113,17 @@ def geotags_outside_city(tickets: pd.DataFrame, city: str, near_metres: float) -
 
 
 def kelurahan_measures(tickets: pd.DataFrame, city: str | None, rules: Rules) -> pd.DataFrame:
-    """One row per official kelurahan of the city (of DKI Jakarta for None), in code order: ``code``, ``kecamatan``, ``kelurahan``,
-    ``complaints`` (its unit's tickets), ``within`` (responded within the rule) and ``share`` of them (percent;
-    missing below ``places.map_min_complaints`` complaints, too few to colour).
+    """One row per official kelurahan of the city (of DKI Jakarta for None), in code order: ``code``,
+    ``kecamatan``, ``kelurahan``, ``complaints`` (its unit's tickets), ``within`` (responded within the rule) and
+    ``share`` of them (percent; missing below ``places.map_min_complaints`` complaints, too few to colour).
 
     >>> from crmlib.ingest.settings import load_settings
     >>> t0 = pd.Timestamp("2022-06-01 08:00", tz="Asia/Jakarta")
     >>> tickets = pd.DataFrame({"city_code": "jakpus", "kecamatan": "Gambir", "unit_type": "kelurahan",
     ...     "unit": ["Gambir"] * 5 + ["Cideng"], "created_at": t0,
     ...     "responded_at": [t0 + pd.Timedelta(hours=h) for h in (1, 2, 3, 4, 9, 1)]})
-    >>> kelurahan_measures(tickets, "jakpus", load_settings().rules).head(2)[["kelurahan", "complaints", "within", "share"]]
+    >>> measures = kelurahan_measures(tickets, "jakpus", load_settings().rules)
+    >>> measures.head(2)[["kelurahan", "complaints", "within", "share"]]
       kelurahan  complaints  within  share
     0    Gambir           5       4   80.0
     1    Cideng           1       1    NaN

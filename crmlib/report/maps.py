@@ -19,7 +19,6 @@ from crmlib import formatting as fmt
 from crmlib.geometry import degrees_xy, metres_shape, metres_xy
 from crmlib.ingest import boundaries
 from crmlib.ingest.areas import CITY_CODES
-from crmlib.report import charts
 
 NO_DATA = "#c8c8c8"
 COUNT_COLORS = ("#f7f4f0", "#fde0a6", "#fdae61", "#f46d43", "#d73027", "#a50026")  # 0, then 5 classes
@@ -180,7 +179,8 @@ def _title(fig: plt.Figure, title: str) -> None:
 def _legend(ax: plt.Axes, colors: Sequence[str], labels: Sequence[str], title: str, *, inside: bool = False) -> None:
     """The classes' legend: right of the map (in the band :func:`_figure` leaves), or inside its lower right."""
     where = {"loc": "lower right"} if inside else {"loc": "lower left", "bbox_to_anchor": (1.0, 0.0)}
-    ax.legend(handles=[Patch(facecolor=c, edgecolor="#777777", linewidth=0.4, label=l) for c, l in zip(colors, labels)],
+    ax.legend(handles=[Patch(facecolor=color, edgecolor="#777777", linewidth=0.4, label=label)
+                       for color, label in zip(colors, labels)],
               title=title, fontsize=7.5, title_fontsize=8, frameon=True, framealpha=0.9, **where)
 
 

@@ -107,7 +107,8 @@ def test_missing_section_is_named(tmp_path, section):
 
 
 def test_assumed_is_read_per_section_and_false_when_absent(rules):
-    # DOC marks response false, follow_up/capaian/dates/durations/arrival_periods/places true, and says nothing for the others.
+    # DOC marks response false, follow_up/capaian/dates/durations/arrival_periods/places true, and says
+    # nothing for the others.
     assert dict(rules.assumed) == {"response": False, "follow_up": True, "late_score": False, "rejection": False,
                                    "capaian": True, "grades": False, "dates": True, "durations": True,
                                    "anomalies": False, "arrival_periods": True, "places": True}

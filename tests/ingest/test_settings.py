@@ -5,8 +5,8 @@ import shutil
 import pytest
 
 from crmlib.errors import SettingsError, UsageError
-from crmlib.ingest.select import check_month
 from crmlib.ingest.cache import settings_digest
+from crmlib.ingest.select import check_month
 from crmlib.ingest.settings import PARAMS_ENV, city_settings, load_settings, manifest_entry, unfilled
 from crmlib.resources import default_params_dir
 

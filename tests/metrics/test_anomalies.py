@@ -5,7 +5,6 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-
 import shapely
 
 from crmlib.geometry import METRES_PER_DEGREE_LAT, METRES_PER_DEGREE_LON, degrees_xy, metres_shape
