@@ -46,7 +46,7 @@ DENSITY_COLORS = ("#fdd49e", "#fdbb84", "#fc8d59", "#d7301f", "#7f0000")
 
 def count_classes(counts: pd.Series, classes: int = COUNT_CLASSES) -> list[tuple[int, int]]:
     """Up to ``classes`` whole-number classes (low, high) for the positive counts, by quantiles, so each holds
-    about as many kelurahan; 0 is a class of its own (see :func:`class_labels`).
+    about as many kelurahan; 0 is a class of its own (see :func:`count_labels`).
 
     >>> count_classes(pd.Series([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]))
     [(1, 2), (3, 4), (5, 6), (7, 8), (9, 10)]
