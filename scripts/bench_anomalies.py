@@ -249,19 +249,31 @@ def _measure(export: Export, cases: list[tuple[str, str]], rules, rng: np.random
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--cases", type=int, default=20, help="how many city-months to plant in")
+    parser.add_argument("--cases", type=int, default=20, help="how many city-months to plant in, per seed")
+    parser.add_argument("--seeds", type=int, default=1,
+                        help="repeat with this many seeds from --seed on, each drawing its own city-months and plants")
     parser.add_argument("--power", action="store_true",
                         help="also print the recall of slower follow-ups and responses at fixed multipliers")
     args = parser.parse_args()
-    rng = np.random.default_rng(args.seed)
-    cases = [ELIGIBLE[i] for i in sorted(rng.choice(len(ELIGIBLE), size=args.cases, replace=False))]
     with tempfile.TemporaryDirectory() as tmp:
         settings = load_settings(cache_dir=Path(tmp) / "cache")
         sample = sample_inputs()
         export = load_cached(sample["tickets"], sample["coordinations"], settings=settings)
     rules = settings.rules
-    planted_total, found_total, flagged_total, by_distance = _measure(export, cases, rules, rng)
-    print(f"planted anomalies in {len(cases)} city-months, seed {args.seed}: {cases}")
+    planted_total, found_total, flagged_total, by_distance = (defaultdict(int) for _ in range(4))
+    measured = 0
+    for seed in range(args.seed, args.seed + args.seeds):
+        rng = np.random.default_rng(seed)
+        cases = [ELIGIBLE[i] for i in sorted(rng.choice(len(ELIGIBLE), size=args.cases, replace=False))]
+        print(f"planted anomalies in {len(cases)} city-months, seed {seed}: {cases}")
+        for total, part in zip((planted_total, found_total, flagged_total, by_distance),
+                               _measure(export, cases, rules, rng)):
+            for key, value in part.items():
+                total[key] += value
+        measured += len(cases)
+    first_cases = [ELIGIBLE[i] for i in sorted(np.random.default_rng(args.seed).choice(
+        len(ELIGIBLE), size=args.cases, replace=False))]
+    print(f"all {args.seeds} seed(s), {measured} city-months:")
     print(f"  {'kind':<18} {'planted':>7} {'found':>6} {'recall':>7} {'flags':>6} {'precision':>9}")
     for kind in flag_kinds.names():
         if kind not in planted_total:
@@ -276,13 +288,13 @@ def main() -> None:
           f"{rules.places.border_tolerance_metres:g} m; within it a flag is a false one):")
     print(f"  {'metres':>7} " + " ".join(f"{kind:>15}" for kind in PLACE_KINDS))
     for metres in GEOTAG_METRES:
-        print(f"  {metres:>7} " + " ".join(f"{by_distance[kind, metres] / len(cases):>15.2f}" for kind in PLACE_KINDS))
+        print(f"  {metres:>7} " + " ".join(f"{by_distance[kind, metres] / measured:>15.2f}" for kind in PLACE_KINDS))
 
     if args.power:
         print("recall at fixed multipliers of the planted unit's usual hours:")
         print(f"  {'multiplier':>10} {'slower_completion':>18} {'slower_response':>16}")
         for factor in (2, 3, 4, 6, 8):
-            planted_n, found_n, _, _ = _measure(export, cases, rules, np.random.default_rng(args.seed), factor)
+            planted_n, found_n, _, _ = _measure(export, first_cases, rules, np.random.default_rng(args.seed), factor)
             print(f"  {factor:>10} {found_n['slower_completion'] / planted_n['slower_completion']:>18.2f} "
                   f"{found_n['slower_response'] / planted_n['slower_response']:>16.2f}")
 
