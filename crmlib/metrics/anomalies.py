@@ -141,17 +141,12 @@ def time_order(tickets: pd.DataFrame, coordinations: pd.DataFrame, flags: pd.Dat
                                ("coordinations", coordinations, ["ticket_id", "source_row"])):
         when, label = TIME_ORDER_TABLES[table]
         owners = frame[[*keys, "unit_type", "unit", when]].drop_duplicates(keys)
-        found = early[early["table"] == table].drop(columns=["unit_type", "unit"], errors="ignore").merge(
-            owners, on=keys, how="inner", suffixes=("", "_owner"))
+        found = early[early["table"] == table].merge(owners, on=keys, how="inner")
         rows += [{"kind": "time_order", "unit_type": flag["unit_type"], "unit": flag["unit"], "month": month,
                   "ticket_id": flag["ticket_id"],
                   "evidence": f"{flag['reason']} (Lampiran Kualitas Data: {label} baris {flag['source_row']})"}
                  for (_, flag), month in zip(found.iterrows(), month_of(found[when]))]
     return _frame(rows)
-
-
-def _metres(tickets: pd.DataFrame) -> np.ndarray:
-    return metres_xy(tickets["longitude"], tickets["latitude"])
 
 
 OWN_AREA_WORDS = {"kelurahan": "kelurahannya", "kecamatan": "kecamatannya", "kota": "wilayah kota/kabupatennya"}
