@@ -156,11 +156,11 @@ def _metres_text(metres: float) -> str:
     return f"{fmt.integer(metres)} m" if metres < 1000 else f"{fmt.number(metres / 1000, 1)} km"
 
 
-def _place_name(code: str | None) -> str:
-    if code is None or pd.isna(code):
-        return "di luar DKI Jakarta"
-    area = reference().set_index("kelurahan_code").loc[code]
-    return f"di Kelurahan {area['kelurahan']}, Kec. {area['kecamatan']}"
+def _place_names(codes: pd.Series) -> list[str]:
+    """Where each kelurahan code lies, in words ('di luar DKI Jakarta' for none); the list is indexed once."""
+    areas = reference().set_index("kelurahan_code")
+    return ["di luar DKI Jakarta" if pd.isna(code)
+            else f"di Kelurahan {areas.at[code, 'kelurahan']}, Kec. {areas.at[code, 'kecamatan']}" for code in codes]
 
 
 def geotags_outside(tickets: pd.DataFrame, rules: Rules) -> pd.DataFrame:
@@ -174,10 +174,9 @@ def geotags_outside(tickets: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     return _frame([{
         "kind": "geotag_outside", "unit_type": row.unit_type, "unit": row.unit, "month": month,
         "ticket_id": row.ticket_id, "observed": metres,
-        "evidence": f"titik lokasi {_place_name(at)}, {_metres_text(metres)} di luar batas "
-                    f"{OWN_AREA_WORDS[row.unit_type]}"}
-        for row, month, metres, at in zip(chosen.itertuples(index=False), month_of(chosen["created_at"]),
-                                          placed.loc[far, "metres_outside"], placed.loc[far, "at_code"])])
+        "evidence": f"titik lokasi {place}, {_metres_text(metres)} di luar batas {OWN_AREA_WORDS[row.unit_type]}"}
+        for row, month, metres, place in zip(chosen.itertuples(index=False), month_of(chosen["created_at"]),
+                                             placed.loc[far, "metres_outside"], _place_names(placed.loc[far, "at_code"]))])
 
 
 def _range_max(values: np.ndarray, first: np.ndarray, last: np.ndarray) -> np.ndarray:

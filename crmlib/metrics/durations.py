@@ -21,6 +21,16 @@ def response_hours(tickets: pd.DataFrame) -> pd.Series:
     return _hours(tickets["responded_at"], tickets["created_at"])
 
 
+def within_response_rule(hours: pd.Series, max_hours: float, inclusive: bool = True) -> pd.Series:
+    """Whether each response, in hours, came within the rule: at most ``max_hours`` when ``inclusive`` (the rules
+    file's ``response.inclusive``), else less (NA where there was no response).
+
+    >>> within_response_rule(pd.Series([1.0, 6.0, 7.0, None], dtype="Float64"), 6).tolist()
+    [True, True, False, <NA>]
+    """
+    return (hours <= max_hours) if inclusive else (hours < max_hours)
+
+
 def completion_hours(tickets: pd.DataFrame) -> pd.Series:
     """Hours from created_at to completed_at (Float64, NA when not completed)."""
     return _hours(tickets["completed_at"], tickets["created_at"])
@@ -57,8 +67,7 @@ def response_split(tickets: pd.DataFrame, max_hours: float, inclusive: bool = Tr
     (2, 1)
     """
     hours = response_hours(tickets)
-    within_mask = (hours <= max_hours) if inclusive else (hours < max_hours)
-    within = int(within_mask.sum())
+    within = int(within_response_rule(hours, max_hours, inclusive).sum())
     later = int(hours.notna().sum()) - within
     total = len(tickets)
     return {

@@ -16,7 +16,7 @@ import pandas as pd
 from scipy import stats
 
 from crmlib.ingest.rules import Rules
-from crmlib.metrics.durations import UNIT_KEYS, completion_hours, response_hours, still_open
+from crmlib.metrics.durations import UNIT_KEYS, completion_hours, response_hours, still_open, within_response_rule
 from crmlib.metrics.scores import effective_max_tl_hours
 
 FUNNEL_LEVELS = (0.95, 0.998)
@@ -54,9 +54,8 @@ def share_funnel(tickets: pd.DataFrame, success: pd.Series) -> pd.DataFrame:
 
 def response_funnel(tickets: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     """:func:`share_funnel` of the tickets responded within the response rule."""
-    hours = response_hours(tickets)
-    within = (hours <= rules.response_max_hours) if rules.response_inclusive else (hours < rules.response_max_hours)
-    return share_funnel(tickets, within)
+    return share_funnel(tickets, within_response_rule(response_hours(tickets), rules.response_max_hours,
+                                                      rules.response_inclusive))
 
 
 def completion_funnel(tickets: pd.DataFrame, rules: Rules) -> pd.DataFrame:

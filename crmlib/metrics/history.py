@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from crmlib.ingest.rules import Rules
-from crmlib.metrics.durations import UNIT_KEYS, completion_hours, response_hours
+from crmlib.metrics.durations import UNIT_KEYS, completion_hours, response_hours, within_response_rule
 from crmlib.metrics.rounding import round_half_up
 from crmlib.metrics.scores import effective_max_tl_hours, follow_up_scores
 from crmlib.schema import TZ
@@ -57,8 +57,7 @@ def lookback(month: str, months_before: int) -> list[str]:
 
 def _per_ticket(tickets: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     response = response_hours(tickets)
-    within = (response <= rules.response_max_hours) if rules.response_inclusive else (
-        response < rules.response_max_hours)
+    within = within_response_rule(response, rules.response_max_hours, rules.response_inclusive)
     completion = completion_hours(tickets)
     return pd.DataFrame({
         "month": month_of(tickets["created_at"]),

@@ -12,11 +12,12 @@ from crmlib.geometry import metres_shape, metres_xy
 from crmlib.ingest import boundaries
 from crmlib.ingest.areas import CITY_CODES, reference
 from crmlib.ingest.rules import Rules
-from crmlib.metrics.durations import response_hours
+from crmlib.metrics.durations import response_hours, within_response_rule
 
 PLACE_COLUMNS = ("own_code", "at_code", "metres_outside")
-# A unit's area is drawn at its own level: a kelurahan's polygon, a kecamatan's, the city's for its head unit.
-UNIT_LEVELS = {"kelurahan": "kelurahan", "kecamatan": "kecamatan", "kota": "kota"}
+# A unit's area is drawn at its own level (its unit_type): a kelurahan's polygon, a kecamatan's, the city's for
+# its head unit.
+UNIT_LEVELS: tuple[boundaries.Level, ...] = ("kelurahan", "kecamatan", "kota")
 
 
 @lru_cache(maxsize=3)
@@ -70,9 +71,9 @@ def geotag_places(tickets: pd.DataFrame, near_metres: float = 0) -> pd.DataFrame
     points = shapely.points(metres_xy(distinct["longitude"], distinct["latitude"]))
     distinct["at_code"] = _kelurahan_at(points, near_metres)
     outside = np.full(len(distinct), np.nan)
-    for unit_type, level in UNIT_LEVELS.items():
+    for level in UNIT_LEVELS:
         codes, polygons, _ = _areas(level)
-        mine = ((distinct["unit_type"] == unit_type) & distinct["own_code"].notna()).to_numpy(dtype=bool)
+        mine = ((distinct["unit_type"] == level) & distinct["own_code"].notna()).to_numpy(dtype=bool)
         position = pd.Series(np.arange(len(codes)), index=codes).reindex(distinct.loc[mine, "own_code"]).to_numpy()
         outside[mine] = shapely.distance(polygons[position], points[mine])
     distinct["metres_outside"] = outside
@@ -133,9 +134,7 @@ def kelurahan_measures(tickets: pd.DataFrame, city: str | None, rules: Rules) ->
     areas = chosen[["kelurahan_code", "kecamatan", "kelurahan"]].rename(columns={"kelurahan_code": "code"})
     areas = areas.reset_index(drop=True)
     own = unit_area_codes(tickets)
-    hours = response_hours(tickets)
-    limit = rules.response_max_hours
-    within = (hours <= limit) if rules.response_inclusive else (hours < limit)
+    within = within_response_rule(response_hours(tickets), rules.response_max_hours, rules.response_inclusive)
     counts = pd.DataFrame({"code": own, "within": within.fillna(False).astype(int)})[
         (tickets["unit_type"] == "kelurahan").to_numpy(dtype=bool)].groupby("code")["within"].agg(["size", "sum"])
     areas["complaints"] = areas["code"].map(counts["size"]).fillna(0).astype(int)

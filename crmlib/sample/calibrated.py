@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from crmlib.ingest.areas import kelurahan_of
-from crmlib.sample.ordinary import CityProfile, head_coordinations, ordinary_coordinations
+from crmlib.sample.ordinary import SHORTEST_FOLLOW_UP, CityProfile, head_coordinations, ordinary_coordinations
 from crmlib.sample.targets import (
     JAKPUS_JULY_CATEGORIES,
     JAKPUS_JULY_CHANNELS,
@@ -41,10 +41,6 @@ from crmlib.sample.world import (
     split_sum,
 )  # fmt: skip
 
-# The shortest follow-up of the calibrated months, in minutes: the floor they were fitted to the seed reports with
-# (the other months draw quicker closures too, see crmlib.sample.ordinary.SHORTEST_FOLLOW_UP).
-SHORTEST_CALIBRATED = 6
-
 # ---- Jakarta Timur, June 2022 ----------------------------------------------
 
 
@@ -72,7 +68,7 @@ def jaktim_june(rng: np.random.Generator, world: World) -> list[Ticket]:
     tickets: list[Ticket] = []
     for kel, n in kel_tickets.items():
         kec = official(city, kel)[0]
-        values = split_sum(rng, n, completion_sum.get(kel, 0), SHORTEST_CALIBRATED, 9000, 0.9)
+        values = split_sum(rng, n, completion_sum.get(kel, 0), SHORTEST_FOLLOW_UP, 9000, 0.9)
         for created, minutes in zip(random_times(rng, month, n), values):
             tickets.append(Ticket(city, "kelurahan", kec, kel, created, completion=minutes))
     for created in random_times(rng, month, head_n):
@@ -228,7 +224,7 @@ def jakpus_july(rng: np.random.Generator, world: World, profile: CityProfile) ->
         placed[slots[p]].append(v)
     for u in slow:
         n_short = counts[u] - len(placed[u])
-        short = [int(np.clip(round(rng.lognormal(np.log(80), 0.9)), SHORTEST_CALIBRATED, 599)) for _ in range(n_short)]
+        short = [int(np.clip(round(rng.lognormal(np.log(80), 0.9)), SHORTEST_FOLLOW_UP, 599)) for _ in range(n_short)]
         minutes[u] = placed[u] + short
     first_short = next(u for u in slow if counts[u] > len(placed[u]))
     minutes[first_short][len(placed[first_short])] = 600  # exactly 10 h: the "0-10" bin
@@ -279,7 +275,7 @@ def _fit_jakpus_minutes(minutes: dict, placed: dict, slow: list) -> None:
                 if not diff:
                     break
                 new = minutes[u][i] + step
-                if SHORTEST_CALIBRATED <= new <= 599 and (step > 0 or sum(minutes[u]) + step >= 65 * len(minutes[u])):
+                if SHORTEST_FOLLOW_UP <= new <= 599 and (step > 0 or sum(minutes[u]) + step >= 65 * len(minutes[u])):
                     minutes[u][i] = new
                     diff -= step
                     moved = True
