@@ -42,7 +42,8 @@ def _copy(frame: pd.DataFrame, year: int, prefix: str) -> pd.DataFrame:
     return out
 
 
-def _sample(role: str) -> pd.DataFrame:
+def sample_frame(role: str) -> pd.DataFrame:
+    """The bundled sample's tickets or coordinations file as text, every cell as written."""
     return pd.read_csv(sample_inputs()[role], sep=";", dtype=str, keep_default_na=False)
 
 
@@ -51,7 +52,7 @@ def rows_for_year(year: int) -> int:
     years in turn, 2020 first)."""
     if year not in YEARS:
         raise SystemExit(f"the large export covers {YEARS[0]}-{YEARS[-1]}, not {year}")
-    return (YEARS.index(year) + 1) * len(_sample("tickets"))
+    return (YEARS.index(year) + 1) * len(sample_frame("tickets"))
 
 
 def write_big_export(rows: int, out: Path, only_year: int | None = None) -> tuple[Path, Path]:
@@ -59,7 +60,7 @@ def write_big_export(rows: int, out: Path, only_year: int | None = None) -> tupl
 
     ``only_year`` keeps that year's copies alone: the same months as the whole export, with no other years.
     """
-    tickets, coordinations = _sample("tickets"), _sample("coordinations")
+    tickets, coordinations = sample_frame("tickets"), sample_frame("coordinations")
     copies = [(year, prefix) for prefix in PREFIXES for year in YEARS][: math.ceil(rows / len(tickets))]
     if len(copies) * len(tickets) < rows:
         raise SystemExit(f"at most {len(YEARS) * len(PREFIXES) * len(tickets)} rows can be made this way")

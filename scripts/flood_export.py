@@ -16,15 +16,14 @@ import math
 from pathlib import Path
 
 import pandas as pd
-
-from crmlib.pipeline.context.city import sample_inputs
+from big_export import sample_frame
 
 CITY_REGION, MONTHS = "JAKARTA TIMUR", ("06/2022", "07/2022")
 
 
 def write_flood_export(rows: int, out: Path) -> tuple[Path, Path]:
     """Write laporan_banjir.csv (``rows`` tickets) and koordinasi_banjir.csv; return their paths."""
-    tickets = pd.read_csv(sample_inputs()["tickets"], sep=";", dtype=str, keep_default_na=False)
+    tickets = sample_frame("tickets")
     chosen = tickets[(tickets["Wilayah"] == CITY_REGION)
                      & tickets["Tanggal Laporan Masuk"].str[3:10].isin(MONTHS)].reset_index(drop=True)
     copies = math.ceil(rows / len(chosen))
@@ -34,8 +33,7 @@ def write_flood_export(rows: int, out: Path) -> tuple[Path, Path]:
     out.mkdir(parents=True, exist_ok=True)
     paths = (out / "laporan_banjir.csv", out / "koordinasi_banjir.csv")
     flood.to_csv(paths[0], sep=";", index=False)
-    pd.read_csv(sample_inputs()["coordinations"], sep=";", dtype=str, keep_default_na=False).to_csv(
-        paths[1], sep=";", index=False)
+    sample_frame("coordinations").to_csv(paths[1], sep=";", index=False)
     return paths
 
 
