@@ -6,7 +6,8 @@ script would pay them), then adds the report's HTML and PDF. Against it: one rep
 `make report` builds it; every city and month of a year through one pool, in a
 fresh process as `make reports` builds them, with the peak memory of all its processes; and at
 scale, a 1,000,000-ticket export made from the sample (not kept): its load,
-clean and cache in a fresh process, and a report from its cache. Prints wall
+clean and cache in a fresh process, and a report from its cache; and a flood, a 1,000,000-ticket export with
+half of them in one city-month (scripts/flood_export.py), its report built from scratch. Prints wall
 times and ratios measured in the same run; each ratio is the median of rounds
 that build its two sides in turn. It is a measurement, not a test.
 Run with `make bench`.
@@ -150,10 +151,10 @@ def explorer_seconds(settings, tickets: Path, coordinations: Path, city: str, mo
     return seconds
 
 
-def process_tree_memory(root: int) -> tuple[int, int]:
+def process_tree_memory(root: int) -> tuple[int, int, int]:
     """Memory of a process and all its descendants, in bytes (Linux /proc): resident (each process's RSS,
-    summed: pages shared between them, such as libraries, count once per process) and proportional (PSS:
-    a shared page is split among its sharers, so the sum is the tree's own use)."""
+    summed: pages shared between them, such as libraries, count once per process), proportional (PSS:
+    a shared page is split among its sharers, so the sum is the tree's own use), and the largest process's RSS."""
     parents: dict[int, int] = {}
     for status in Path("/proc").glob("[0-9]*/status"):
         try:
@@ -167,15 +168,16 @@ def process_tree_memory(root: int) -> tuple[int, int]:
         children = [pid for pid, ppid in parents.items() if ppid == parent]
         tree.update(children)
         todo.extend(children)
-    resident = proportional = 0
+    resident = proportional = largest = 0
     for pid in tree:
         try:
             fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:])
         except OSError:
             continue
-        resident += int(fields["Rss"].split()[0]) * 1024
+        own = int(fields["Rss"].split()[0]) * 1024
+        resident, largest = resident + own, max(largest, own)
         proportional += int(fields["Pss"].split()[0]) * 1024
-    return resident, proportional
+    return resident, proportional, largest
 
 
 def cpu_seconds() -> float:
@@ -210,13 +212,38 @@ def batch_seconds(months: list[str], settings) -> tuple[float, float, int, tuple
     start, cpu = time.perf_counter(), cpu_seconds()
     child.start()
     while child.is_alive():
-        peak[:] = map(max, peak, process_tree_memory(child.pid))
+        peak[:] = map(max, peak, process_tree_memory(child.pid)[:2])
         child.join(0.2)
     seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu
     failed = failures.get() if child.exitcode == 0 else f"the batch process exited with {child.exitcode}"
     if failed:
         raise SystemExit(f"batch failed: {failed}")
     return seconds, cpu, len(months) * len(settings.cities), tuple(peak)
+
+
+def flood_report(rows: int, work: Path) -> tuple[float, int]:
+    """The flood (scripts/flood_export.py) of ``rows`` tickets built as `make report` builds it, by the command
+    line in a fresh process with an empty cache: wall seconds, and the peak resident bytes of its largest
+    process (:func:`process_tree_memory`, sampled every 0.2 s)."""
+    import subprocess
+
+    from flood_export import CITY, MONTH, write_flood_export
+
+    tickets, coordinations = write_flood_export(rows, work / "flood")
+    log = work / "flood-build.log"
+    command = [sys.executable, "-m", "crmlib", "build", "--city", CITY, "--month", MONTH, "--data", str(tickets),
+               "--coordinations", str(coordinations), "--outputs", str(work / "flood-outputs")]
+    largest = 0
+    start = time.perf_counter()
+    with open(log, "wb") as out:
+        child = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+        while child.poll() is None:
+            largest = max(largest, process_tree_memory(child.pid)[2])
+            time.sleep(0.2)
+    seconds = time.perf_counter() - start
+    if child.returncode:
+        raise SystemExit(f"the flood's build failed ({child.returncode}): {log.read_text()[-2000:]}")
+    return seconds, largest
 
 
 def main() -> None:
@@ -234,6 +261,8 @@ def main() -> None:
     parser.add_argument("--batch-months", type=int, default=12,
                         help="months of the year of --month built for every city in the batch measurement")
     parser.add_argument("--rows", type=int, default=1_000_000, help="tickets in the scale test's export; 0 skips it")
+    parser.add_argument("--flood-rows", type=int, default=1_000_000,
+                        help="tickets in the flood's export (scripts/flood_export.py); 0 skips it")
     parser.add_argument("--floor", action="store_true", help=argparse.SUPPRESS)  # the floor's own process
     parser.add_argument("--cache", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -277,6 +306,7 @@ def main() -> None:
         months = [f"{year}-{m:02d}" for m in range(1, args.batch_months + 1)]
         batch, batch_cpu, reports, batch_peak = batch_seconds(months, settings)
         big = scale(args.rows, args.city, args.month, work, args.repeat, sample) if args.rows else None
+        flood = flood_report(args.flood_rows, work) if args.flood_rows else None
     times = {stage: median([build[stage] for build, _ in rounds]) for stage in rounds[0][0]}
     floors = [code + build["html"] + build["pdf"] for build, code in rounds]
     floor = median(floors)
@@ -324,6 +354,12 @@ def main() -> None:
         slowest = max(explorer.values())
         print(f"  explorer a change of unit {explorer['unit']:.2f} s, of month {explorer['month']:.2f} s, of city "
               f"{explorer['city']:.2f} s, every view once warm (target <= 1 s): {'ok' if slowest <= 1 else 'OVER'}")
+
+    if flood:
+        seconds, largest = flood
+        print(f"  flood    {args.flood_rows:,} tickets, half in one city-month: its report from an empty cache "
+              f"{seconds:5.1f} s, largest process {largest / 2**30:4.2f} GiB (target <= 300 s, <= 4 GiB): "
+              f"{'ok' if seconds <= 300 and largest <= 4 * 2**30 else 'OVER'}")
 
 
 if __name__ == "__main__":

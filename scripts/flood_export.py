@@ -19,6 +19,7 @@ import pandas as pd
 from big_export import sample_frame
 
 CITY_REGION, MONTHS = "JAKARTA TIMUR", ("06/2022", "07/2022")
+CITY, MONTH = "jaktim", "2022-06"  # the report the bench builds from the flood
 
 
 def write_flood_export(rows: int, out: Path) -> tuple[Path, Path]:

@@ -12,12 +12,16 @@ import pandas as pd
 from crmlib import formatting as fmt
 from crmlib.metrics import flag_kinds
 from crmlib.report.narrative import RULES_FILE, bold_names, sentence
+from crmlib.report.tables import taken_in_turn
 
-__all__ = ["HOTSPOTS_SHOWN", "RULES_FILE", "TICKET_FLAGS_SHOWN", "counts_table", "coverage_summary", "funnel_summary",
-           "hotspot_table", "hours_text", "kinds_by_city", "labelled", "slowest_medians", "unit_month_flags"]
+__all__ = ["ANNEX_FLAGS_PER_KIND", "HOTSPOTS_SHOWN", "RULES_FILE", "TICKET_FLAGS_SHOWN", "counts_table",
+           "coverage_summary", "funnel_summary", "hotspot_table", "hours_text", "kinds_by_city", "labelled",
+           "printed_flags", "slowest_medians", "unit_month_flags"]
 
-# The report lists this many ticket flags; the annex lists them all.
+# The report lists this many ticket flags, the kinds in turn; the annex lists more.
 TICKET_FLAGS_SHOWN = 20
+# The annex lists this many ticket flags of each kind; all are in the workbook and the annex's CSV file.
+ANNEX_FLAGS_PER_KIND = 100
 # The report lists the largest hotspots; figures.json and the explorer hold them all.
 HOTSPOTS_SHOWN = 5
 
@@ -31,6 +35,19 @@ def counts_table(counts: Mapping[str, int]) -> pd.DataFrame:
     rows = [{"no": i, "label": flag_kinds.by_name(name).label, "level": flag_kinds.by_name(name).level_label,
              "count": n} for i, (name, n) in enumerate(counts.items(), start=1)]
     return pd.DataFrame(rows, columns=["no", "label", "level", "count"])
+
+
+def printed_flags(flags: pd.DataFrame, ticket_limit: int) -> pd.DataFrame:
+    """The flags the anomaly section prints: every unit-month flag, then at most ``ticket_limit`` ticket flags,
+    taken from each kind in turn (:func:`crmlib.report.tables.taken_in_turn`); rows numbered from 0.
+
+    >>> flags = pd.DataFrame({"kind": ["volume_spike", "fast_closure", "fast_closure", "batch_closure"],
+    ...                       "ticket_id": [None, "JK1", "JK2", "JK3"]})
+    >>> printed_flags(flags, 2)["kind"].tolist()
+    ['volume_spike', 'fast_closure', 'batch_closure']
+    """
+    tickets = flags["ticket_id"].notna()
+    return pd.concat([flags[~tickets], taken_in_turn(flags[tickets], "kind", ticket_limit)], ignore_index=True)
 
 
 def labelled(flags: pd.DataFrame) -> pd.DataFrame:

@@ -55,9 +55,9 @@ def by_reason(rows: pd.DataFrame) -> pd.DataFrame:
     return counts.reset_index(drop=True)
 
 
-def detail(rows: pd.DataFrame, limit: int) -> pd.DataFrame:
-    """The first ``limit`` rows by table, file and row number, with the appendix's columns (:data:`DETAIL_COLUMNS`)."""
-    ordered = rows.sort_values(["table", "source_file", "source_row"], kind="stable").head(limit)
+def detail(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows by table, file and row number, with the appendix's columns (:data:`DETAIL_COLUMNS`)."""
+    ordered = rows.sort_values(["table", "source_file", "source_row"], kind="stable")
     shown = ordered.assign(table=ordered["table"].map(TABLE_LABELS).fillna(ordered["table"]))
     return shown[list(DETAIL_COLUMNS)].reset_index(drop=True)
 

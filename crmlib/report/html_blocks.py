@@ -91,6 +91,7 @@ def table(
     figure: str | None = None,
     sources: Mapping[str, tuple[str | None, float | None]] | None = None,
     figure_rows: Sequence[int | str] | None = None,
+    file: str | None = None,
 ) -> Table:
     """Render the named columns of a frame as an HTML table with Indonesian headers.
 
@@ -102,7 +103,9 @@ def table(
     another of the figure's columns scaled is given in ``sources`` (``{"minutes": ("mean_hours", 60)}``; a source
     of None: the row's place is the value itself, as in a figure of counts by name); ``figure_rows`` gives each
     printed row's place in the figure (a row number, or a key) when the table shows some of its rows or a mapping.
-    The row number column ``no`` counts the printed rows and is marked as such.
+    The row number column ``no`` counts the printed rows and is marked as such. ``file`` names the list file that
+    holds every row when the table prints some (:meth:`crmlib.pipeline.context.figure_book.FigureBook.record_list`):
+    the workbook's sheet is written from it.
     """
     formats, sources = formats or {}, sources or {}
     places = list(figure_rows) if figure_rows is not None else list(range(len(frame)))
@@ -128,8 +131,11 @@ def table(
         rows.append([_plain(record[column]) for column in columns])
     cap = f"<caption>{text(caption)}</caption>" if caption else ""
     markup = f'<table class="report">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
-    return Table(markup, {"figure": figure, "caption": caption, "headers": list(columns.values()),
-                          "kinds": [column_kind(frame[column]) for column in columns], "rows": rows})
+    values = {"figure": figure, "caption": caption, "headers": list(columns.values()),
+              "kinds": [column_kind(frame[column]) for column in columns], "rows": rows}
+    if file:
+        values |= {"file": file, "columns": list(columns)}
+    return Table(markup, values)
 
 
 def bound(shown: Any, figure: str | None = None, *, scale: float | None = None, tag: str = "strong") -> str:

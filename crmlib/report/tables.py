@@ -16,12 +16,14 @@ COUNT_SHARE_FORMATS: dict[str, Formatter] = {"count": fmt.integer, "share": fmt.
 
 
 def numbered(frame: pd.DataFrame, column: str = "no") -> pd.DataFrame:
-    """The frame with a row number column counting from 1.
+    """The frame with a row number column counting from 1, first (a list file's first column too).
 
-    >>> numbered(pd.DataFrame({"unit": ["Setu", "Cipayung"]}))["no"].tolist()
-    [1, 2]
+    >>> numbered(pd.DataFrame({"unit": ["Setu", "Cipayung"]})).values.tolist()
+    [[1, 'Setu'], [2, 'Cipayung']]
     """
-    return frame.assign(**{column: range(1, len(frame) + 1)})
+    out = frame.copy()
+    out.insert(0, column, range(1, len(frame) + 1))
+    return out
 
 
 def count_share_table(frame: pd.DataFrame, columns: Mapping[str, str],
@@ -52,14 +54,64 @@ def office_labels(pivot: pd.DataFrame) -> pd.DataFrame:
 def table_or_nihil(frame: pd.DataFrame, columns: Mapping[str, str],
                    formats: Mapping[str, Formatter] | None = None, *, figure: str | None = None,
                    sources: Mapping[str, tuple[str | None, float | None]] | None = None,
-                   figure_rows: Sequence[int | str] | None = None) -> HTML:
+                   figure_rows: Sequence[int | str] | None = None, file: str | None = None) -> HTML:
     """The table, or the word NIHIL when it has no rows, as the reports print an empty list.
 
     >>> table_or_nihil(pd.DataFrame({"unit": []}), {"unit": "Unit"}).data
     '<p class="nihil">NIHIL</p>'
     """
     return nihil() if frame.empty else table(frame, columns, formats, figure=figure, sources=sources,
-                                             figure_rows=figure_rows)
+                                             figure_rows=figure_rows, file=file)
+
+
+# A list of tickets or rows prints this many; the rest are in the workbook and the list's CSV file.
+LIST_ROWS_SHOWN = 200
+
+
+def first_of_each(frame: pd.DataFrame, by: str, limit: int) -> pd.DataFrame:
+    """The first ``limit`` rows of each value of column ``by``, in the frame's order.
+
+    >>> first_of_each(pd.DataFrame({"kind": ["a", "a", "a", "b"], "n": [1, 2, 3, 4]}), "kind", 2)["n"].tolist()
+    [1, 2, 4]
+    """
+    return frame[frame.groupby(by, sort=False).cumcount() < limit]
+
+
+def taken_in_turn(frame: pd.DataFrame, by: str, limit: int) -> pd.DataFrame:
+    """At most ``limit`` rows, taken from each value of column ``by`` in turn (its first row of each, then its
+    second...), so that no value crowds out the others; in the frame's order.
+
+    >>> taken_in_turn(pd.DataFrame({"kind": ["a", "a", "a", "b"], "n": [1, 2, 3, 4]}), "kind", 3)["n"].tolist()
+    [1, 2, 4]
+    """
+    turn = frame.groupby(by, sort=False).cumcount()
+    chosen = turn.sort_values(kind="stable").index[:limit]
+    return frame[frame.index.isin(chosen)]
+
+
+def list_table(shown: pd.DataFrame, total: int, columns: Mapping[str, str],
+               formats: Mapping[str, Formatter] | None = None, *, figure: str, file: str) -> list[HTML]:
+    """A long list as printed: its ``shown`` rows as a table (or NIHIL), and when ``total`` is more, a sentence
+    saying how many are shown and that all are in the workbook and in ``file``.
+
+    ``figure`` is the list's name in figures.json, recorded with
+    :meth:`crmlib.pipeline.context.figure_book.FigureBook.record_list` (which writes ``file``).
+
+    >>> shown = pd.DataFrame({"ticket_id": ["JK1", "JK2"]})
+    >>> [h.data[:40] for h in list_table(shown, 2, {"ticket_id": "No Laporan"}, figure="late", file="late.csv")]
+    ['<table class="report"><thead><tr><th>No ']
+    >>> import re; print(re.sub(r' data-figure="[^"]*"', "", list_table(shown, 1234, {"ticket_id": "No"},
+    ...                          figure="late", file="late.csv")[1].data))  # doctest: +NORMALIZE_WHITESPACE
+    <p>Ditampilkan <strong>2</strong> dari <strong>1.234</strong> baris; seluruhnya ada di report.xlsx dan
+    <strong>late.csv</strong>.</p>
+    """
+    printed = [table_or_nihil(shown, columns, formats, figure=figure, file=file)]
+    if total > len(shown):
+        printed.append(paragraph("Ditampilkan {shown} dari {n} baris; seluruhnya ada di report.xlsx dan {file}.",
+                                 shown=fmt.integer(len(shown)), n=fmt.integer(total), file=file,
+                                 figures={"shown": f"{figure}.#", "n": f"{figure}_file.rows",
+                                          "file": f"{figure}_file.file"}))
+    return printed
 
 
 def _minutes(stats: pd.DataFrame) -> pd.DataFrame:

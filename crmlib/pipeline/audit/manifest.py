@@ -75,8 +75,9 @@ def deliverables(folder: Path) -> dict[str, dict[str, Any]]:
     The PDF, DOCX and XLSX files embed the time they were written, so their hashes
     differ between runs of the same build; ``verify`` compares figures, not these files.
     """
+    names = [*DELIVERABLES, *sorted(path.name for path in folder.glob("*.csv"))]  # and the long lists' files
     return {name: {"bytes": (folder / name).stat().st_size, "sha256": sha256_of(folder / name)}
-            for name in DELIVERABLES if (folder / name).exists()}
+            for name in names if (folder / name).exists()}
 
 
 def write_manifest(manifest: dict[str, Any], path: Path) -> None:

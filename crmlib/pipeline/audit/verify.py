@@ -36,6 +36,7 @@ class Audit:
     settings: Settings | None  # as recorded in the manifest; None when they can no longer be read
     settings_error: str | None = None
     printed: list[str] = field(default_factory=list)  # printed numbers of report.html that are not their figure
+    lists: list[str] = field(default_factory=list)  # list files missing or not as figures.json records them
 
 
 @dataclass(frozen=True)
@@ -49,13 +50,14 @@ class VerifyResult:
     changed_settings: list[str]
     rerun_error: str | None = None  # one line: why the re-run failed or was skipped
     printed: list[str] = field(default_factory=list)  # one line per printed number that is not its figure
+    lists: list[str] = field(default_factory=list)  # one line per list file missing or changed
 
     @property
     def ok(self) -> bool:
-        """True when inputs and settings are unchanged, the re-run succeeded, every figure matches and every
-        printed number is its figure."""
+        """True when inputs and settings are unchanged, the re-run succeeded, every figure matches, every
+        printed number is its figure and every list file is as recorded."""
         return not (self.changed_inputs or self.changed_settings or self.rerun_error or self.differing
-                    or self.printed)
+                    or self.printed or self.lists)
 
 
 def changed_inputs(recorded: dict[str, dict[str, Any]]) -> list[str]:
@@ -75,6 +77,20 @@ def changed_settings(recorded: dict[str, Any], now: dict[str, Any]) -> list[str]
     """
     before, after = recorded.get("files", {}), now.get("files", {})
     return sorted(name for name in set(before) | set(after) if before.get(name) != after.get(name))
+
+
+def changed_lists(report: Path, figures: dict[str, Any]) -> list[str]:
+    """One line per list file of a report (:func:`crmlib.pipeline.context.figure_book.list_files`) that is
+    missing, or whose SHA-256 is not the one figures.json records."""
+    lines = []
+    for listed in figure_book.list_files(figures):
+        path = report / listed["file"]
+        if not path.exists():
+            lines.append(f"list file missing: {listed['file']} (figure {listed['figure']})")
+        elif sha256_of(path) != listed["sha256"]:
+            lines.append(f"list file changed: {listed['file']} no longer has the SHA-256 recorded in figures.json "
+                         f"({listed['figure']}_file)")
+    return lines
 
 
 def _read_json(path: Path) -> Any:
@@ -119,6 +135,7 @@ def read_audit(city: str, month: str, settings: Settings) -> Audit:
         inputs=inputs,
         recorded=recorded,
         printed=printed,
+        lists=changed_lists(report, recorded),
         missing_inputs=[role for role, path in inputs.items() if not path.exists()],
         changed_inputs=changed_inputs(manifest["inputs"]),
         changed_settings=changed,
@@ -136,13 +153,13 @@ def change_lines(audit: Audit) -> list[str]:
         else:
             lines.append(f"input changed: the {role} file no longer matches the SHA-256 recorded in manifest.json")
     lines += [f"settings changed: {name}" for name in audit.changed_settings]
-    return lines + audit.printed
+    return lines + audit.printed + audit.lists
 
 
 def rerun(audit: Audit) -> VerifyResult:
     """Re-execute the report's sections from its recorded inputs and compare the figures."""
     found = {"changed_inputs": audit.changed_inputs, "changed_settings": audit.changed_settings,
-             "recorded": audit.recorded, "printed": audit.printed}
+             "recorded": audit.recorded, "printed": audit.printed, "lists": audit.lists}
     if audit.missing_inputs:
         # Without the file the sections cannot run, and without only the coordinations they would mislead.
         return VerifyResult(differing=[], fresh={}, **found,

@@ -6,6 +6,7 @@ build merges them into ``figures.json``, which ``make verify`` compares.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from pathlib import Path
@@ -13,6 +14,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from crmlib.report.spreadsheet import csv_bytes
 
 FLOAT_DIGITS = 6
 
@@ -63,6 +66,34 @@ class FigureBook:
         if self.path is not None:
             self.path.write_text(dumps(self.figures), encoding="utf-8")
         return value
+
+    def record_list(self, name: str, rows: pd.DataFrame, shown: pd.DataFrame, file: str) -> pd.DataFrame:
+        """Record a list too long to print whole: the rows ``shown`` under ``name``, and every row written to
+        ``file`` beside the report (:func:`list_file_entry`), its name, length and SHA-256 under ``{name}_file``.
+
+        A report prints ``shown`` and says how many more rows the file holds; ``make verify`` checks the file
+        against its SHA-256. Returns ``shown`` with its rows numbered from 0, as recorded.
+        """
+        content = csv_bytes(rows)
+        if self.path is not None:
+            (self.path.parent / file).write_bytes(content)
+        self.record(f"{name}_file", list_file_entry(file, len(rows), content))
+        return self.record(name, shown.reset_index(drop=True))
+
+
+def list_file_entry(file: str, rows: int, content: bytes) -> dict[str, Any]:
+    """What figures.json records of a list file: its name, how many rows it holds, and its SHA-256.
+
+    >>> list_file_entry("anomali.csv", 0, b"unit")["sha256"][:12]
+    '385cfdbc00ec'
+    """
+    return {"file": file, "rows": rows, "sha256": hashlib.sha256(content).hexdigest()}
+
+
+def list_files(figures: dict[str, Any]) -> list[dict[str, Any]]:
+    """The list files a report's figures record (:meth:`FigureBook.record_list`), each with its ``figure``."""
+    return [{"figure": name[:-len("_file")], **value} for name, value in sorted(figures.items())
+            if name.endswith("_file") and isinstance(value, dict) and {"file", "rows", "sha256"} <= set(value)]
 
 
 def dumps(figures: dict[str, Any]) -> str:

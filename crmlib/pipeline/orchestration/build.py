@@ -107,6 +107,8 @@ def _build_into(final: Path, request: BuildRequest, context: ReportContext | Pro
         runs, figures = execute_figures(request, work, pool=workers.pool, progress=workers.progress,
                                         expected=previous_seconds(final))
         (work / "figures.json").write_text(figure_book.dumps(figures), encoding="utf-8")
+        for listed in figure_book.list_files(figures):  # the long lists' files go beside the report
+            (work / "figures" / listed["file"]).rename(work / listed["file"])
         # Per-section figure files served the build only.
         shutil.rmtree(work / "figures")
         timings["execute"] = time.perf_counter() - tick

@@ -111,8 +111,8 @@ def _verify_all(args: argparse.Namespace) -> int:
             print(f"{city:<10} {month}  verified: all {len(result.recorded)} figures match", flush=True)
             continue
         failed += 1
-        problems = [*(f"figure {n} differs" for n in result.differing), *result.printed, *result.changed_inputs,
-                    *result.changed_settings, *([result.rerun_error] if result.rerun_error else [])]
+        problems = [*(f"figure {n} differs" for n in result.differing), *result.printed, *result.lists,
+                    *result.changed_inputs, *result.changed_settings, *([result.rerun_error] if result.rerun_error else [])]
         print(f"{city:<10} {month}  FAILED: {'; '.join(problems)}"[:500], flush=True)
     print(f"{len(reports) - failed} of {len(reports)} reports verified")
     return 1 if failed else 0
@@ -144,6 +144,8 @@ def _verify(args: argparse.Namespace) -> int:
         return 0
     found = [f"{len(result.differing)} figure(s) differ", f"{len(result.printed)} printed number(s) differ",
              f"{len(result.changed_inputs)} input(s) changed", f"{len(result.changed_settings)} settings file(s) changed"]
+    if result.lists:
+        found.insert(2, f"{len(result.lists)} list file(s) changed")
     if result.rerun_error:
         found.append("figures not compared")
     print(f"verification FAILED: {', '.join(found)}")

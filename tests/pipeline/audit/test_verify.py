@@ -5,6 +5,7 @@ The end-to-end audit of a real build is in test_build.py.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 
@@ -175,3 +176,24 @@ def test_a_printed_number_without_its_figure_is_named(report, capsys):
     html.write_text('<p><strong data-figure="capaian">99,961</strong></p>', encoding="utf-8")
     code, lines = verify(capsys, report)
     assert code == 1 and "printed number differs: capaian: report.html shows '99,961', not in figures.json" in lines
+
+
+def test_a_list_file_edited_or_gone_is_named(report, capsys, monkeypatch):
+    out = report["outputs"] / "jaktim" / "2022-06"
+    listed = "no,ticket_id\n1,JK1\n"
+    (out / "anomali.csv").write_text(listed)
+    figures = {**FIGURES, "anomaly_ticket_flags_file": {
+        "file": "anomali.csv", "rows": 1, "sha256": hashlib.sha256(listed.encode()).hexdigest()}}
+    (out / "figures.json").write_text(json.dumps(figures))
+    monkeypatch.setattr(crmlib.pipeline.audit.verify, "execute_figures", lambda request, work_dir: ([], dict(figures)))
+    assert verify_report(report).ok
+    (out / "anomali.csv").write_text(listed.replace("JK1", "JK9"))
+    code, lines = verify(capsys, report)
+    assert code == 1
+    assert lines == [
+        "list file changed: anomali.csv no longer has the SHA-256 recorded in figures.json (anomaly_ticket_flags_file)",
+        "verification FAILED: 0 figure(s) differ, 0 printed number(s) differ, 1 list file(s) changed, "
+        "0 input(s) changed, 0 settings file(s) changed",
+    ]
+    (out / "anomali.csv").unlink()
+    assert verify_report(report).lists == ["list file missing: anomali.csv (figure anomaly_ticket_flags)"]

@@ -1,10 +1,11 @@
+import hashlib
 import json
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from crmlib.pipeline.context.figure_book import FigureBook, compare, dumps, merge, to_plain
+from crmlib.pipeline.context.figure_book import FigureBook, compare, dumps, list_files, merge, to_plain
 
 
 def test_to_plain_makes_json_data():
@@ -38,3 +39,20 @@ def test_merge_and_compare():
 
 def test_dumps_is_stable():
     assert dumps({"b": 1, "a": "é"}) == '{\n  "a": "é",\n  "b": 1\n}\n'
+
+
+def test_a_long_list_records_the_rows_shown_and_writes_every_row_beside_the_figures(tmp_path):
+    book = FigureBook(tmp_path / "08_tindak_lanjut.json")
+    late = pd.DataFrame({"no": [1, 2, 3], "ticket_id": ["JK1", "=JK2", "JK3"],
+                         "created_at": pd.to_datetime(["2022-06-03 09:15"] * 3).tz_localize("UTC")})
+    shown = book.record_list("late_follow_ups", late, late.tail(2), file="terlambat.csv")
+    assert shown["no"].tolist() == [2, 3] and shown.index.tolist() == [0, 1]
+    # Every row, text made safe for a spreadsheet, times as Jakarta wall time (09:15 UTC is 16:15 WIB).
+    content = (tmp_path / "terlambat.csv").read_bytes()
+    assert content.decode().splitlines() == ["no,ticket_id,created_at", "1,JK1,2022-06-03 16:15:00",
+                                             "2,'=JK2,2022-06-03 16:15:00", "3,JK3,2022-06-03 16:15:00"]
+    recorded = json.loads((tmp_path / "08_tindak_lanjut.json").read_text())
+    assert [r["ticket_id"] for r in recorded["late_follow_ups"]] == ["=JK2", "JK3"]
+    assert recorded["late_follow_ups_file"] == {"file": "terlambat.csv", "rows": 3,
+                                                "sha256": hashlib.sha256(content).hexdigest()}
+    assert list_files(recorded) == [{"figure": "late_follow_ups", **recorded["late_follow_ups_file"]}]

@@ -8,8 +8,11 @@ import nbformat
 import pandas as pd
 from openpyxl import load_workbook
 
+from crmlib.pipeline.context.figure_book import FigureBook
+from crmlib.pipeline.deliverables import workbook
 from crmlib.pipeline.deliverables.workbook import INDEX_SHEET, report_tables, write_workbook
 from crmlib.report import html_blocks as blocks
+from crmlib.report import tables
 
 # Unit names a hostile or careless export could hold: each would run as a formula if written as one.
 FORMULA_NAMES = ['=HYPERLINK("http://x","klik")', "+62812", "-Kel. Baru", "@SUM(A1)"]
@@ -92,3 +95,28 @@ def test_long_and_forbidden_sheet_names_are_cut_and_cleaned(tmp_path):
     write_workbook(report_tables(notebook), path, "Laporan")
     name = load_workbook(path).sheetnames[1]
     assert name == "01 Kategori utama aduan keluhan"[:31] and len(name) <= 31
+
+
+def test_a_long_lists_sheets_hold_every_row_of_its_file_continued_past_a_sheets_rows(tmp_path, monkeypatch):
+    flags = pd.DataFrame({"no": range(1, 8), "ticket_id": [f"JK{i}" for i in range(1, 8)], "unit": ["-Setu"] * 7,
+                          "hours": [0.5] * 6 + [None],
+                          "at": pd.to_datetime(["2022-06-03 16:15"] * 7).tz_localize("Asia/Jakarta")})
+    book = FigureBook(tmp_path / "figures.json")
+    shown = book.record_list("anomaly_ticket_flags", flags, flags.head(2), file="anomali.csv")
+    columns = {"no": "No", "ticket_id": "No Laporan", "unit": "Unit", "hours": "Jam", "at": "Waktu"}
+    notebook = stitched('<h2 id="x">Lampiran</h2>',
+                        tables.list_table(shown, len(flags), columns, figure="anomaly_ticket_flags", file="anomali.csv"))
+    [table] = report_tables(notebook)
+    assert table.rows == [[1, "JK1", "-Setu", 0.5, "2022-06-03T16:15:00+07:00"],
+                          [2, "JK2", "-Setu", 0.5, "2022-06-03T16:15:00+07:00"]]  # as printed
+    monkeypatch.setattr(workbook, "SHEET_ROWS", 3)
+    path = tmp_path / "report.xlsx"
+    write_workbook([table], path, "Laporan")
+    sheets = load_workbook(path)
+    assert sheets.sheetnames == [INDEX_SHEET, "01 anomaly_ticket_flags", "01 anomaly_ticket_flags (2)",
+                                 "01 anomaly_ticket_flags (3)"]
+    rows = [row for name in sheets.sheetnames[1:] for row in sheets[name].iter_rows(min_row=6, values_only=True)]
+    assert [r[0] for r in rows] == [1, 2, 3, 4, 5, 6, 7]
+    assert rows[-1] == (7, "JK7", "'-Setu", None, dt.datetime(2022, 6, 3, 16, 15))
+    assert all(sheets[name]["A5"].value == "No" for name in sheets.sheetnames[1:])
+    assert sheets[INDEX_SHEET]["B5"].hyperlink.location == "'01 anomaly_ticket_flags'!A1"

@@ -58,8 +58,11 @@ def test_build_writes_every_deliverable(jaktim):
     assert manifest["settings"]["files"]["rules/crm.yaml"]["from"] == "override"
     assert manifest["settings"]["files"]["cities/jaktim.yaml"]["from"] == "package"
     assert manifest["packages"]["papermill"] != "not installed"
-    assert sorted(manifest["deliverables"]) == ["figures.json", "report.docx", "report.html", "report.pdf",
-                                                "report.xlsx"]
+    # The long lists' files too, each with every row of its list (tests/pipeline/orchestration/test_long_lists.py).
+    assert sorted(manifest["deliverables"]) == ["anomali.csv", "baris_bercatatan.csv", "baris_dikeluarkan.csv",
+                                                "figures.json", "report.docx", "report.html", "report.pdf",
+                                                "report.xlsx", "tindak_lanjut_ditolak.csv", "tindak_lanjut_terlambat.csv"]
+    assert manifest["deliverables"]["anomali.csv"]["sha256"] == sha256_of(report / "anomali.csv")
     assert manifest["deliverables"]["report.xlsx"]["sha256"] == sha256_of(report / "report.xlsx")
     assert not list(report.parent.glob(".*building*")), "the temporary build folder was left behind"
 
