@@ -73,7 +73,7 @@ bench-load: $(STAMP)
 	$(PY) scripts/bench_load.py
 
 bench-anomalies: $(STAMP)
-	$(PY) scripts/bench_anomalies.py --seeds 3 --power
+	$(PY) scripts/bench_anomalies.py --seeds 3
 
 sample: $(STAMP)
 	$(PY) -m crmlib sample

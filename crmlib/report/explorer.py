@@ -275,18 +275,31 @@ def _joined(parts: list[Any]) -> HTML:
     return HTML("".join(part.data if hasattr(part, "data") else str(part) for part in parts))
 
 
-def interactive(frame: pd.DataFrame, name: str) -> HTML:
+# An interactive table carries its rows into the page: past this many the browser slows, so it shows the first.
+INTERACTIVE_ROWS = 5_000
+
+
+def interactive(frame: pd.DataFrame, name: str, limit: int = INTERACTIVE_ROWS) -> HTML:
     """A sortable, searchable table with a filter per column when itables is installed (offline, after
     :func:`load_interactive_tables`), else an escaped HTML table of the first 500 rows; text that would read as a
-    spreadsheet formula is shown with a leading apostrophe, so a copied or exported table stays text."""
-    safe = sheet_frame(frame)
+    spreadsheet formula is shown with a leading apostrophe, so a copied or exported table stays text. Of a frame
+    longer than ``limit`` the first ``limit`` rows are shown, and a line above says so.
+
+    >>> "Ditampilkan 2 baris pertama dari 3" in interactive(pd.DataFrame({"n": [1, 2, 3]}), "t", limit=2).data
+    True
+    """
+    note = ""
+    if len(frame) > limit:
+        note = blocks.caption(f"Ditampilkan {fmt.integer(limit)} baris pertama dari {fmt.integer(len(frame))}; "
+                              "saring data di sel kode untuk melihat yang lain.").data
+    safe = sheet_frame(frame.head(limit))
     try:
         from itables import to_html_datatable
     except ImportError:
-        return blocks.table(safe.head(500), {c: c for c in safe.columns})
-    return HTML(to_html_datatable(safe, connected=False, table_id=f"tabel-{name}", pageLength=15,
-                                  lengthMenu=[15, 50, 200], column_filters="footer", showIndex=False,
-                                  maxBytes=0, classes="display compact"))
+        return HTML(note + blocks.table(safe.head(500), {c: c for c in safe.columns}).data)
+    return HTML(note + to_html_datatable(safe, connected=False, table_id=f"tabel-{name}", pageLength=15,
+                                         lengthMenu=[15, 50, 200], column_filters="footer", showIndex=False,
+                                         maxBytes=0, classes="display compact"))
 
 
 def load_interactive_tables() -> None:
