@@ -23,10 +23,11 @@ it; 3-5 closures of one unit in one minute; 6 kelurahan geotags moved across
 their nearest border to 40 m, 80 m, 150 m, 300 m, 1 km and 5 km outside it (the
 first two within the rules' border band); 3-5 complaints of one category each
 within the burst radius and window of the first, and a near miss of 3 that is
-no burst; 2-4 tickets of the month's first days left open. Plants just past a
-threshold are no anomaly: a flag on them counts against precision. time_order
-is not planted here: it passes the loader's flags on tickets and coordinations
-through, and the sample's planted ones are checked by tests/sample/test_planted.py.
+no burst; 2-4 tickets of the month's first days left open; 2-4 coordinations of
+tickets the tickets file lacks processed 1 minute to 2 days before they were
+coordinated, and 2 processed in that minute or the next, put through the
+loader's cleaning as the raw rows of a file. Plants just past a threshold are no
+anomaly: a flag on them counts against precision.
 """
 
 from __future__ import annotations
@@ -40,10 +41,13 @@ import numpy as np
 import pandas as pd
 
 from crmlib.geometry import METRES_PER_DEGREE_LAT, METRES_PER_DEGREE_LON
+from crmlib.ingest.areas import UnitResolver
 from crmlib.ingest.cache import load_cached
+from crmlib.ingest.clean import clean_coordinations
+from crmlib.ingest.read import RawTable, read_table
 from crmlib.ingest.rules import Rules
 from crmlib.ingest.select import month_bounds, select_city
-from crmlib.ingest.settings import load_settings
+from crmlib.ingest.settings import Settings, load_settings
 from crmlib.metrics import flag_kinds
 from crmlib.metrics.history import export_months, month_of
 from crmlib.pipeline.context.anomaly_scan import scan_export
@@ -202,8 +206,10 @@ def plant(tickets: pd.DataFrame, city: str, month: str, cutoff: pd.Timestamp, rn
         rows["latitude"] = rows["latitude"] + reach * np.sin(angle) / METRES_PER_DEGREE_LAT
         rows["longitude"] = rows["longitude"] + reach * np.cos(angle) / METRES_PER_DEGREE_LON
         rows["created_at"] = seed["created_at"] + pd.to_timedelta(later, unit="h")
-        # Each handled as the unit's complaints usually are: a response and follow-up time of its own earlier ones.
-        usual = earlier[earlier["unit"] == seed["unit"]].sample(size, replace=True, random_state=rng)
+        # Each handled as the unit's complaints usually are: a response and follow-up time of its own earlier ones
+        # (the city's, for a unit without earlier complaints).
+        own = earlier[earlier["unit"] == seed["unit"]]
+        usual = (own if len(own) else earlier).sample(size, replace=True, random_state=rng)
         for column in ("responded_at", "completed_at"):
             rows[column] = rows["created_at"] + (usual[column] - usual["created_at"]).to_numpy()
         return rows
@@ -234,6 +240,37 @@ def plant(tickets: pd.DataFrame, city: str, month: str, cutoff: pd.Timestamp, rn
     return tickets, planted, also, geotag_metres, sizes
 
 
+def plant_time_order(export: Export, raw: RawTable, city: str, month: str, rng: np.random.Generator,
+                     settings: Settings) -> tuple[Export, set]:
+    """The export with 2-4 of the city-month's coordinations, each of a ticket the tickets file lacks, processed
+    1 minute to 2 days before they were coordinated, and 2 more processed in the minute they were or the next
+    (no anomaly: a flag on them is a false one), put through the loader's cleaning of the raw rows as a file
+    with them would be; and the planted rows' ticket ids."""
+    start, end = month_bounds(month)
+    known = set(export.tickets["ticket_id"])
+    rows = export.coordinations
+    candidates = rows[(rows["city_code"] == city) & rows["coordinated_at"].between(start, end, inclusive="left")
+                      & rows["processed_at"].notna() & ~rows["ticket_id"].isin(known)].drop_duplicates("ticket_id")
+    chosen = candidates.sample(int(rng.integers(2, 5)) + 2, random_state=rng)
+    lines = raw.frame[raw.frame["source_row"].isin(chosen["source_row"])].copy()
+    coordinated = chosen.set_index("source_row").loc[lines["source_row"], "coordinated_at"].dt.tz_convert("Asia/Jakarta")
+    minutes = np.r_[-rng.uniform(1, 48 * 60, len(lines) - 2).round(), rng.integers(0, 2, 2)]
+    lines["processed_at"] = (coordinated + pd.to_timedelta(minutes, unit="min")).dt.strftime("%d/%m/%Y %H:%M").to_numpy()
+    cleaned, _, flags = clean_coordinations(lines.reset_index(drop=True), source_file=raw.file, headers=raw.headers,
+                                            mapping=settings.mapping, rules=settings.rules,
+                                            resolver=UnitResolver(settings.aliases), missing=raw.missing)
+    replaced = export.coordinations["source_row"].isin(lines["source_row"])
+    replaced_flags = (export.flags["table"] == "coordinations") & export.flags["source_row"].isin(lines["source_row"])
+    injected = Export(export.tickets,
+                      pd.concat([export.coordinations[~replaced], cleaned.astype(rows.dtypes.to_dict())], ignore_index=True),
+                      export.exclusions,
+                      pd.concat([export.flags[~replaced_flags.fillna(False)], flags.astype(export.flags.dtypes.to_dict())],
+                                ignore_index=True),
+                      export.accounting)
+    planted = set(lines.loc[(minutes < 0), "ticket_id"])
+    return injected, planted
+
+
 def _median_change(tickets: pd.DataFrame, city: str, month: str, unit: str, column: str) -> tuple[float, float]:
     """What a planted slowdown shows: the kelurahan's median hours to ``column`` this month as a multiple of its
     median over the 12 months before, and the difference in hours (the medians the test reports)."""
@@ -254,7 +291,7 @@ def _found(flags: pd.DataFrame, kind: str) -> set:
 def size_bin(ratio: float, increase: float, rules: Rules) -> str:
     """The size class of a slowdown as the month shows it (:func:`_median_change`).
 
-    >>> from crmlib.ingest.settings import load_settings
+    >>> from crmlib.ingest.settings import Settings, load_settings
     >>> rules = load_settings().rules
     >>> size_bin(5.0, 0.5, rules), size_bin(3.5, 2.0, rules), size_bin(4.0, 2.0, rules)
     ('+<1 h', 'x3-4', 'x4+')
@@ -264,8 +301,8 @@ def size_bin(ratio: float, increase: float, rules: Rules) -> str:
     return next((name for name, upper in SIZE_BINS if ratio < upper), SIZE_BINS[-1][0])
 
 
-def _measure(export: Export, cases: list[tuple[str, str]], rules, rng: np.random.Generator
-             ) -> tuple[dict, dict, dict, dict, dict]:
+def _measure(export: Export, raw: RawTable, cases: list[tuple[str, str]], settings: Settings,
+             rng: np.random.Generator) -> tuple[dict, dict, dict, dict, dict]:
     """Plant into each case and count, per kind: planted, found among them, and flags; per (kind, metres) how
     many of the geotags moved that far outside their kelurahan the place kinds flag; and per (kind, size class)
     how many slowdowns were planted and found. A slowdown smaller than :data:`SLOWDOWN_SIZE` counts in its class
@@ -274,10 +311,12 @@ def _measure(export: Export, cases: list[tuple[str, str]], rules, rng: np.random
     by_distance: dict[tuple[str, float], int] = defaultdict(int)
     by_size: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     covered = export_months(export.tickets)
+    rules = settings.rules
     for city, month in cases:
         cutoff = month_bounds(month)[1] + pd.Timedelta(days=10)
         tickets, planted, also, geotag_metres, sizes = plant(export.tickets, city, month, cutoff, rng, rules)
         injected = Export(tickets, export.coordinations, export.exclusions, export.flags, export.accounting)
+        injected, planted["time_order"] = plant_time_order(injected, raw, city, month, rng, settings)
         flags = scan_export(injected, city, month, cutoff, rules, covered)
         # Flags the clean export already has in this city-month were not caused by the plants.
         before = scan_export(export, city, month, cutoff, rules, covered)
@@ -310,6 +349,7 @@ def main() -> None:
         settings = load_settings(cache_dir=Path(tmp) / "cache")
         sample = sample_inputs()
         export = load_cached(sample["tickets"], sample["coordinations"], settings=settings)
+    raw = read_table(sample["coordinations"], "coordinations", settings.mapping)
     rules = settings.rules
     planted_total, found_total, flagged_total, by_distance = (defaultdict(int) for _ in range(4))
     by_size: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
@@ -318,7 +358,7 @@ def main() -> None:
         rng = np.random.default_rng(seed)
         cases = [ELIGIBLE[i] for i in sorted(rng.choice(len(ELIGIBLE), size=args.cases, replace=False))]
         print(f"planted anomalies in {len(cases)} city-months, seed {seed}: {cases}")
-        *parts, sizes = _measure(export, cases, rules, rng)
+        *parts, sizes = _measure(export, raw, cases, settings, rng)
         for total, part in zip((planted_total, found_total, flagged_total, by_distance), parts):
             for key, value in part.items():
                 total[key] += value

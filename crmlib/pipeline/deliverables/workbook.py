@@ -101,10 +101,16 @@ def _cell_value(value: Any, kind: str) -> Any:
     return safe_text(value)
 
 
+def _whole_number(text: str) -> int | float:
+    """A list file's number in a column printed as whole numbers; a fraction (never printed so) stays one."""
+    number = float(text)
+    return int(number) if number.is_integer() else number
+
+
 # How a list file's text cell (:func:`crmlib.report.spreadsheet.csv_bytes`) becomes a value, by column kind.
 _FROM_CSV: dict[str, Callable[[str], Any]] = {
-    "integer": int, "number": float, "datetime": dt.datetime.fromisoformat, "bool": lambda text: text == "True",
-    "text": str,
+    "integer": _whole_number, "number": float, "datetime": dt.datetime.fromisoformat,
+    "bool": lambda text: text == "True", "text": str,
 }
 
 
@@ -188,8 +194,12 @@ def _write_table(book: Workbook, name: str, table: ReportTable, rows: Iterable[l
         sheet.freeze_panes = f"A{HEADER_ROW + 1}"
         sheet.append([_styled(sheet, safe_text(table.title), font=Font(bold=True, size=12))])
         sheet.append([f"Bagian: {safe_text(table.section)}"])
-        sheet.append([f"Angka di figures.json: {table.figure}" if table.figure
-                      else "Tabel rincian; tidak dicatat sebagai angka di figures.json"])
+        if table.file:
+            sheet.append([f"Seluruh baris {table.file}; figures.json mencatat baris yang dicetak ({table.figure}) "
+                          f"dan jumlah serta SHA-256 berkas itu ({table.figure}_file)"])
+        else:
+            sheet.append([f"Angka di figures.json: {table.figure}" if table.figure
+                          else "Tabel rincian; tidak dicatat sebagai angka di figures.json"])
         sheet.append([])
         fill = PatternFill("solid", fgColor="DDDDDD")
         sheet.append([_styled(sheet, safe_text(h), font=Font(bold=True), fill=fill) for h in table.headers])
