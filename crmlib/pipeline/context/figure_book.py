@@ -69,7 +69,8 @@ class FigureBook:
 
     def record_list(self, name: str, rows: pd.DataFrame, shown: pd.DataFrame, file: str) -> pd.DataFrame:
         """Record a list too long to print whole: the rows ``shown`` under ``name``, and every row written to
-        ``file`` beside the report (:func:`list_file_entry`), its name, length and SHA-256 under ``{name}_file``.
+        ``file`` beside the figures file (the build moves it beside the report), with its name, length and SHA-256
+        under ``{name}_file`` (:func:`list_file_entry`).
 
         A report prints ``shown`` and says how many more rows the file holds; ``make verify`` checks the file
         against its SHA-256. Returns ``shown`` with its rows numbered from 0, as recorded.
