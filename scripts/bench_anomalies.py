@@ -54,7 +54,7 @@ from crmlib.pipeline.context.anomaly_scan import scan_export
 from crmlib.pipeline.context.city import sample_inputs
 from crmlib.sample import PLANTED, YEAR
 from crmlib.sample.places import across_border
-from crmlib.schema import Export
+from crmlib.schema import TZ, Export
 
 # The benchmark's city-months are drawn from these: ordinary months with at least three earlier months, of the
 # cities with enough complaints, none calibrated or with an anomaly planted in the sample itself.
@@ -253,7 +253,7 @@ def plant_time_order(export: Export, raw: RawTable, city: str, month: str, rng: 
                       & rows["processed_at"].notna() & ~rows["ticket_id"].isin(known)].drop_duplicates("ticket_id")
     chosen = candidates.sample(int(rng.integers(2, 5)) + 2, random_state=rng)
     lines = raw.frame[raw.frame["source_row"].isin(chosen["source_row"])].copy()
-    coordinated = chosen.set_index("source_row").loc[lines["source_row"], "coordinated_at"].dt.tz_convert("Asia/Jakarta")
+    coordinated = chosen.set_index("source_row").loc[lines["source_row"], "coordinated_at"].dt.tz_convert(TZ)
     minutes = np.r_[-rng.uniform(1, 48 * 60, len(lines) - 2).round(), rng.integers(0, 2, 2)]
     lines["processed_at"] = (coordinated + pd.to_timedelta(minutes, unit="min")).dt.strftime("%d/%m/%Y %H:%M").to_numpy()
     cleaned, _, flags = clean_coordinations(lines.reset_index(drop=True), source_file=raw.file, headers=raw.headers,
@@ -291,7 +291,7 @@ def _found(flags: pd.DataFrame, kind: str) -> set:
 def size_bin(ratio: float, increase: float, rules: Rules) -> str:
     """The size class of a slowdown as the month shows it (:func:`_median_change`).
 
-    >>> from crmlib.ingest.settings import Settings, load_settings
+    >>> from crmlib.ingest.settings import load_settings
     >>> rules = load_settings().rules
     >>> size_bin(5.0, 0.5, rules), size_bin(3.5, 2.0, rules), size_bin(4.0, 2.0, rules)
     ('+<1 h', 'x3-4', 'x4+')
