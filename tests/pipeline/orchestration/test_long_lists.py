@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
 from crmlib.ingest.read import sha256_of
+from crmlib.ingest.settings import load_settings
 from crmlib.metrics import flag_kinds
 from crmlib.pipeline.audit.verify import verify_report
 from crmlib.pipeline.orchestration.build import build_report
@@ -32,8 +32,6 @@ def repeated(tmp_path_factory):
     copies["No Laporan"] = "JR" + pd.Series(range(len(copies))).astype(str).str.zfill(8)
     data = write_export(copies, root / "laporan.csv")
     coords = write_export(coordinations, root / "koordinasi.csv")
-    from crmlib.ingest.settings import load_settings
-
     settings = load_settings(outputs_dir=root / "outputs", cache_dir=root / "cache")
     result = build_report(BuildRequest("jaktim", "2022-06", settings, data, coords, pdf=False), progress=None)
     return settings, result.out_dir, json.loads((result.out_dir / "figures.json").read_text())
@@ -76,7 +74,7 @@ def test_the_anomaly_section_prints_a_few_flags_of_each_kind(repeated):
 def test_the_report_with_long_lists_verifies_and_names_an_edited_list(repeated):
     settings, report, _ = repeated
     assert verify_report("jaktim", "2022-06", settings).ok
-    path = Path(report / "tindak_lanjut_terlambat.csv")
+    path = report / "tindak_lanjut_terlambat.csv"
     path.write_text(path.read_text().replace("80.0", "100.0"))
     assert verify_report("jaktim", "2022-06", settings).lists == [
         "list file changed: tindak_lanjut_terlambat.csv no longer has the SHA-256 recorded in figures.json "
