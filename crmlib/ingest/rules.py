@@ -85,15 +85,20 @@ class Rules:
     # section name -> marked `assumed: true` in the file (False when the mark is absent)
     assumed: Mapping[str, bool]
 
+    def _own_max_hours(self, category: str) -> float | None:
+        """A category's own maximum, its name compared as labels are (:func:`crmlib.ingest.parse.label_key`:
+        case, spaces, a trailing abbreviation); None without one."""
+        key = label_key(category)
+        return next((hours for name, hours in self.max_hours_by_category.items() if label_key(name) == key), None)
+
     def has_own_rule(self, category: str) -> bool:
-        """Whether a category has a maximum of its own, its name compared as labels are
-        (:func:`crmlib.ingest.parse.label_key`: case, spaces, a trailing abbreviation)."""
-        return any(label_key(name) == label_key(category) for name in self.max_hours_by_category)
+        """Whether a category has a maximum of its own (compared as labels are)."""
+        return self._own_max_hours(category) is not None
 
     def max_hours_for(self, category: str) -> float:
         """Maximum follow-up hours for a category: its own rule, else the default."""
-        return next((hours for name, hours in self.max_hours_by_category.items()
-                     if label_key(name) == label_key(category)), self.default_max_hours)
+        own = self._own_max_hours(category)
+        return self.default_max_hours if own is None else own
 
     def max_hours_of(self, categories: pd.Series) -> pd.Series:
         """Each row's maximum follow-up hours from its category (Float64); no category gets the default."""

@@ -47,7 +47,8 @@ def cluster_labels(xy: np.ndarray, weights: np.ndarray, radius: float, min_weigh
     core = np.flatnonzero(weight >= min_weight)
     if not len(core):
         return labels
-    pairs = cKDTree(xy[core]).query_pairs(radius, output_type="ndarray")
+    core_tree = cKDTree(xy[core])
+    pairs = core_tree.query_pairs(radius, output_type="ndarray")
     graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(len(core), len(core)))
     _, component = connected_components(graph, directed=False)
     # Numbered by each cluster's first core point, so the same points always give the same numbers.
@@ -57,7 +58,7 @@ def cluster_labels(xy: np.ndarray, weights: np.ndarray, radius: float, min_weigh
     labels[core] = renumber[component]
     others = np.setdiff1d(np.arange(len(xy)), core)
     if len(others):
-        distance, nearest = cKDTree(xy[core]).query(xy[others], distance_upper_bound=radius)
+        distance, nearest = core_tree.query(xy[others], distance_upper_bound=radius)
         reached = np.isfinite(distance)
         labels[others[reached]] = labels[core[nearest[reached]]]
     return labels

@@ -99,8 +99,8 @@ class Explorer:
         """Those of ``months`` in which ``unit`` has a unit-month flag, the ones about its complaints as a whole
         (each month scanned once, then kept); its tickets' flags are in the tickets view."""
         unit_month = set(flag_kinds.names("unit_month"))
-        return [m for m in months
-                if ((self.flags(month=m)["unit"] == unit) & self.flags(month=m)["kind"].isin(unit_month)).any()]
+        return [m for m, flags in ((m, self.flags(month=m)) for m in months)
+                if ((flags["unit"] == unit) & flags["kind"].isin(unit_month)).any()]
 
     def places(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The selection's city-month per kelurahan (:func:`crmlib.metrics.places.kelurahan_measures`) and its

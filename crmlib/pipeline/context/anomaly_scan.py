@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from crmlib.ingest.rules import Rules
-from crmlib.ingest.select import select_city
+from crmlib.ingest.select import in_city_month, select_city
 from crmlib.metrics import anomalies, flag_kinds
 from crmlib.metrics.history import lookback, month_of, monthly_history
 from crmlib.pipeline.context.city import ReportContext
@@ -83,10 +83,8 @@ def scan_export(export: Export, city: str, month: str, cutoff: pd.Timestamp, rul
     in the kinds' order, then by unit and ticket.
     """
     city_tickets, months_of, months = _history(export, city, month, covered, rules)
-    if coordinations is None:
-        coordinations = export.coordinations[((export.coordinations["city_code"] == city)
-                                              & (month_of(export.coordinations["coordinated_at"]) == month))
-                                             .fillna(False).to_numpy(dtype=bool)]
+    if coordinations is None:  # as the report context selects them
+        coordinations = in_city_month(export.coordinations, "coordinated_at", city, month)
     inputs = ScanInputs(city_tickets, city_tickets[months_of == month], months, month, cutoff, rules,
                         export.flags, coordinations)
     parts = [FINDERS[kind.name](inputs) for kind in flag_kinds.KINDS if statistical or not kind.statistical]
