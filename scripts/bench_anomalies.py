@@ -46,7 +46,7 @@ from crmlib.ingest.cache import load_cached
 from crmlib.ingest.clean import clean_coordinations
 from crmlib.ingest.read import RawTable, read_table
 from crmlib.ingest.rules import Rules
-from crmlib.ingest.select import month_bounds, select_city
+from crmlib.ingest.select import in_city_month, month_bounds, select_city
 from crmlib.ingest.settings import Settings, load_settings
 from crmlib.metrics import flag_kinds
 from crmlib.metrics.history import export_months, month_of
@@ -246,11 +246,9 @@ def plant_time_order(export: Export, raw: RawTable, city: str, month: str, rng: 
     1 minute to 2 days before they were coordinated, and 2 more processed in the minute they were or the next
     (no anomaly: a flag on them is a false one), put through the loader's cleaning of the raw rows as a file
     with them would be; and the planted rows' ticket ids."""
-    start, end = month_bounds(month)
-    known = set(export.tickets["ticket_id"])
-    rows = export.coordinations
-    candidates = rows[(rows["city_code"] == city) & rows["coordinated_at"].between(start, end, inclusive="left")
-                      & rows["processed_at"].notna() & ~rows["ticket_id"].isin(known)].drop_duplicates("ticket_id")
+    rows = in_city_month(export.coordinations, "coordinated_at", city, month)
+    candidates = rows[rows["processed_at"].notna() & ~rows["ticket_id"].isin(export.tickets["ticket_id"])
+                      ].drop_duplicates("ticket_id")
     chosen = candidates.sample(int(rng.integers(2, 5)) + 2, random_state=rng)
     lines = raw.frame[raw.frame["source_row"].isin(chosen["source_row"])].copy()
     coordinated = chosen.set_index("source_row").loc[lines["source_row"], "coordinated_at"].dt.tz_convert(TZ)

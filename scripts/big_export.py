@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -76,14 +77,16 @@ def write_big_export(rows: int, out: Path, only_year: int | None = None) -> tupl
     return paths
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def export_command(write: Callable[[int, Path], tuple[Path, Path]], description: str) -> None:
+    """The command line of a script that writes an export made from the sample: --rows and --out, then the
+    paths written."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
-    for path in write_big_export(args.rows, args.out):
+    for path in write(args.rows, args.out):
         print(path)
 
 
 if __name__ == "__main__":
-    main()
+    export_command(write_big_export, __doc__)

@@ -11,12 +11,11 @@ coordinations come along as they are. The files are not committed:
 
 from __future__ import annotations
 
-import argparse
 import math
 from pathlib import Path
 
 import pandas as pd
-from big_export import sample_frame
+from big_export import export_command, sample_frame
 
 CITY_REGION, MONTHS = "JAKARTA TIMUR", ("06/2022", "07/2022")
 CITY, MONTH = "jaktim", "2022-06"  # the report the bench builds from the flood
@@ -38,14 +37,5 @@ def write_flood_export(rows: int, out: Path) -> tuple[Path, Path]:
     return paths
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--out", type=Path, required=True)
-    args = parser.parse_args()
-    for path in write_flood_export(args.rows, args.out):
-        print(path)
-
-
 if __name__ == "__main__":
-    main()
+    export_command(write_flood_export, __doc__)
